@@ -1,0 +1,508 @@
+//! `AgentRun`: one attempt at one task.
+//!
+//! The run is a small state machine driven by messages it sends itself (`Start`, then one
+//! `Step` per LLM call), so its mailbox stays responsive between steps. Expected failures
+//! (step limit, LLM refusal, clone error, ...) are recorded on the task by the run itself,
+//! which then stops normally. Anything else — a store error, a panic — makes the actor fail;
+//! its [`OrgSupervisor`](crate::org_supervisor::OrgSupervisor) records the failure.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use serde_json::json;
+
+use crate::domain::{
+    EventKind, OrgScope, Repo, Task, TaskError, TaskOutcome, TokenUsage, task_branch,
+};
+use crate::observe::{RunPhase, SharedRunSnapshot};
+use crate::ports::{
+    ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitErrorKind, Lease,
+    LlmError, QueueError, StoreError,
+};
+use crate::runtime::Deps;
+use crate::tools::{ToolOutcome, Workspace, tool_specs};
+
+/// The system prompt every run starts with.
+pub const SYSTEM_PROMPT: &str = "You are Orchard, a coding agent working in a checkout of a git repository. \
+Use the tools to look at the repository and to change files; all paths are relative to the repository root. \
+Make the smallest change that does what the user asks. When you are done, call `finish` with a one-line \
+summary of the change: it becomes the commit message.";
+
+/// Most time a run waits for one LLM retry, whatever `Retry-After` says.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// The actor.
+#[derive(Debug)]
+pub struct AgentRun;
+
+/// Messages of [`AgentRun`]; it sends them to itself.
+#[derive(Debug)]
+pub enum AgentRunMsg {
+    /// Load the task, clone the repository.
+    Start,
+    /// One LLM call and its tool calls.
+    Step,
+}
+
+/// How a run ended, as told to the supervisor in the stop reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunExit {
+    /// The task succeeded and was recorded.
+    Succeeded,
+    /// The task failed in an expected way and was recorded.
+    Failed,
+    /// The task was already finished (a redelivery); nothing was done.
+    AlreadyFinished,
+    /// The queue lease was lost to another worker; this run gave up without recording.
+    LeaseLost,
+}
+
+impl RunExit {
+    /// Stable name, used as the ractor stop reason.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            RunExit::Succeeded => "succeeded",
+            RunExit::Failed => "failed",
+            RunExit::AlreadyFinished => "already_finished",
+            RunExit::LeaseLost => "lease_lost",
+        }
+    }
+
+    /// Parses a stop reason.
+    pub fn parse(reason: &str) -> Option<Self> {
+        Some(match reason {
+            "succeeded" => RunExit::Succeeded,
+            "failed" => RunExit::Failed,
+            "already_finished" => RunExit::AlreadyFinished,
+            "lease_lost" => RunExit::LeaseLost,
+            _ => return None,
+        })
+    }
+}
+
+/// Start-up arguments.
+#[derive(Debug)]
+pub struct AgentRunArgs {
+    /// Ports and settings.
+    pub deps: Arc<Deps>,
+    /// The queue lease of the task.
+    pub lease: Lease,
+    /// Where the run reports progress.
+    pub snapshot: SharedRunSnapshot,
+}
+
+/// The run's state.
+#[derive(Debug)]
+pub struct AgentRunState {
+    deps: Arc<Deps>,
+    lease: Lease,
+    scope: OrgScope,
+    snapshot: SharedRunSnapshot,
+    task: Option<Task>,
+    repo: Option<Repo>,
+    workspace: Option<Workspace>,
+    messages: Vec<ChatMessage>,
+    steps: u32,
+    tokens: TokenUsage,
+}
+
+/// What to do after a message.
+enum Flow {
+    Continue,
+    Exit(RunExit),
+}
+
+/// Why a step did not continue.
+enum Stop {
+    /// Expected: recorded on the task as its failure.
+    Fail(TaskError),
+    /// The lease is gone: someone else owns the task now.
+    LeaseLost,
+    /// Unexpected: the actor fails and its supervisor records it.
+    Crash(ActorProcessingErr),
+}
+
+impl From<StoreError> for Stop {
+    fn from(err: StoreError) -> Self {
+        Stop::Crash(Box::new(err))
+    }
+}
+
+fn fail(code: &str, message: impl Into<String>) -> Stop {
+    Stop::Fail(TaskError {
+        code: code.to_owned(),
+        message: message.into(),
+    })
+}
+
+/// The work dir of a task: `<work_root>/<org>/<task>`.
+pub fn work_dir(deps: &Deps, lease: &Lease) -> PathBuf {
+    deps.settings
+        .work_root
+        .join(lease.org_id.to_string())
+        .join(lease.task_id.to_string())
+}
+
+impl Actor for AgentRun {
+    type Msg = AgentRunMsg;
+    type State = AgentRunState;
+    type Arguments = AgentRunArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: AgentRunArgs,
+    ) -> Result<AgentRunState, ActorProcessingErr> {
+        myself.send_message(AgentRunMsg::Start)?;
+        Ok(AgentRunState {
+            scope: OrgScope::trusted(args.lease.org_id),
+            deps: args.deps,
+            lease: args.lease,
+            snapshot: args.snapshot,
+            task: None,
+            repo: None,
+            workspace: None,
+            messages: Vec::new(),
+            steps: 0,
+            tokens: TokenUsage::default(),
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: AgentRunMsg,
+        state: &mut AgentRunState,
+    ) -> Result<(), ActorProcessingErr> {
+        let result = match message {
+            AgentRunMsg::Start => state.start().await,
+            AgentRunMsg::Step => state.step().await,
+        };
+        let flow = match result {
+            Ok(flow) => flow,
+            Err(Stop::Crash(err)) => return Err(err),
+            Err(Stop::LeaseLost) => Flow::Exit(RunExit::LeaseLost),
+            Err(Stop::Fail(error)) => {
+                tracing::info!(task_id = %state.lease.task_id, code = %error.code, "run failed");
+                state.finish(TaskOutcome::Failed(error)).await?;
+                Flow::Exit(RunExit::Failed)
+            }
+        };
+        match flow {
+            Flow::Continue => myself.send_message(AgentRunMsg::Step)?,
+            Flow::Exit(exit) => {
+                state.snapshot.update(|s| s.phase = RunPhase::Finished);
+                myself.stop(Some(exit.as_str().to_owned()));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl AgentRunState {
+    async fn event(&self, kind: EventKind, data: serde_json::Value) -> Result<(), StoreError> {
+        self.deps
+            .store
+            .append_event(&self.scope, self.lease.task_id, kind, data)
+            .await
+    }
+
+    async fn renew_lease(&self) -> Result<(), Stop> {
+        match self
+            .deps
+            .queue
+            .renew(&self.lease, self.deps.settings.lease_ttl)
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(QueueError::LeaseLost) => Err(Stop::LeaseLost),
+            Err(err) => Err(Stop::Crash(Box::new(err))),
+        }
+    }
+
+    async fn start(&mut self) -> Result<Flow, Stop> {
+        let store = &self.deps.store;
+        let current = store.task(&self.scope, self.lease.task_id).await?;
+        if current.status.is_terminal() {
+            return Ok(Flow::Exit(RunExit::AlreadyFinished));
+        }
+        let task = store.start_attempt(&self.scope, self.lease.task_id).await?;
+        self.event(
+            EventKind::Status,
+            json!({"status": "running", "attempt": task.attempts}),
+        )
+        .await?;
+        let repo = match store.repo(&self.scope, task.repo_id).await {
+            Ok(repo) => repo,
+            Err(StoreError::NotFound) => {
+                return Err(fail("repo_missing", "the task's repository no longer exists"));
+            }
+            Err(err) => return Err(err.into()),
+        };
+
+        let dir = work_dir(&self.deps, &self.lease);
+        prepare_dir(&dir)
+            .await
+            .map_err(|err| Stop::Crash(format!("work dir {}: {err}", dir.display()).into()))?;
+        if let Err(err) = self.deps.git.checkout(&repo, &dir).await {
+            return Err(fail("clone_failed", err.message));
+        }
+        self.event(EventKind::Checkout, json!({"repo_id": repo.id}))
+            .await?;
+        let workspace = Workspace::open(&dir)
+            .map_err(|err| Stop::Crash(format!("work dir {}: {err}", dir.display()).into()))?;
+
+        self.messages = vec![
+            ChatMessage::System {
+                content: SYSTEM_PROMPT.to_owned(),
+            },
+            ChatMessage::User {
+                content: task.instruction.clone(),
+            },
+        ];
+        self.task = Some(task);
+        self.repo = Some(repo);
+        self.workspace = Some(workspace);
+        self.snapshot.update(|s| s.phase = RunPhase::Working);
+        Ok(Flow::Continue)
+    }
+
+    async fn step(&mut self) -> Result<Flow, Stop> {
+        self.renew_lease().await?;
+        let settings = &self.deps.settings;
+        if self.steps >= settings.max_steps {
+            return Err(fail(
+                "step_limit",
+                format!(
+                    "the agent did not finish within {} LLM calls",
+                    settings.max_steps
+                ),
+            ));
+        }
+        let max_tokens = self.task.as_ref().and_then(|t| t.max_tokens);
+        if let Some(max) = max_tokens
+            && self.tokens.total() >= max
+        {
+            return Err(fail(
+                "budget_exceeded",
+                format!(
+                    "the task used {} of its {max} tokens",
+                    self.tokens.total()
+                ),
+            ));
+        }
+
+        self.steps += 1;
+        let response = self.call_llm().await?;
+        let store = &self.deps.store;
+        store
+            .record_usage(&self.scope, self.lease.task_id, response.usage)
+            .await?;
+        self.tokens += response.usage;
+        let (steps, tokens) = (self.steps, self.tokens);
+        self.snapshot.update(|s| {
+            s.steps = steps;
+            s.tokens = tokens;
+        });
+        let tool_names: Vec<&str> = response
+            .tool_calls
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        self.event(
+            EventKind::LlmCall,
+            json!({
+                "step": self.steps,
+                "prompt_tokens": response.usage.prompt,
+                "completion_tokens": response.usage.completion,
+                "tool_calls": tool_names,
+            }),
+        )
+        .await?;
+
+        self.messages.push(ChatMessage::Assistant {
+            content: response.content.clone(),
+            tool_calls: response.tool_calls.clone(),
+        });
+        if response.tool_calls.is_empty() {
+            // A plain answer ends the conversation, as in the chat-completions convention.
+            let summary = response
+                .content
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .unwrap_or("finished without a summary")
+                .to_owned();
+            return self.publish(summary).await;
+        }
+
+        let mut finish = None;
+        for call in &response.tool_calls {
+            let outcome = self.run_tool(&call.name, &call.arguments).await?;
+            let path = serde_json::from_str::<serde_json::Value>(&call.arguments)
+                .ok()
+                .and_then(|v| v.get("path").and_then(|p| p.as_str()).map(str::to_owned));
+            let (ok, error) = match &outcome {
+                ToolOutcome::Error(message) => (false, Some(message.clone())),
+                _ => (true, None),
+            };
+            self.event(
+                EventKind::ToolCall,
+                json!({"name": call.name, "path": path, "ok": ok, "error": error}),
+            )
+            .await?;
+            self.messages.push(ChatMessage::Tool {
+                tool_call_id: call.id.clone(),
+                content: outcome.to_message(),
+            });
+            if let ToolOutcome::Finish(summary) = outcome {
+                finish = Some(summary);
+                break;
+            }
+        }
+        match finish {
+            Some(summary) => self.publish(summary).await,
+            None => Ok(Flow::Continue),
+        }
+    }
+
+    /// One LLM call, retrying transient failures with backoff (honouring `Retry-After`).
+    async fn call_llm(&self) -> Result<ChatResponse, Stop> {
+        let request = ChatRequest {
+            messages: self.messages.clone(),
+            tools: tool_specs(),
+        };
+        let settings = &self.deps.settings;
+        let mut delay = settings.llm_retry_initial;
+        let mut attempt = 0;
+        loop {
+            match self.deps.llm.complete(&request).await {
+                Ok(response) => return Ok(response),
+                Err(LlmError::Permanent { message }) => return Err(fail("llm_error", message)),
+                Err(LlmError::Transient {
+                    message,
+                    retry_after,
+                }) => {
+                    if attempt >= settings.llm_retries {
+                        return Err(fail(
+                            "llm_unavailable",
+                            format!("gave up after {} attempts: {message}", attempt + 1),
+                        ));
+                    }
+                    attempt += 1;
+                    let wait = retry_after.unwrap_or(delay).min(MAX_RETRY_WAIT);
+                    tracing::warn!(task_id = %self.lease.task_id, attempt, wait_ms = wait.as_millis() as u64, error = %message, "llm call failed, retrying");
+                    tokio::time::sleep(wait).await;
+                    delay = (delay * 2).min(MAX_RETRY_WAIT);
+                }
+            }
+        }
+    }
+
+    /// Runs a tool off the async threads (tools touch the file system).
+    async fn run_tool(&mut self, name: &str, arguments: &str) -> Result<ToolOutcome, Stop> {
+        let Some(mut workspace) = self.workspace.take() else {
+            return Err(Stop::Crash("tool call before the workspace was ready".into()));
+        };
+        let (name, arguments) = (name.to_owned(), arguments.to_owned());
+        let joined = tokio::task::spawn_blocking(move || {
+            let outcome = workspace.execute(&name, &arguments);
+            (workspace, outcome)
+        })
+        .await;
+        match joined {
+            Ok((workspace, outcome)) => {
+                self.workspace = Some(workspace);
+                Ok(outcome)
+            }
+            Err(err) => Err(Stop::Crash(Box::new(err))),
+        }
+    }
+
+    /// Commits and pushes the changes, then records success.
+    async fn publish(&mut self, summary: String) -> Result<Flow, Stop> {
+        self.renew_lease().await?;
+        self.snapshot.update(|s| s.phase = RunPhase::Publishing);
+        let (Some(repo), Some(workspace)) = (&self.repo, &self.workspace) else {
+            return Err(Stop::Crash("publish before the workspace was ready".into()));
+        };
+        let changed_files = workspace.changed_paths();
+        let branch = task_branch(self.lease.task_id);
+        let request = CommitRequest {
+            branch: branch.clone(),
+            message: summary.clone(),
+            changed_paths: changed_files.clone(),
+        };
+        let outcome = match self
+            .deps
+            .git
+            .commit_and_push(repo, workspace.root(), &request)
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(err) => {
+                let code = match err.kind {
+                    GitErrorKind::Push => "push_failed",
+                    GitErrorKind::Commit | GitErrorKind::Clone => "commit_failed",
+                };
+                return Err(fail(code, err.message));
+            }
+        };
+        let outcome = match outcome {
+            CommitOutcome::NoChanges => {
+                self.event(
+                    EventKind::Commit,
+                    json!({"changes": false, "note": "the agent changed no files; nothing was committed"}),
+                )
+                .await?;
+                TaskOutcome::Succeeded {
+                    summary,
+                    branch: None,
+                    commit: None,
+                    changed_files: Vec::new(),
+                }
+            }
+            CommitOutcome::Pushed { commit } => {
+                self.event(
+                    EventKind::Commit,
+                    json!({"changes": true, "branch": branch, "commit": commit, "files": changed_files}),
+                )
+                .await?;
+                TaskOutcome::Succeeded {
+                    summary,
+                    branch: Some(branch),
+                    commit: Some(commit),
+                    changed_files,
+                }
+            }
+        };
+        self.finish(outcome).await?;
+        Ok(Flow::Exit(RunExit::Succeeded))
+    }
+
+    async fn finish(&self, outcome: TaskOutcome) -> Result<(), StoreError> {
+        self.deps
+            .store
+            .finish_task(&self.scope, self.lease.task_id, &outcome)
+            .await?;
+        let data = match &outcome {
+            TaskOutcome::Succeeded { .. } => json!({"status": "succeeded"}),
+            TaskOutcome::Failed(error) => {
+                json!({"status": "failed", "code": error.code, "message": error.message})
+            }
+        };
+        self.event(EventKind::Status, data).await
+    }
+}
+
+/// Empties (or creates) a task's work dir: a retried run starts from a fresh clone.
+async fn prepare_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    match tokio::fs::remove_dir_all(dir).await {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+        Err(err) => return Err(err),
+    }
+    tokio::fs::create_dir_all(dir).await
+}

@@ -1,0 +1,135 @@
+//! `Dispatcher`: takes leased tasks from the queue and hands them to org supervisors,
+//! never more than `max_workers` at a time on this node.
+//!
+//! It polls the queue on a timer and whenever it is woken (a task was submitted, a run
+//! ended), so a new task starts without waiting for the next tick.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use ractor::concurrency::JoinHandle;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+
+use crate::domain::TaskId;
+use crate::observe::DispatcherSnapshot;
+use crate::root_supervisor::RootMsg;
+use crate::runtime::Deps;
+
+/// The actor.
+#[derive(Debug)]
+pub struct Dispatcher;
+
+/// Messages of [`Dispatcher`].
+#[derive(Debug)]
+pub enum DispatcherMsg {
+    /// Look at the queue now.
+    Poll,
+    /// A run of this task ended; its worker slot is free.
+    Released(TaskId),
+    /// Reply with a snapshot.
+    Observe(RpcReplyPort<DispatcherSnapshot>),
+}
+
+/// Start-up arguments.
+#[derive(Debug)]
+pub struct DispatcherArgs {
+    /// Ports and settings.
+    pub deps: Arc<Deps>,
+    /// Where leased tasks go.
+    pub root: ActorRef<RootMsg>,
+}
+
+/// The dispatcher's state.
+#[derive(Debug)]
+pub struct DispatcherState {
+    deps: Arc<Deps>,
+    root: ActorRef<RootMsg>,
+    in_flight: HashSet<TaskId>,
+    dispatched_total: u64,
+    ticker: Option<JoinHandle<()>>,
+}
+
+impl Actor for Dispatcher {
+    type Msg = DispatcherMsg;
+    type State = DispatcherState;
+    type Arguments = DispatcherArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        args: DispatcherArgs,
+    ) -> Result<DispatcherState, ActorProcessingErr> {
+        let ticker = myself.send_interval(args.deps.settings.poll_interval, || DispatcherMsg::Poll);
+        myself.send_message(DispatcherMsg::Poll)?;
+        Ok(DispatcherState {
+            deps: args.deps,
+            root: args.root,
+            in_flight: HashSet::new(),
+            dispatched_total: 0,
+            ticker: Some(ticker),
+        })
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        state: &mut DispatcherState,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(ticker) = state.ticker.take() {
+            ticker.abort();
+        }
+        Ok(())
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        message: DispatcherMsg,
+        state: &mut DispatcherState,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            DispatcherMsg::Poll => state.fill().await,
+            DispatcherMsg::Released(task_id) => {
+                state.in_flight.remove(&task_id);
+                state.fill().await;
+            }
+            DispatcherMsg::Observe(reply) => {
+                let _ = reply.send(DispatcherSnapshot {
+                    in_flight: state.in_flight.len(),
+                    max_workers: state.deps.settings.max_workers,
+                    dispatched_total: state.dispatched_total,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl DispatcherState {
+    /// Dequeues until the worker slots are full or the queue is empty.
+    async fn fill(&mut self) {
+        let settings = &self.deps.settings;
+        while self.in_flight.len() < settings.max_workers {
+            let lease = match self.deps.queue.dequeue(settings.lease_ttl).await {
+                Ok(Some(lease)) => lease,
+                Ok(None) => return,
+                Err(err) => {
+                    tracing::warn!(error = %err, "dequeue failed");
+                    return;
+                }
+            };
+            if !self.in_flight.insert(lease.task_id) {
+                // Delivered again while its run is alive here (the lease expired): the org
+                // supervisor ignores the duplicate and releases it, which must not free the
+                // slot of the live run — so do not count it twice.
+                tracing::warn!(task_id = %lease.task_id, "task redelivered while in flight");
+                continue;
+            }
+            self.dispatched_total += 1;
+            if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
+                tracing::error!(error = %err, "root supervisor is gone");
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! Domain types shared by the actors, the ports and the adapters.
+//!
+//! Identifiers are newtypes over UUIDv7 (time-ordered, so ids sort by creation and serve as
+//! pagination cursors). Values that arrive from outside are validated when they are built
+//! (`parse`), so the rest of the code can trust them.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A new, time-ordered id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Wraps an existing UUID.
+            pub fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            /// The underlying UUID.
+            pub fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({})", stringify!($name), self.0)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An organization (tenant).
+    OrgId
+);
+id_type!(
+    /// A user of an organization.
+    UserId
+);
+id_type!(
+    /// A registered repository.
+    RepoId
+);
+id_type!(
+    /// A task submitted by an organization.
+    TaskId
+);
+
+/// Proof that the holder may act on one organization's data.
+///
+/// Every tenant-scoped store method takes one, so no code path can read or write tenant data
+/// without naming the tenant. It is built in exactly two places: from a verified token (the
+/// API's auth layer) and from a record that already belongs to the org (a queued task, whose
+/// org was fixed from a verified token when it was submitted).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OrgScope {
+    org_id: OrgId,
+}
+
+impl OrgScope {
+    /// Scope for `org_id`. Call only with an org id taken from a verified token or from a
+    /// record owned by that org; never with an id taken from a request path or body.
+    pub fn trusted(org_id: OrgId) -> Self {
+        Self { org_id }
+    }
+
+    /// The organization this scope grants access to.
+    pub fn org_id(&self) -> OrgId {
+        self.org_id
+    }
+}
+
+impl fmt::Debug for OrgScope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "OrgScope({})", self.org_id)
+    }
+}
+
+/// A member's role within its organization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Created the org; may do everything.
+    Owner,
+    /// May manage members, credentials and repositories.
+    Admin,
+    /// May submit tasks.
+    Member,
+    /// Read only.
+    Viewer,
+    /// Platform operator (not a tenant role).
+    Operator,
+}
+
+impl Role {
+    /// Stable lowercase name, as in tokens and the database.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "owner" => Role::Owner,
+            "admin" => Role::Admin,
+            "member" => Role::Member,
+            "viewer" => Role::Viewer,
+            "operator" => Role::Operator,
+            _ => return None,
+        })
+    }
+
+    /// Whether this role may create repositories and submit tasks.
+    pub fn can_write(&self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Member)
+    }
+}
+
+/// An organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    /// Its id.
+    pub id: OrgId,
+    /// Display name.
+    pub name: String,
+    /// Billing plan name.
+    pub plan: String,
+    /// Creation time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// A user, as the API sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Its id.
+    pub id: UserId,
+    /// The org it belongs to.
+    pub org_id: OrgId,
+    /// Login email, lowercased.
+    pub email: String,
+    /// Role in the org.
+    pub role: Role,
+}
+
+/// A user together with its password hash, for login only.
+#[derive(Clone)]
+pub struct UserCredentials {
+    /// The user.
+    pub user: User,
+    /// PHC-formatted argon2id hash.
+    pub password_hash: String,
+}
+
+impl fmt::Debug for UserCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserCredentials")
+            .field("user", &self.user)
+            .field("password_hash", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Where a repository is hosted; decides credential conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// github.com or GitHub Enterprise.
+    Github,
+    /// Azure DevOps Repos.
+    AzureDevops,
+    /// Any other git server.
+    Generic,
+}
+
+impl Provider {
+    /// Stable lowercase name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Provider::Github => "github",
+            Provider::AzureDevops => "azure_devops",
+            Provider::Generic => "generic",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "github" => Provider::Github,
+            "azure_devops" => Provider::AzureDevops,
+            "generic" => Provider::Generic,
+            _ => return None,
+        })
+    }
+}
+
+/// A repository registered by an organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repo {
+    /// Its id.
+    pub id: RepoId,
+    /// Owning org.
+    pub org_id: OrgId,
+    /// Clone URL (https, http, file) or local path.
+    pub url: String,
+    /// Hosting provider.
+    pub provider: Provider,
+    /// Branch that tasks start from; `None` means the remote's HEAD.
+    pub default_branch: Option<String>,
+    /// Registration time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// Input for registering a repository (already validated by the API).
+#[derive(Debug, Clone)]
+pub struct NewRepo {
+    /// Clone URL or local path.
+    pub url: String,
+    /// Hosting provider.
+    pub provider: Provider,
+    /// Branch to start from.
+    pub default_branch: Option<String>,
+}
+
+/// Lifecycle of a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Waiting in the queue.
+    Queued,
+    /// An agent run is working on it.
+    Running,
+    /// Finished; changes (if any) pushed.
+    Succeeded,
+    /// Finished without a result; see the error.
+    Failed,
+}
+
+impl TaskStatus {
+    /// Stable lowercase name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TaskStatus::Queued => "queued",
+            TaskStatus::Running => "running",
+            TaskStatus::Succeeded => "succeeded",
+            TaskStatus::Failed => "failed",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "queued" => TaskStatus::Queued,
+            "running" => TaskStatus::Running,
+            "succeeded" => TaskStatus::Succeeded,
+            "failed" => TaskStatus::Failed,
+            _ => return None,
+        })
+    }
+
+    /// Whether the task will not change any more.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, TaskStatus::Succeeded | TaskStatus::Failed)
+    }
+}
+
+/// Token counts of one or many LLM calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenUsage {
+    /// Prompt (input) tokens.
+    pub prompt: u64,
+    /// Completion (output) tokens.
+    pub completion: u64,
+}
+
+impl TokenUsage {
+    /// Prompt plus completion.
+    pub fn total(&self) -> u64 {
+        self.prompt + self.completion
+    }
+}
+
+impl std::ops::AddAssign for TokenUsage {
+    fn add_assign(&mut self, rhs: Self) {
+        self.prompt += rhs.prompt;
+        self.completion += rhs.completion;
+    }
+}
+
+/// Why a task failed: a stable code and a human message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskError {
+    /// Stable, machine-readable code (`step_limit`, `llm_error`, `clone_failed`, ...).
+    pub code: String,
+    /// Human-readable detail.
+    pub message: String,
+}
+
+/// A task and everything known about its progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Task {
+    /// Its id.
+    pub id: TaskId,
+    /// Owning org.
+    pub org_id: OrgId,
+    /// Repository it works on.
+    pub repo_id: RepoId,
+    /// What the agent is asked to do.
+    pub instruction: String,
+    /// Optional sprint label for cost allocation.
+    pub sprint: Option<String>,
+    /// Optional token cap for this task.
+    pub max_tokens: Option<u64>,
+    /// Current status.
+    pub status: TaskStatus,
+    /// How many runs were started for it.
+    pub attempts: u32,
+    /// Branch the result was pushed to, if there were changes.
+    pub branch: Option<String>,
+    /// Commit id of the result, if there were changes.
+    pub commit: Option<String>,
+    /// The agent's summary from `finish`.
+    pub summary: Option<String>,
+    /// Files changed by the run.
+    pub changed_files: Vec<String>,
+    /// Tokens used by all runs.
+    pub tokens: TokenUsage,
+    /// Why it failed.
+    pub error: Option<TaskError>,
+    /// Submission time.
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    /// Last change.
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// Input for submitting a task (already validated by the API).
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    /// Repository, already checked to belong to the org.
+    pub repo_id: RepoId,
+    /// What to do.
+    pub instruction: String,
+    /// Sprint label.
+    pub sprint: Option<String>,
+    /// Token cap.
+    pub max_tokens: Option<u64>,
+}
+
+/// How a run ended, as recorded on the task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskOutcome {
+    /// The agent finished.
+    Succeeded {
+        /// The agent's summary.
+        summary: String,
+        /// Branch pushed, if there were changes.
+        branch: Option<String>,
+        /// Commit pushed, if there were changes.
+        commit: Option<String>,
+        /// Files changed.
+        changed_files: Vec<String>,
+    },
+    /// The run failed.
+    Failed(TaskError),
+}
+
+/// Filter and page for listing tasks.
+#[derive(Debug, Clone, Default)]
+pub struct TaskQuery {
+    /// Only tasks with this status.
+    pub status: Option<TaskStatus>,
+    /// Only tasks with this sprint label.
+    pub sprint: Option<String>,
+    /// Only tasks older than this id (ids are time-ordered; newest first).
+    pub before: Option<TaskId>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// One page of tasks, newest first.
+#[derive(Debug, Clone)]
+pub struct TaskPage {
+    /// The tasks.
+    pub tasks: Vec<Task>,
+    /// Cursor for the next page, if there is one.
+    pub next: Option<TaskId>,
+}
+
+/// Kinds of task events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The task changed status.
+    Status,
+    /// The repository was cloned.
+    Checkout,
+    /// One LLM call.
+    LlmCall,
+    /// One tool call.
+    ToolCall,
+    /// Changes committed and pushed.
+    Commit,
+}
+
+impl EventKind {
+    /// Stable lowercase name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EventKind::Status => "status",
+            EventKind::Checkout => "checkout",
+            EventKind::LlmCall => "llm_call",
+            EventKind::ToolCall => "tool_call",
+            EventKind::Commit => "commit",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "status" => EventKind::Status,
+            "checkout" => EventKind::Checkout,
+            "llm_call" => EventKind::LlmCall,
+            "tool_call" => EventKind::ToolCall,
+            "commit" => EventKind::Commit,
+            _ => return None,
+        })
+    }
+}
+
+/// Something that happened during a task, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskEvent {
+    /// Position in the task's event log, from 1.
+    pub seq: u64,
+    /// What happened.
+    pub kind: EventKind,
+    /// Details (never secrets, never file contents).
+    pub data: serde_json::Value,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// The branch a task's result is pushed to. Deterministic, so a retried run is idempotent.
+pub fn task_branch(task_id: TaskId) -> String {
+    format!("orchard/{task_id}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_sort_by_creation() {
+        let first = TaskId::new();
+        let second = TaskId::new();
+        assert!(first < second);
+        let parsed: TaskId = first.to_string().parse().unwrap();
+        assert_eq!(parsed, first);
+        assert!("not-a-uuid".parse::<TaskId>().is_err());
+    }
+
+    #[test]
+    fn stable_names_round_trip() {
+        for status in [
+            TaskStatus::Queued,
+            TaskStatus::Running,
+            TaskStatus::Succeeded,
+            TaskStatus::Failed,
+        ] {
+            assert_eq!(TaskStatus::parse(status.as_str()), Some(status));
+        }
+        for role in [
+            Role::Owner,
+            Role::Admin,
+            Role::Member,
+            Role::Viewer,
+            Role::Operator,
+        ] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Provider::parse("gitlab"), None);
+    }
+
+    #[test]
+    fn branch_is_deterministic() {
+        let id = TaskId::new();
+        assert_eq!(task_branch(id), format!("orchard/{id}"));
+    }
+}

@@ -1,0 +1,37 @@
+//! Orchard's core: domain types, ports and the per-organization supervision tree.
+//!
+//! ```text
+//! RootSupervisor
+//!  ├─ Dispatcher            pulls leased tasks from the Queue port, at most max_workers at once
+//!  └─ OrgSupervisor(org)    one per org with work, started on first use
+//!       └─ AgentRun(task)   one per task: clone → LLM/tool loop → commit → push
+//! ```
+//!
+//! # Layout
+//! - [`domain`]: ids, tasks, repos, the [`OrgScope`](domain::OrgScope) that every tenant
+//!   data access needs.
+//! - [`ports`]: the traits the core needs from the outside (`Store`, `Queue`, `Llm`,
+//!   `GitWorkspace`); adapters live in the `orchard` crate.
+//! - [`tools`]: the agent's file tools, confined to the task's work dir.
+//! - [`root_supervisor`], [`dispatcher`], [`org_supervisor`], [`agent_run`]: the actors, one
+//!   file each, in the order of the tree.
+//! - [`observe`]: serializable snapshots every actor answers `Observe` with.
+//! - [`runtime`]: the shared dependencies and settings handed to the tree.
+//! - [`testing`]: in-memory ports for tests of this crate and of adapters' callers.
+//!
+//! This crate depends on no database, HTTP or git crate: arrows point inward.
+
+#![warn(missing_docs)]
+
+pub mod agent_run;
+pub mod dispatcher;
+pub mod domain;
+pub mod observe;
+pub mod org_supervisor;
+pub mod ports;
+pub mod root_supervisor;
+pub mod runtime;
+pub mod testing;
+pub mod tools;
+
+pub use ractor;

@@ -1,0 +1,219 @@
+//! `OrgSupervisor`: one per organization, parent of that org's runs.
+//!
+//! It starts an [`AgentRun`] per leased task, linked so that it hears how the run ended.
+//! Whatever the ending it acknowledges the lease, removes the work dir and tells the
+//! dispatcher the worker slot is free; when the run crashed (error or panic) it records the
+//! task as failed with the reason, since the run could not.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use serde_json::json;
+
+use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
+use crate::dispatcher::DispatcherMsg;
+use crate::domain::{EventKind, OrgId, OrgScope, TaskError, TaskId, TaskOutcome};
+use crate::observe::{OrgSnapshot, SharedRunSnapshot};
+use crate::ports::{Lease, QueueError};
+use crate::runtime::Deps;
+
+/// The actor.
+#[derive(Debug)]
+pub struct OrgSupervisor;
+
+/// Messages of [`OrgSupervisor`].
+#[derive(Debug)]
+pub enum OrgMsg {
+    /// Start a run for a leased task.
+    StartRun(Lease),
+    /// Reply with a snapshot.
+    Observe(RpcReplyPort<OrgSnapshot>),
+}
+
+/// Start-up arguments.
+#[derive(Debug)]
+pub struct OrgSupervisorArgs {
+    /// The org.
+    pub org_id: OrgId,
+    /// Ports and settings.
+    pub deps: Arc<Deps>,
+    /// Told when a run's worker slot is free.
+    pub dispatcher: ActorRef<DispatcherMsg>,
+}
+
+#[derive(Debug)]
+struct RunEntry {
+    lease: Lease,
+    snapshot: SharedRunSnapshot,
+}
+
+/// The supervisor's state.
+#[derive(Debug)]
+pub struct OrgSupervisorState {
+    org_id: OrgId,
+    deps: Arc<Deps>,
+    dispatcher: ActorRef<DispatcherMsg>,
+    runs: HashMap<ActorId, RunEntry>,
+    started_total: u64,
+    failed_total: u64,
+}
+
+impl Actor for OrgSupervisor {
+    type Msg = OrgMsg;
+    type State = OrgSupervisorState;
+    type Arguments = OrgSupervisorArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        args: OrgSupervisorArgs,
+    ) -> Result<OrgSupervisorState, ActorProcessingErr> {
+        tracing::debug!(org_id = %args.org_id, "org supervisor started");
+        Ok(OrgSupervisorState {
+            org_id: args.org_id,
+            deps: args.deps,
+            dispatcher: args.dispatcher,
+            runs: HashMap::new(),
+            started_total: 0,
+            failed_total: 0,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: OrgMsg,
+        state: &mut OrgSupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            OrgMsg::StartRun(lease) => state.start_run(&myself, lease).await,
+            OrgMsg::Observe(reply) => {
+                let snapshot = OrgSnapshot {
+                    org_id: state.org_id,
+                    runs: state.runs.values().map(|r| r.snapshot.get()).collect(),
+                    started_total: state.started_total,
+                    failed_total: state.failed_total,
+                };
+                // The caller may have timed out; nothing to do then.
+                let _ = reply.send(snapshot);
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut OrgSupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        match event {
+            SupervisionEvent::ActorTerminated(cell, _, reason) => {
+                let Some(entry) = state.runs.remove(&cell.get_id()) else {
+                    return Ok(());
+                };
+                let exit = reason.as_deref().and_then(RunExit::parse);
+                tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
+                state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
+            }
+            SupervisionEvent::ActorFailed(cell, err) => {
+                let Some(entry) = state.runs.remove(&cell.get_id()) else {
+                    return Ok(());
+                };
+                state.failed_total += 1;
+                let task_id = entry.lease.task_id;
+                tracing::warn!(%task_id, error = %err, "run crashed");
+                state
+                    .record_crash(task_id, format!("the agent run crashed: {err}"))
+                    .await;
+                state.settle(entry, true).await;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl OrgSupervisorState {
+    async fn start_run(&mut self, myself: &ActorRef<OrgMsg>, lease: Lease) {
+        let task_id = lease.task_id;
+        if self.runs.values().any(|r| r.lease.task_id == task_id) {
+            // A redelivery of a task whose run is still alive here: the live run keeps it.
+            tracing::warn!(%task_id, "task is already running on this node; delivery ignored");
+            self.release(task_id);
+            return;
+        }
+        let snapshot = SharedRunSnapshot::new(task_id);
+        let args = AgentRunArgs {
+            deps: self.deps.clone(),
+            lease: lease.clone(),
+            snapshot: snapshot.clone(),
+        };
+        match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
+            Ok((run, _)) => {
+                self.started_total += 1;
+                self.runs.insert(run.get_id(), RunEntry { lease, snapshot });
+            }
+            Err(err) => {
+                tracing::error!(%task_id, error = %err, "could not start agent run");
+                self.record_crash(task_id, format!("could not start the agent run: {err}"))
+                    .await;
+                self.settle(
+                    RunEntry { lease, snapshot },
+                    true,
+                )
+                .await;
+            }
+        }
+    }
+
+    async fn record_crash(&self, task_id: TaskId, message: String) {
+        let scope = OrgScope::trusted(self.org_id);
+        let error = TaskError {
+            code: "run_crashed".into(),
+            message,
+        };
+        let store = &self.deps.store;
+        let data = json!({"status": "failed", "code": error.code, "message": error.message});
+        if let Err(err) = store
+            .finish_task(&scope, task_id, &TaskOutcome::Failed(error))
+            .await
+        {
+            tracing::error!(%task_id, error = %err, "could not record run failure");
+            return;
+        }
+        if let Err(err) = store
+            .append_event(&scope, task_id, EventKind::Status, data)
+            .await
+        {
+            tracing::error!(%task_id, error = %err, "could not record run failure event");
+        }
+    }
+
+    /// After a run: ack the lease (unless it was lost), clean up, free the worker slot.
+    async fn settle(&self, entry: RunEntry, ack: bool) {
+        let task_id = entry.lease.task_id;
+        if ack {
+            match self.deps.queue.ack(&entry.lease).await {
+                Ok(()) | Err(QueueError::LeaseLost) => {}
+                Err(err) => tracing::error!(%task_id, error = %err, "could not ack task"),
+            }
+        }
+        if !self.deps.settings.keep_work_dirs {
+            let dir = work_dir(&self.deps, &entry.lease);
+            if let Err(err) = tokio::fs::remove_dir_all(&dir).await
+                && err.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(%task_id, error = %err, "could not remove work dir");
+            }
+        }
+        self.release(task_id);
+    }
+
+    fn release(&self, task_id: TaskId) {
+        if let Err(err) = self.dispatcher.send_message(DispatcherMsg::Released(task_id)) {
+            tracing::error!(%task_id, error = %err, "dispatcher is gone");
+        }
+    }
+}

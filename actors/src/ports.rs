@@ -1,0 +1,310 @@
+//! Ports: what the core needs from the outside world, as traits.
+//!
+//! Adapters in the `orchard` crate implement them (SQLite, gix, an OpenAI-compatible HTTP
+//! API, ...); tests in this crate use the in-memory implementations of [`crate::testing`].
+//! Arrows point inward: this module names no database, HTTP or git crate.
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{
+    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Task, TaskEvent, TaskId,
+    TaskOutcome, TaskPage, TaskQuery, TokenUsage, User, UserCredentials,
+};
+
+/// Errors of the [`Store`] port.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The object does not exist in the caller's org (or at all: the two are not told apart).
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was violated (e.g. the email is taken).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The backend failed.
+    #[error("store backend error: {0}")]
+    Backend(String),
+}
+
+/// Durable data: orgs, users, repos, tasks, task events and usage.
+///
+/// Every method that touches tenant data takes an [`OrgScope`] and never returns another
+/// org's rows: isolation is enforced here, not only in handlers.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Creates an org and its owner in one step. `Conflict` if the email is taken.
+    async fn create_org_with_owner(
+        &self,
+        org_name: &str,
+        email: &str,
+        password_hash: &str,
+    ) -> Result<(Org, User), StoreError>;
+
+    /// Looks a user up by (lowercased) email, for login. Not scoped: login has no token yet.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
+
+    /// The scope's org.
+    async fn org(&self, scope: &OrgScope) -> Result<Org, StoreError>;
+
+    /// Registers a repository.
+    async fn create_repo(&self, scope: &OrgScope, repo: NewRepo) -> Result<Repo, StoreError>;
+
+    /// One repository of the org.
+    async fn repo(&self, scope: &OrgScope, id: RepoId) -> Result<Repo, StoreError>;
+
+    /// All repositories of the org, oldest first.
+    async fn list_repos(&self, scope: &OrgScope) -> Result<Vec<Repo>, StoreError>;
+
+    /// Records a new queued task. The repo must belong to the org (`NotFound` otherwise).
+    async fn create_task(&self, scope: &OrgScope, task: NewTask) -> Result<Task, StoreError>;
+
+    /// One task of the org.
+    async fn task(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError>;
+
+    /// A page of the org's tasks, newest first.
+    async fn list_tasks(&self, scope: &OrgScope, query: &TaskQuery)
+    -> Result<TaskPage, StoreError>;
+
+    /// Marks the task running and counts the attempt. Returns the updated task.
+    async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError>;
+
+    /// Adds one LLM call's tokens to the task and to the org's usage ledger.
+    async fn record_usage(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        usage: TokenUsage,
+    ) -> Result<(), StoreError>;
+
+    /// Records how the task ended.
+    async fn finish_task(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        outcome: &TaskOutcome,
+    ) -> Result<(), StoreError>;
+
+    /// Appends an event to the task's log.
+    async fn append_event(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        kind: EventKind,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError>;
+
+    /// The task's events with `seq > after`, in order.
+    async fn task_events(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        after: u64,
+    ) -> Result<Vec<TaskEvent>, StoreError>;
+}
+
+/// Errors of the [`Queue`] port.
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    /// The lease is no longer held (expired and taken by someone else, or already acked).
+    #[error("lease lost")]
+    LeaseLost,
+    /// The backend failed.
+    #[error("queue backend error: {0}")]
+    Backend(String),
+}
+
+/// A task taken from the queue, held for a limited time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    /// Org of the task.
+    pub org_id: OrgId,
+    /// The task.
+    pub task_id: TaskId,
+    /// Fencing token: renew and ack only succeed with the current lease's id.
+    pub lease_id: uuid::Uuid,
+    /// How many times this task has been delivered, this delivery included.
+    pub delivery: u32,
+}
+
+/// Durable task queue with at-least-once delivery and leases.
+#[async_trait]
+pub trait Queue: Send + Sync + 'static {
+    /// Adds a task. Enqueueing a task that is already queued does nothing.
+    async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError>;
+
+    /// Takes the next task, leased for `ttl`; `None` when nothing is ready.
+    async fn dequeue(&self, ttl: Duration) -> Result<Option<Lease>, QueueError>;
+
+    /// Extends a held lease. `LeaseLost` if it is no longer held.
+    async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError>;
+
+    /// Removes a finished task. `LeaseLost` if the lease is no longer held.
+    async fn ack(&self, lease: &Lease) -> Result<(), QueueError>;
+
+    /// Makes leases held by a previous incarnation of this node available again; returns how
+    /// many. Called once at start-up.
+    async fn recover(&self) -> Result<u64, QueueError>;
+}
+
+/// A chat message in the OpenAI chat-completions shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum ChatMessage {
+    /// Instructions for the model.
+    System {
+        /// Text.
+        content: String,
+    },
+    /// The user's request.
+    User {
+        /// Text.
+        content: String,
+    },
+    /// A model answer.
+    Assistant {
+        /// Text, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        content: Option<String>,
+        /// Tool calls, if any.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        tool_calls: Vec<ToolCall>,
+    },
+    /// The result of one tool call.
+    Tool {
+        /// Id of the call it answers.
+        tool_call_id: String,
+        /// Result text.
+        content: String,
+    },
+}
+
+/// A function call requested by the model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToolCall {
+    /// Call id, echoed in the tool message.
+    pub id: String,
+    /// Function name.
+    pub name: String,
+    /// JSON-encoded arguments, exactly as the model wrote them.
+    pub arguments: String,
+}
+
+/// A tool offered to the model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolSpec {
+    /// Function name.
+    pub name: String,
+    /// What it does, for the model.
+    pub description: String,
+    /// JSON Schema of its arguments.
+    pub parameters: serde_json::Value,
+}
+
+/// One chat-completions request.
+#[derive(Debug, Clone)]
+pub struct ChatRequest {
+    /// Conversation so far.
+    pub messages: Vec<ChatMessage>,
+    /// Tools the model may call.
+    pub tools: Vec<ToolSpec>,
+}
+
+/// One chat-completions answer.
+#[derive(Debug, Clone)]
+pub struct ChatResponse {
+    /// Text, if any.
+    pub content: Option<String>,
+    /// Tool calls, if any.
+    pub tool_calls: Vec<ToolCall>,
+    /// Tokens billed for the call.
+    pub usage: TokenUsage,
+}
+
+/// Errors of the [`Llm`] port.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LlmError {
+    /// Worth retrying (429, 5xx, timeouts, connection errors).
+    #[error("transient LLM error: {message}")]
+    Transient {
+        /// Detail.
+        message: String,
+        /// The server's `Retry-After`, if it sent one.
+        retry_after: Option<Duration>,
+    },
+    /// Not worth retrying (400, 401, malformed answers).
+    #[error("LLM error: {message}")]
+    Permanent {
+        /// Detail.
+        message: String,
+    },
+}
+
+/// A chat-completions model with tool calls.
+#[async_trait]
+pub trait Llm: Send + Sync + 'static {
+    /// One call.
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, LlmError>;
+}
+
+/// What went wrong in a git operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitErrorKind {
+    /// Clone or fetch failed.
+    Clone,
+    /// Writing the commit failed.
+    Commit,
+    /// Pushing failed.
+    Push,
+}
+
+/// Errors of the [`GitWorkspace`] port.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{message}")]
+pub struct GitError {
+    /// Which step failed.
+    pub kind: GitErrorKind,
+    /// Detail, free of credentials.
+    pub message: String,
+}
+
+/// What to commit.
+#[derive(Debug, Clone)]
+pub struct CommitRequest {
+    /// Branch to create or update (`orchard/<task_id>`).
+    pub branch: String,
+    /// Commit message.
+    pub message: String,
+    /// Paths relative to the work dir that the agent changed (written or removed).
+    pub changed_paths: Vec<String>,
+}
+
+/// Result of [`GitWorkspace::commit_and_push`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitOutcome {
+    /// The tree equals the base tree: nothing committed, nothing pushed.
+    NoChanges,
+    /// Committed and pushed.
+    Pushed {
+        /// The new commit's id.
+        commit: String,
+    },
+}
+
+/// Git operations of a run, on a per-task work dir.
+#[async_trait]
+pub trait GitWorkspace: Send + Sync + 'static {
+    /// Clones `repo` into the empty directory `dir` and checks out its default branch.
+    async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError>;
+
+    /// Commits the changed paths on top of the checked-out commit as `request.branch`, then
+    /// pushes that branch to the repo's remote.
+    async fn commit_and_push(
+        &self,
+        repo: &Repo,
+        dir: &Path,
+        request: &CommitRequest,
+    ) -> Result<CommitOutcome, GitError>;
+}

@@ -1,0 +1,150 @@
+//! `RootSupervisor`: the top of the tree. It owns the dispatcher and starts one
+//! [`OrgSupervisor`] per organization the first time that org has work.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent, call_t};
+
+use crate::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
+use crate::domain::OrgId;
+use crate::observe::{OrgSnapshot, TreeSnapshot};
+use crate::org_supervisor::{OrgMsg, OrgSupervisor, OrgSupervisorArgs};
+use crate::ports::Lease;
+use crate::runtime::Deps;
+
+/// How long the root waits for a child's snapshot.
+const OBSERVE_TIMEOUT_MS: u64 = 2000;
+
+/// The actor.
+#[derive(Debug)]
+pub struct RootSupervisor;
+
+/// Messages of [`RootSupervisor`].
+#[derive(Debug)]
+pub enum RootMsg {
+    /// A leased task for some org (from the dispatcher).
+    Dispatch(Lease),
+    /// A task was submitted: wake the dispatcher.
+    TaskQueued,
+    /// Reply with a snapshot of the whole tree.
+    Observe(RpcReplyPort<TreeSnapshot>),
+}
+
+/// The root's state.
+#[derive(Debug)]
+pub struct RootState {
+    deps: Arc<Deps>,
+    dispatcher: ActorRef<DispatcherMsg>,
+    orgs: HashMap<OrgId, ActorRef<OrgMsg>>,
+}
+
+async fn spawn_dispatcher(
+    myself: &ActorRef<RootMsg>,
+    deps: &Arc<Deps>,
+) -> Result<ActorRef<DispatcherMsg>, ActorProcessingErr> {
+    let args = DispatcherArgs {
+        deps: deps.clone(),
+        root: myself.clone(),
+    };
+    let (dispatcher, _) = Actor::spawn_linked(None, Dispatcher, args, myself.get_cell()).await?;
+    Ok(dispatcher)
+}
+
+impl Actor for RootSupervisor {
+    type Msg = RootMsg;
+    type State = RootState;
+    type Arguments = Arc<Deps>;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        deps: Arc<Deps>,
+    ) -> Result<RootState, ActorProcessingErr> {
+        let dispatcher = spawn_dispatcher(&myself, &deps).await?;
+        Ok(RootState {
+            deps,
+            dispatcher,
+            orgs: HashMap::new(),
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        message: RootMsg,
+        state: &mut RootState,
+    ) -> Result<(), ActorProcessingErr> {
+        match message {
+            RootMsg::Dispatch(lease) => {
+                let org = state.org_supervisor(&myself, lease.org_id).await?;
+                org.send_message(OrgMsg::StartRun(lease))?;
+            }
+            RootMsg::TaskQueued => {
+                state.dispatcher.send_message(DispatcherMsg::Poll)?;
+            }
+            RootMsg::Observe(reply) => {
+                let dispatcher = call_t!(state.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
+                    .unwrap_or_default();
+                let mut orgs: Vec<OrgSnapshot> = Vec::new();
+                for org in state.orgs.values() {
+                    if let Ok(snapshot) = call_t!(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS) {
+                        orgs.push(snapshot);
+                    }
+                }
+                orgs.sort_by_key(|o| o.org_id);
+                let _ = reply.send(TreeSnapshot { dispatcher, orgs });
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<Self::Msg>,
+        event: SupervisionEvent,
+        state: &mut RootState,
+    ) -> Result<(), ActorProcessingErr> {
+        let (cell, failure) = match event {
+            SupervisionEvent::ActorTerminated(cell, _, reason) => (cell, reason),
+            SupervisionEvent::ActorFailed(cell, err) => (cell, Some(err.to_string())),
+            _ => return Ok(()),
+        };
+        if cell.get_id() == state.dispatcher.get_id() {
+            tracing::error!(reason = ?failure, "dispatcher stopped; starting a new one");
+            // Give a failing backend a moment before polling it again.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            state.dispatcher = spawn_dispatcher(&myself, &state.deps).await?;
+            return Ok(());
+        }
+        state.orgs.retain(|org_id, org| {
+            let gone = org.get_id() == cell.get_id();
+            if gone {
+                tracing::error!(%org_id, reason = ?failure, "org supervisor stopped");
+            }
+            !gone
+        });
+        Ok(())
+    }
+}
+
+impl RootState {
+    async fn org_supervisor(
+        &mut self,
+        myself: &ActorRef<RootMsg>,
+        org_id: OrgId,
+    ) -> Result<ActorRef<OrgMsg>, ActorProcessingErr> {
+        if let Some(org) = self.orgs.get(&org_id) {
+            return Ok(org.clone());
+        }
+        let args = OrgSupervisorArgs {
+            org_id,
+            deps: self.deps.clone(),
+            dispatcher: self.dispatcher.clone(),
+        };
+        let (org, _) = Actor::spawn_linked(None, OrgSupervisor, args, myself.get_cell()).await?;
+        self.orgs.insert(org_id, org.clone());
+        Ok(org)
+    }
+}

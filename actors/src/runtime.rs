@@ -1,0 +1,52 @@
+//! What the actors share: the ports and the settings of runs.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::ports::{GitWorkspace, Llm, Queue, Store};
+
+/// Settings of agent runs and dispatch.
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    /// Per-task work dirs live under `<work_root>/<org>/<task>`.
+    pub work_root: PathBuf,
+    /// Most LLM calls per run.
+    pub max_steps: u32,
+    /// How long a dequeued task is leased; runs renew it every step.
+    pub lease_ttl: Duration,
+    /// Retries of a transient LLM failure within one step.
+    pub llm_retries: u32,
+    /// First retry delay (doubles each retry) when the server sends no `Retry-After`.
+    pub llm_retry_initial: Duration,
+    /// Concurrent runs on this node.
+    pub max_workers: usize,
+    /// How often the dispatcher polls the queue when nothing wakes it.
+    pub poll_interval: Duration,
+    /// Keep work dirs after runs (for debugging).
+    pub keep_work_dirs: bool,
+}
+
+/// The ports and settings, shared by every actor of the tree.
+#[derive(Clone)]
+pub struct Deps {
+    /// Durable data.
+    pub store: Arc<dyn Store>,
+    /// Task queue.
+    pub queue: Arc<dyn Queue>,
+    /// The model.
+    pub llm: Arc<dyn Llm>,
+    /// Git operations.
+    pub git: Arc<dyn GitWorkspace>,
+    /// Settings.
+    pub settings: RunSettings,
+}
+
+impl fmt::Debug for Deps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Deps")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}

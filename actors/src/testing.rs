@@ -1,0 +1,484 @@
+//! In-memory implementations of the ports, for tests.
+//!
+//! They follow the ports' contracts (scoping, leases, fencing) so that tests of the actors
+//! exercise the same rules the real adapters enforce.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::domain::{
+    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task, TaskEvent,
+    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials,
+    UserId,
+};
+use crate::ports::{
+    ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
+    LlmError, Queue, QueueError, Store, StoreError,
+};
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[derive(Debug, Default)]
+struct Data {
+    orgs: HashMap<OrgId, Org>,
+    users: Vec<UserCredentials>,
+    repos: Vec<Repo>,
+    tasks: HashMap<TaskId, Task>,
+    events: HashMap<TaskId, Vec<TaskEvent>>,
+}
+
+/// A [`Store`] in a `Mutex<HashMap>`.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    data: Mutex<Data>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl Store for MemoryStore {
+    async fn create_org_with_owner(
+        &self,
+        org_name: &str,
+        email: &str,
+        password_hash: &str,
+    ) -> Result<(Org, User), StoreError> {
+        let mut data = lock(&self.data);
+        if data.users.iter().any(|u| u.user.email == email) {
+            return Err(StoreError::Conflict("email is taken".into()));
+        }
+        let org = Org {
+            id: OrgId::new(),
+            name: org_name.to_owned(),
+            plan: "free".into(),
+            created_at: OffsetDateTime::now_utc(),
+        };
+        let user = User {
+            id: UserId::new(),
+            org_id: org.id,
+            email: email.to_owned(),
+            role: Role::Owner,
+        };
+        data.orgs.insert(org.id, org.clone());
+        data.users.push(UserCredentials {
+            user: user.clone(),
+            password_hash: password_hash.to_owned(),
+        });
+        Ok((org, user))
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
+        Ok(lock(&self.data)
+            .users
+            .iter()
+            .find(|u| u.user.email == email)
+            .cloned())
+    }
+
+    async fn org(&self, scope: &OrgScope) -> Result<Org, StoreError> {
+        lock(&self.data)
+            .orgs
+            .get(&scope.org_id())
+            .cloned()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn create_repo(&self, scope: &OrgScope, repo: NewRepo) -> Result<Repo, StoreError> {
+        let repo = Repo {
+            id: RepoId::new(),
+            org_id: scope.org_id(),
+            url: repo.url,
+            provider: repo.provider,
+            default_branch: repo.default_branch,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        lock(&self.data).repos.push(repo.clone());
+        Ok(repo)
+    }
+
+    async fn repo(&self, scope: &OrgScope, id: RepoId) -> Result<Repo, StoreError> {
+        lock(&self.data)
+            .repos
+            .iter()
+            .find(|r| r.id == id && r.org_id == scope.org_id())
+            .cloned()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn list_repos(&self, scope: &OrgScope) -> Result<Vec<Repo>, StoreError> {
+        Ok(lock(&self.data)
+            .repos
+            .iter()
+            .filter(|r| r.org_id == scope.org_id())
+            .cloned()
+            .collect())
+    }
+
+    async fn create_task(&self, scope: &OrgScope, task: NewTask) -> Result<Task, StoreError> {
+        self.repo(scope, task.repo_id).await?;
+        let now = OffsetDateTime::now_utc();
+        let task = Task {
+            id: TaskId::new(),
+            org_id: scope.org_id(),
+            repo_id: task.repo_id,
+            instruction: task.instruction,
+            sprint: task.sprint,
+            max_tokens: task.max_tokens,
+            status: TaskStatus::Queued,
+            attempts: 0,
+            branch: None,
+            commit: None,
+            summary: None,
+            changed_files: Vec::new(),
+            tokens: TokenUsage::default(),
+            error: None,
+            created_at: now,
+            updated_at: now,
+        };
+        lock(&self.data).tasks.insert(task.id, task.clone());
+        Ok(task)
+    }
+
+    async fn task(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
+        lock(&self.data)
+            .tasks
+            .get(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .cloned()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn list_tasks(
+        &self,
+        scope: &OrgScope,
+        query: &TaskQuery,
+    ) -> Result<TaskPage, StoreError> {
+        let data = lock(&self.data);
+        let mut tasks: Vec<Task> = data
+            .tasks
+            .values()
+            .filter(|t| t.org_id == scope.org_id())
+            .filter(|t| query.status.is_none_or(|s| t.status == s))
+            .filter(|t| query.sprint.is_none() || t.sprint == query.sprint)
+            .filter(|t| query.before.is_none_or(|b| t.id < b))
+            .cloned()
+            .collect();
+        tasks.sort_by(|a, b| b.id.cmp(&a.id));
+        let limit = query.limit.max(1) as usize;
+        let next = (tasks.len() > limit).then(|| tasks[limit - 1].id);
+        tasks.truncate(limit);
+        Ok(TaskPage { tasks, next })
+    }
+
+    async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
+        let mut data = lock(&self.data);
+        let task = data
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        task.status = TaskStatus::Running;
+        task.attempts += 1;
+        task.updated_at = OffsetDateTime::now_utc();
+        Ok(task.clone())
+    }
+
+    async fn record_usage(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        usage: TokenUsage,
+    ) -> Result<(), StoreError> {
+        let mut data = lock(&self.data);
+        let task = data
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        task.tokens += usage;
+        Ok(())
+    }
+
+    async fn finish_task(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        outcome: &TaskOutcome,
+    ) -> Result<(), StoreError> {
+        let mut data = lock(&self.data);
+        let task = data
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        match outcome.clone() {
+            TaskOutcome::Succeeded {
+                summary,
+                branch,
+                commit,
+                changed_files,
+            } => {
+                task.status = TaskStatus::Succeeded;
+                task.summary = Some(summary);
+                task.branch = branch;
+                task.commit = commit;
+                task.changed_files = changed_files;
+                task.error = None;
+            }
+            TaskOutcome::Failed(error) => {
+                task.status = TaskStatus::Failed;
+                task.error = Some(error);
+            }
+        }
+        task.updated_at = OffsetDateTime::now_utc();
+        Ok(())
+    }
+
+    async fn append_event(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        kind: EventKind,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.task(scope, id).await?;
+        let mut all = lock(&self.data);
+        let events = all.events.entry(id).or_default();
+        let seq = events.len() as u64 + 1;
+        events.push(TaskEvent {
+            seq,
+            kind,
+            data,
+            at: OffsetDateTime::now_utc(),
+        });
+        Ok(())
+    }
+
+    async fn task_events(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        after: u64,
+    ) -> Result<Vec<TaskEvent>, StoreError> {
+        self.task(scope, id).await?;
+        Ok(lock(&self.data)
+            .events
+            .get(&id)
+            .map(|events| events.iter().filter(|e| e.seq > after).cloned().collect())
+            .unwrap_or_default())
+    }
+}
+
+#[derive(Debug)]
+struct Entry {
+    org_id: OrgId,
+    task_id: TaskId,
+    lease: Option<(uuid::Uuid, Instant)>,
+    deliveries: u32,
+}
+
+/// A FIFO [`Queue`] with leases.
+#[derive(Debug, Default)]
+pub struct MemoryQueue {
+    entries: Mutex<VecDeque<Entry>>,
+}
+
+impl MemoryQueue {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Entries not yet acked.
+    pub fn len(&self) -> usize {
+        lock(&self.entries).len()
+    }
+
+    /// Whether every entry was acked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[async_trait]
+impl Queue for MemoryQueue {
+    async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError> {
+        let mut entries = lock(&self.entries);
+        if !entries.iter().any(|e| e.task_id == task_id) {
+            entries.push_back(Entry {
+                org_id,
+                task_id,
+                lease: None,
+                deliveries: 0,
+            });
+        }
+        Ok(())
+    }
+
+    async fn dequeue(&self, ttl: Duration) -> Result<Option<Lease>, QueueError> {
+        let now = Instant::now();
+        let mut entries = lock(&self.entries);
+        let Some(entry) = entries
+            .iter_mut()
+            .find(|e| e.lease.is_none_or(|(_, until)| until <= now))
+        else {
+            return Ok(None);
+        };
+        let lease_id = uuid::Uuid::now_v7();
+        entry.lease = Some((lease_id, now + ttl));
+        entry.deliveries += 1;
+        Ok(Some(Lease {
+            org_id: entry.org_id,
+            task_id: entry.task_id,
+            lease_id,
+            delivery: entry.deliveries,
+        }))
+    }
+
+    async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError> {
+        let mut entries = lock(&self.entries);
+        let entry = entries
+            .iter_mut()
+            .find(|e| e.lease.is_some_and(|(id, _)| id == lease.lease_id))
+            .ok_or(QueueError::LeaseLost)?;
+        entry.lease = Some((lease.lease_id, Instant::now() + ttl));
+        Ok(())
+    }
+
+    async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
+        let mut entries = lock(&self.entries);
+        let before = entries.len();
+        entries.retain(|e| !e.lease.is_some_and(|(id, _)| id == lease.lease_id));
+        if entries.len() == before {
+            return Err(QueueError::LeaseLost);
+        }
+        Ok(())
+    }
+
+    async fn recover(&self) -> Result<u64, QueueError> {
+        let mut entries = lock(&self.entries);
+        let mut count = 0;
+        for entry in entries.iter_mut().filter(|e| e.lease.is_some()) {
+            entry.lease = None;
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+/// What [`ScriptedLlm`] answers with.
+pub type ScriptStep = Result<ChatResponse, LlmError>;
+
+/// An [`Llm`] that answers from a script, one step per call, and records the requests.
+#[derive(Debug, Default)]
+pub struct ScriptedLlm {
+    script: Mutex<VecDeque<ScriptStep>>,
+    requests: Mutex<Vec<ChatRequest>>,
+}
+
+impl ScriptedLlm {
+    /// A model that answers with `script`, in order.
+    pub fn new(script: impl IntoIterator<Item = ScriptStep>) -> Self {
+        Self {
+            script: Mutex::new(script.into_iter().collect()),
+            requests: Mutex::default(),
+        }
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<ChatRequest> {
+        lock(&self.requests).clone()
+    }
+}
+
+#[async_trait]
+impl Llm for ScriptedLlm {
+    async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, LlmError> {
+        lock(&self.requests).push(request.clone());
+        lock(&self.script)
+            .pop_front()
+            .unwrap_or_else(|| Err(LlmError::Permanent {
+                message: "script exhausted".into(),
+            }))
+    }
+}
+
+/// A [`GitWorkspace`] that "clones" by copying the files of a local directory and "pushes"
+/// by recording the commit request.
+#[derive(Debug, Default)]
+pub struct DirGit {
+    pushed: Mutex<Vec<CommitRequest>>,
+    /// When set, `checkout` panics with this message (to test supervision).
+    pub panic_on_checkout: Option<String>,
+}
+
+impl DirGit {
+    /// A git whose `checkout` panics with `message`.
+    pub fn panicking(message: &str) -> Self {
+        Self {
+            panic_on_checkout: Some(message.to_owned()),
+            ..Self::default()
+        }
+    }
+
+    /// What was "pushed".
+    pub fn pushed(&self) -> Vec<CommitRequest> {
+        lock(&self.pushed).clone()
+    }
+}
+
+#[async_trait]
+impl GitWorkspace for DirGit {
+    async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError> {
+        if let Some(message) = &self.panic_on_checkout {
+            panic!("{message}");
+        }
+        let source = Path::new(&repo.url);
+        copy_dir(source, dir).map_err(|err| GitError {
+            kind: crate::ports::GitErrorKind::Clone,
+            message: err.to_string(),
+        })
+    }
+
+    async fn commit_and_push(
+        &self,
+        _repo: &Repo,
+        _dir: &Path,
+        request: &CommitRequest,
+    ) -> Result<CommitOutcome, GitError> {
+        if request.changed_paths.is_empty() {
+            return Ok(CommitOutcome::NoChanges);
+        }
+        let mut pushed = lock(&self.pushed);
+        pushed.push(request.clone());
+        Ok(CommitOutcome::Pushed {
+            commit: format!("{:040x}", pushed.len()),
+        })
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}

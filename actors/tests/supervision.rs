@@ -1,0 +1,253 @@
+//! The tree with in-memory ports: runs succeed through the real actors, and a crashing run
+//! is reported to its org supervisor, which marks the task failed with the reason.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use orchard_actors::domain::{NewRepo, NewTask, OrgScope, Provider, Task, TaskStatus, TokenUsage};
+use orchard_actors::ports::{ChatResponse, LlmError, Queue, Store, ToolCall};
+use orchard_actors::ractor::{Actor, ActorRef, call_t};
+use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
+use orchard_actors::runtime::{Deps, RunSettings};
+use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm};
+
+struct Harness {
+    store: Arc<MemoryStore>,
+    queue: Arc<MemoryQueue>,
+    git: Arc<DirGit>,
+    llm: Arc<ScriptedLlm>,
+    root: ActorRef<RootMsg>,
+    scope: OrgScope,
+    source: tempfile::TempDir,
+    _work: tempfile::TempDir,
+}
+
+fn call(id: &str, name: &str, arguments: &str) -> ToolCall {
+    ToolCall {
+        id: id.into(),
+        name: name.into(),
+        arguments: arguments.into(),
+    }
+}
+
+fn answer(calls: Vec<ToolCall>, prompt: u64, completion: u64) -> Result<ChatResponse, LlmError> {
+    Ok(ChatResponse {
+        content: None,
+        tool_calls: calls,
+        usage: TokenUsage { prompt, completion },
+    })
+}
+
+async fn harness(script: Vec<Result<ChatResponse, LlmError>>, git: DirGit) -> Harness {
+    let store = Arc::new(MemoryStore::new());
+    let queue = Arc::new(MemoryQueue::new());
+    let git = Arc::new(git);
+    let llm = Arc::new(ScriptedLlm::new(script));
+    let work = tempfile::tempdir().unwrap();
+    let source = tempfile::tempdir().unwrap();
+    std::fs::write(source.path().join("main.rs"), "fn main() {}\n").unwrap();
+    let (org, _) = store
+        .create_org_with_owner("acme", "a@acme.test", "hash")
+        .await
+        .unwrap();
+    let deps = Arc::new(Deps {
+        store: store.clone(),
+        queue: queue.clone(),
+        llm: llm.clone(),
+        git: git.clone(),
+        settings: RunSettings {
+            work_root: work.path().to_path_buf(),
+            max_steps: 5,
+            lease_ttl: Duration::from_secs(60),
+            llm_retries: 2,
+            llm_retry_initial: Duration::from_millis(1),
+            max_workers: 2,
+            poll_interval: Duration::from_millis(20),
+            keep_work_dirs: false,
+        },
+    });
+    let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
+    Harness {
+        store,
+        queue,
+        git,
+        llm,
+        root,
+        scope: OrgScope::trusted(org.id),
+        source,
+        _work: work,
+    }
+}
+
+impl Harness {
+    async fn submit(&self, instruction: &str) -> Task {
+        let repo = self
+            .store
+            .create_repo(
+                &self.scope,
+                NewRepo {
+                    url: self.source.path().to_string_lossy().into_owned(),
+                    provider: Provider::Generic,
+                    default_branch: None,
+                },
+            )
+            .await
+            .unwrap();
+        let task = self
+            .store
+            .create_task(
+                &self.scope,
+                NewTask {
+                    repo_id: repo.id,
+                    instruction: instruction.into(),
+                    sprint: None,
+                    max_tokens: None,
+                },
+            )
+            .await
+            .unwrap();
+        self.queue.enqueue(self.scope.org_id(), task.id).await.unwrap();
+        self.root.send_message(RootMsg::TaskQueued).unwrap();
+        task
+    }
+
+    async fn wait_finished(&self, task: &Task) -> Task {
+        for _ in 0..500 {
+            let current = self.store.task(&self.scope, task.id).await.unwrap();
+            if current.status.is_terminal() && self.queue.is_empty() {
+                return current;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("task did not finish");
+    }
+
+    /// The tree once every worker slot is free again.
+    async fn idle_tree(&self) -> orchard_actors::observe::TreeSnapshot {
+        for _ in 0..500 {
+            let tree = call_t!(self.root, RootMsg::Observe, 2000).unwrap();
+            if tree.dispatcher.in_flight == 0 {
+                return tree;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("worker slots were not freed");
+    }
+}
+
+#[tokio::test]
+async fn a_run_goes_through_the_tree_and_records_its_result() {
+    let h = harness(
+        vec![
+            answer(vec![call("1", "list_files", "{}")], 10, 2),
+            answer(
+                vec![
+                    call("2", "read_file", r#"{"path":"../outside"}"#),
+                    call("3", "write_file", r#"{"path":"notes.md","content":"hi"}"#),
+                ],
+                20,
+                4,
+            ),
+            answer(vec![call("4", "finish", r#"{"summary":"add notes"}"#)], 30, 6),
+        ],
+        DirGit::default(),
+    )
+    .await;
+    let task = h.submit("write notes").await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 1);
+    assert_eq!(done.tokens, TokenUsage { prompt: 60, completion: 12 });
+    assert_eq!(done.branch.as_deref(), Some(format!("orchard/{}", task.id).as_str()));
+    assert_eq!(done.summary.as_deref(), Some("add notes"));
+    let pushed = h.git.pushed();
+    assert_eq!(pushed.len(), 1);
+    assert_eq!(pushed[0].changed_paths, vec!["notes.md".to_owned()]);
+    assert_eq!(pushed[0].message, "add notes");
+
+    // The model saw the refusal of `..` as a tool result, and the run went on.
+    let requests = h.llm.requests();
+    let third = format!("{:?}", requests[2].messages);
+    assert!(third.contains("`..` is not allowed"), "{third}");
+
+    // One event per LLM call and per tool call, plus status, checkout and commit.
+    let events = h.store.task_events(&h.scope, task.id, 0).await.unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "status", "checkout", "llm_call", "tool_call", "llm_call", "tool_call", "tool_call",
+            "llm_call", "tool_call", "commit", "status"
+        ]
+    );
+
+    let tree = h.idle_tree().await;
+    assert_eq!(tree.orgs.len(), 1, "one org supervisor, started on first use");
+    assert_eq!(tree.orgs[0].org_id, h.scope.org_id());
+    assert_eq!(tree.orgs[0].started_total, 1);
+}
+
+#[tokio::test]
+async fn a_crashing_run_is_reported_to_its_supervisor_and_the_task_fails_with_the_reason() {
+    let git = DirGit::panicking("disk on fire");
+    let h = harness(vec![], git).await;
+    let task = h.submit("anything").await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Failed);
+    let error = done.error.unwrap();
+    assert_eq!(error.code, "run_crashed");
+    assert!(error.message.contains("disk on fire"), "{}", error.message);
+    let tree = h.idle_tree().await;
+    assert_eq!(tree.orgs[0].failed_total, 1);
+    assert!(tree.orgs[0].runs.is_empty());
+}
+
+#[tokio::test]
+async fn llm_failures_are_retried_when_transient_and_fail_fast_when_permanent() {
+    let transient = || {
+        Err(LlmError::Transient {
+            message: "HTTP 429".into(),
+            retry_after: Some(Duration::from_millis(1)),
+        })
+    };
+    let h = harness(
+        vec![
+            transient(),
+            transient(),
+            answer(vec![call("1", "finish", r#"{"summary":"nothing to do"}"#)], 1, 1),
+            Err(LlmError::Permanent {
+                message: "HTTP 401: bad key".into(),
+            }),
+        ],
+        DirGit::default(),
+    )
+    .await;
+    let first = h.submit("no-op").await;
+    let done = h.wait_finished(&first).await;
+    assert_eq!(done.status, TaskStatus::Succeeded);
+    assert_eq!(done.branch, None, "no changes, no branch");
+    assert!(h.git.pushed().is_empty());
+
+    let second = h.submit("will fail").await;
+    let failed = h.wait_finished(&second).await;
+    assert_eq!(failed.status, TaskStatus::Failed);
+    let error = failed.error.unwrap();
+    assert_eq!(error.code, "llm_error");
+    assert!(error.message.contains("401"));
+    assert_eq!(h.llm.requests().len(), 4, "the permanent error was not retried");
+}
+
+#[tokio::test]
+async fn a_run_that_never_finishes_stops_at_the_step_limit() {
+    let script = (0..10)
+        .map(|i| answer(vec![call(&i.to_string(), "list_files", "{}")], 1, 1))
+        .collect();
+    let h = harness(script, DirGit::default()).await;
+    let task = h.submit("loop forever").await;
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Failed);
+    assert_eq!(done.error.unwrap().code, "step_limit");
+    assert_eq!(done.tokens.total(), 10, "five calls were made and counted");
+}
