@@ -1,0 +1,183 @@
+//! `POST /v1/auth/signup`, `POST /v1/auth/login`, `GET /v1/org`.
+
+use std::time::Duration;
+
+use orchard_actors::domain::Role;
+use orchard_actors::ports::StoreError;
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use secrecy::SecretString;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::error::{ApiError, Code, store_error};
+use super::security::BearerAuth;
+use super::{AppState, validate};
+use crate::auth::password;
+
+#[derive(Tags)]
+enum AuthTags {
+    /// Sign-up, login and the caller's organization.
+    Auth,
+}
+
+/// Signup, login, org profile.
+pub(crate) struct AuthApi;
+
+/// Create an organization and its owner.
+#[derive(Object)]
+struct SignupRequest {
+    /// Organization name (1–100 characters).
+    org_name: String,
+    /// Owner's email; used to log in.
+    email: String,
+    /// Owner's password (at least 8 characters).
+    #[oai(write_only)]
+    password: String,
+}
+
+/// A new organization and a token for its owner.
+#[derive(Object)]
+struct SignupResponse {
+    org_id: Uuid,
+    user_id: Uuid,
+    /// PASETO v4.public bearer token.
+    token: String,
+    expires_at: OffsetDateTime,
+}
+
+#[derive(Object)]
+struct LoginRequest {
+    email: String,
+    #[oai(write_only)]
+    password: String,
+}
+
+/// A bearer token.
+#[derive(Object)]
+struct LoginResponse {
+    /// PASETO v4.public bearer token.
+    token: String,
+    expires_at: OffsetDateTime,
+}
+
+/// The caller's organization.
+#[derive(Object)]
+struct OrgView {
+    id: Uuid,
+    name: String,
+    /// Billing plan.
+    plan: String,
+    created_at: OffsetDateTime,
+}
+
+#[derive(ApiResponse)]
+enum SignupResult {
+    /// Created.
+    #[oai(status = 201)]
+    Created(Json<SignupResponse>),
+}
+
+fn token_ttl(state: &AppState) -> Duration {
+    Duration::from_secs(state.config.auth.token_ttl_secs)
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "AuthTags::Auth")]
+impl AuthApi {
+    /// Sign up: creates an organization and its owner, returns the owner's token.
+    #[oai(path = "/auth/signup", method = "post")]
+    async fn signup(
+        &self,
+        state: Data<&AppState>,
+        body: Json<SignupRequest>,
+    ) -> Result<SignupResult, ApiError> {
+        let org_name = validate::name("org_name", &body.org_name).map_err(ApiError::invalid)?;
+        let email = validate::email(&body.email).map_err(ApiError::invalid)?;
+        validate::password(&body.password).map_err(ApiError::invalid)?;
+        let secret = SecretString::from(body.0.password);
+        let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
+            .await
+            .map_err(|err| ApiError::internal("password hashing", err))?
+            .map_err(|err| ApiError::internal("password hashing", err))?;
+        let (org, user) = match state
+            .store
+            .create_org_with_owner(&org_name, &email, &hash)
+            .await
+        {
+            Ok(created) => created,
+            Err(StoreError::Conflict(_)) => {
+                return Err(ApiError::new(
+                    Code::EmailTaken,
+                    "this email is already registered",
+                ));
+            }
+            Err(err) => return Err(store_error("organization", err)),
+        };
+        let (token, expires_at) = state
+            .keys
+            .issue(user.id, org.id, Role::Owner, token_ttl(&state))
+            .map_err(|err| ApiError::internal("token issuing", err))?;
+        metrics::counter!("orchard_signups_total").increment(1);
+        tracing::info!(org_id = %org.id, user_id = %user.id, "organization signed up");
+        Ok(SignupResult::Created(Json(SignupResponse {
+            org_id: org.id.as_uuid(),
+            user_id: user.id.as_uuid(),
+            token,
+            expires_at,
+        })))
+    }
+
+    /// Log in with email and password.
+    #[oai(path = "/auth/login", method = "post")]
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        body: Json<LoginRequest>,
+    ) -> Result<Json<LoginResponse>, ApiError> {
+        let wrong = || ApiError::new(Code::InvalidCredentials, "wrong email or password");
+        let email = validate::email(&body.email).map_err(|_| wrong())?;
+        let found = state
+            .store
+            .user_by_email(&email)
+            .await
+            .map_err(|err| store_error("user", err))?;
+        let stored_hash = found
+            .as_ref()
+            .map(|f| f.password_hash.clone())
+            .unwrap_or_else(|| password::dummy_hash().to_owned());
+        let secret = SecretString::from(body.0.password);
+        let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored_hash))
+            .await
+            .map_err(|err| ApiError::internal("password check", err))?;
+        let Some(found) = found.filter(|_| matches) else {
+            return Err(wrong());
+        };
+        let user = found.user;
+        let (token, expires_at) = state
+            .keys
+            .issue(user.id, user.org_id, user.role, token_ttl(&state))
+            .map_err(|err| ApiError::internal("token issuing", err))?;
+        Ok(Json(LoginResponse { token, expires_at }))
+    }
+
+    /// The caller's organization.
+    #[oai(path = "/org", method = "get")]
+    async fn org(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<OrgView>, ApiError> {
+        let org = state
+            .store
+            .org(&auth.0.scope)
+            .await
+            .map_err(|err| store_error("organization", err))?;
+        Ok(Json(OrgView {
+            id: org.id.as_uuid(),
+            name: org.name,
+            plan: org.plan,
+            created_at: org.created_at,
+        }))
+    }
+}

@@ -1,0 +1,82 @@
+//! The REST API (`/v1`), its OpenAPI spec, docs UI, probes and metrics.
+
+mod auth;
+mod error;
+mod repos;
+mod security;
+mod system;
+mod tasks;
+pub mod validate;
+
+use std::sync::Arc;
+
+use orchard_actors::ports::{Queue, Store};
+use orchard_actors::ractor::ActorRef;
+use orchard_actors::root_supervisor::RootMsg;
+use poem::middleware::{Tracing, SizeLimit};
+use poem::{EndpointExt, IntoEndpoint, Route, get};
+use poem_openapi::OpenApiService;
+
+pub use error::{ApiError, Code, ErrorBody};
+
+use crate::auth::TokenKeys;
+use crate::config::Config;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Durable data.
+    pub store: Arc<dyn Store>,
+    /// Task queue.
+    pub queue: Arc<dyn Queue>,
+    /// Token signing and verification.
+    pub keys: Arc<TokenKeys>,
+    /// The actor tree.
+    pub root: ActorRef<RootMsg>,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Renders `/metrics`.
+    pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+/// Largest request body accepted.
+const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+type Apis = (system::SystemApi, auth::AuthApi, repos::ReposApi, tasks::TasksApi);
+
+fn service() -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (system::SystemApi, auth::AuthApi, repos::ReposApi, tasks::TasksApi),
+        "Orchard",
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description("Multi-tenant runtime for AI coding agents. Every tenant object is scoped to the caller's organization; another organization's object answers 404.")
+}
+
+/// The OpenAPI document, as served at `/openapi.json` and committed at `openapi/openapi.json`.
+pub fn spec_json() -> String {
+    service().spec()
+}
+
+/// All routes, with state, limits and error shaping applied.
+pub fn routes(state: AppState) -> impl poem::Endpoint {
+    let api = service();
+    let docs = api.swagger_ui();
+    let spec = api.spec_endpoint();
+    Route::new()
+        .nest("/", api)
+        .nest("/docs", docs)
+        .at("/openapi.json", spec)
+        .at("/metrics", get(system::metrics))
+        .into_endpoint()
+        .with(SizeLimit::new(MAX_BODY_BYTES))
+        .catch_all_error(error::into_json_response)
+        .with(Tracing)
+        .data(state)
+}

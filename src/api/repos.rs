@@ -1,0 +1,147 @@
+//! `POST /v1/repos`, `GET /v1/repos`.
+
+use orchard_actors::domain::{NewRepo, Provider, Repo};
+use poem::web::Data;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::error::{ApiError, store_error};
+use super::security::BearerAuth;
+use super::{AppState, validate};
+
+#[derive(Tags)]
+enum RepoTags {
+    /// Repositories agents work on.
+    Repos,
+}
+
+/// Repository registration and listing.
+pub(crate) struct ReposApi;
+
+/// Where a repository is hosted.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+enum ProviderName {
+    Github,
+    AzureDevops,
+    Generic,
+}
+
+impl From<ProviderName> for Provider {
+    fn from(p: ProviderName) -> Self {
+        match p {
+            ProviderName::Github => Provider::Github,
+            ProviderName::AzureDevops => Provider::AzureDevops,
+            ProviderName::Generic => Provider::Generic,
+        }
+    }
+}
+
+impl From<Provider> for ProviderName {
+    fn from(p: Provider) -> Self {
+        match p {
+            Provider::Github => ProviderName::Github,
+            Provider::AzureDevops => ProviderName::AzureDevops,
+            Provider::Generic => ProviderName::Generic,
+        }
+    }
+}
+
+/// A repository to register.
+#[derive(Object)]
+struct RepoCreate {
+    /// Clone URL: `https://...`; `http://`, `file://` and absolute paths where the server
+    /// allows them. No credentials in the URL.
+    url: String,
+    provider: ProviderName,
+    /// Branch tasks start from; default: the remote's HEAD.
+    default_branch: Option<String>,
+}
+
+/// A registered repository.
+#[derive(Object)]
+struct RepoView {
+    id: Uuid,
+    url: String,
+    provider: ProviderName,
+    default_branch: Option<String>,
+    created_at: OffsetDateTime,
+}
+
+impl From<Repo> for RepoView {
+    fn from(repo: Repo) -> Self {
+        Self {
+            id: repo.id.as_uuid(),
+            url: repo.url,
+            provider: repo.provider.into(),
+            default_branch: repo.default_branch,
+            created_at: repo.created_at,
+        }
+    }
+}
+
+/// The organization's repositories.
+#[derive(Object)]
+struct RepoList {
+    repos: Vec<RepoView>,
+}
+
+#[derive(ApiResponse)]
+enum CreateResult {
+    /// Registered.
+    #[oai(status = 201)]
+    Created(Json<RepoView>),
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "RepoTags::Repos")]
+impl ReposApi {
+    /// Register a repository.
+    #[oai(path = "/repos", method = "post")]
+    async fn create(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<RepoCreate>,
+    ) -> Result<CreateResult, ApiError> {
+        auth.0.require_write()?;
+        let url = validate::repo_url(&body.url, &state.config.repos).map_err(ApiError::invalid)?;
+        let default_branch = body
+            .default_branch
+            .as_deref()
+            .map(validate::branch)
+            .transpose()
+            .map_err(ApiError::invalid)?;
+        let repo = state
+            .store
+            .create_repo(
+                &auth.0.scope,
+                NewRepo {
+                    url,
+                    provider: body.provider.into(),
+                    default_branch,
+                },
+            )
+            .await
+            .map_err(|err| store_error("repository", err))?;
+        Ok(CreateResult::Created(Json(repo.into())))
+    }
+
+    /// List the organization's repositories.
+    #[oai(path = "/repos", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<RepoList>, ApiError> {
+        let repos = state
+            .store
+            .list_repos(&auth.0.scope)
+            .await
+            .map_err(|err| store_error("repository", err))?;
+        Ok(Json(RepoList {
+            repos: repos.into_iter().map(RepoView::from).collect(),
+        }))
+    }
+}

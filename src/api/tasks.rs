@@ -1,0 +1,391 @@
+//! `POST /v1/tasks`, `GET /v1/tasks`, `GET /v1/tasks/{id}`, `GET /v1/tasks/{id}/events`.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use futures_util::stream::{self, BoxStream, StreamExt};
+use orchard_actors::domain::{
+    EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome, TaskQuery,
+    TaskStatus,
+};
+use orchard_actors::ports::Store;
+use orchard_actors::root_supervisor::RootMsg;
+use poem::web::Data;
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use std::sync::Arc;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::error::{ApiError, ErrorBody, store_error};
+use super::security::BearerAuth;
+use super::{AppState, validate};
+use crate::config::LlmConfig;
+
+#[derive(Tags)]
+enum TaskTags {
+    /// Tasks for the agents, their status and events.
+    Tasks,
+}
+
+/// Task submission and progress.
+pub(crate) struct TasksApi;
+
+/// A task to run.
+#[derive(Object)]
+struct TaskCreate {
+    /// Repository to work on (from `POST /v1/repos`).
+    repo_id: String,
+    /// What the agent should do.
+    instruction: String,
+    /// Sprint label, for cost allocation.
+    sprint: Option<String>,
+    /// Most tokens this task may use.
+    max_tokens: Option<u64>,
+}
+
+/// An accepted task.
+#[derive(Object)]
+struct TaskAccepted {
+    task_id: Uuid,
+    /// Always `queued`.
+    status: String,
+}
+
+/// Token counts.
+#[derive(Object)]
+struct Tokens {
+    prompt: u64,
+    completion: u64,
+    total: u64,
+}
+
+/// A task and its progress.
+#[derive(Object)]
+struct TaskView {
+    id: Uuid,
+    repo_id: Uuid,
+    instruction: String,
+    sprint: Option<String>,
+    max_tokens: Option<u64>,
+    /// `queued`, `running`, `succeeded` or `failed`.
+    status: String,
+    /// Runs started for this task.
+    attempts: u32,
+    /// Branch the result was pushed to; absent when the agent changed nothing.
+    branch: Option<String>,
+    /// Commit pushed.
+    commit: Option<String>,
+    /// The agent's summary.
+    summary: Option<String>,
+    /// Files the agent changed.
+    changed_files: Vec<String>,
+    tokens: Tokens,
+    /// Cost in USD at the configured prices.
+    cost_usd: f64,
+    /// Why the task failed.
+    error: Option<ErrorBody>,
+    created_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+}
+
+/// A page of tasks, newest first.
+#[derive(Object)]
+struct TaskList {
+    tasks: Vec<TaskView>,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    next_cursor: Option<String>,
+}
+
+/// One event of a task's log.
+#[derive(Object)]
+struct TaskEventView {
+    /// Position in the log, from 1.
+    seq: u64,
+    /// `status`, `checkout`, `llm_call`, `tool_call` or `commit`.
+    kind: String,
+    /// Details.
+    data: serde_json::Value,
+    at: OffsetDateTime,
+}
+
+#[derive(ApiResponse)]
+enum SubmitResult {
+    /// Queued.
+    #[oai(status = 202)]
+    Accepted(Json<TaskAccepted>),
+}
+
+fn cost(llm: &LlmConfig, task: &Task) -> f64 {
+    (task.tokens.prompt as f64 * llm.prompt_price_per_mtok
+        + task.tokens.completion as f64 * llm.completion_price_per_mtok)
+        / 1_000_000.0
+}
+
+fn view(llm: &LlmConfig, task: Task) -> TaskView {
+    TaskView {
+        cost_usd: cost(llm, &task),
+        id: task.id.as_uuid(),
+        repo_id: task.repo_id.as_uuid(),
+        instruction: task.instruction,
+        sprint: task.sprint,
+        max_tokens: task.max_tokens,
+        status: task.status.as_str().to_owned(),
+        attempts: task.attempts,
+        branch: task.branch,
+        commit: task.commit,
+        summary: task.summary,
+        changed_files: task.changed_files,
+        tokens: Tokens {
+            prompt: task.tokens.prompt,
+            completion: task.tokens.completion,
+            total: task.tokens.total(),
+        },
+        error: task.error.map(|e| ErrorBody {
+            code: e.code,
+            message: e.message,
+        }),
+        created_at: task.created_at,
+        updated_at: task.updated_at,
+    }
+}
+
+fn event_view(event: TaskEvent) -> TaskEventView {
+    TaskEventView {
+        seq: event.seq,
+        kind: event.kind.as_str().to_owned(),
+        data: event.data,
+        at: event.at,
+    }
+}
+
+fn parse_task_id(raw: &str) -> Result<TaskId, ApiError> {
+    raw.parse()
+        .map_err(|_| ApiError::invalid(format!("`{raw}` is not a task id")))
+}
+
+/// Whether `event` is the last one a task writes.
+fn is_final(event: &TaskEvent) -> bool {
+    event.kind == EventKind::Status
+        && event
+            .data
+            .get("status")
+            .and_then(|s| s.as_str())
+            .and_then(TaskStatus::parse)
+            .is_some_and(|s| s.is_terminal())
+}
+
+/// How often the event stream looks for new events.
+const EVENT_POLL: Duration = Duration::from_millis(250);
+
+struct Follow {
+    store: Arc<dyn Store>,
+    scope: OrgScope,
+    task_id: TaskId,
+    after: u64,
+    pending: VecDeque<TaskEvent>,
+    done: bool,
+    idle_after_terminal: u32,
+}
+
+/// Streams the task's events from the start, then live, until the final status event.
+fn follow(state: Follow) -> BoxStream<'static, TaskEventView> {
+    stream::unfold(state, |mut s| async move {
+        loop {
+            if let Some(event) = s.pending.pop_front() {
+                s.after = event.seq;
+                if is_final(&event) {
+                    s.done = true;
+                    s.pending.clear();
+                }
+                return Some((event_view(event), s));
+            }
+            if s.done {
+                return None;
+            }
+            let terminal = match s.store.task(&s.scope, s.task_id).await {
+                Ok(task) => task.status.is_terminal(),
+                Err(_) => return None,
+            };
+            match s.store.task_events(&s.scope, s.task_id, s.after).await {
+                Ok(events) if !events.is_empty() => s.pending.extend(events),
+                Ok(_) if terminal => {
+                    // Finished without a final event (recorded by an older build, or lost):
+                    // stop after a short grace period rather than hang.
+                    s.idle_after_terminal += 1;
+                    if s.idle_after_terminal > 4 {
+                        return None;
+                    }
+                    tokio::time::sleep(EVENT_POLL).await;
+                }
+                Ok(_) => tokio::time::sleep(EVENT_POLL).await,
+                Err(_) => return None,
+            }
+        }
+    })
+    .boxed()
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "TaskTags::Tasks")]
+impl TasksApi {
+    /// Submit a task; it is queued and picked up by an agent run.
+    #[oai(path = "/tasks", method = "post")]
+    async fn submit(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        body: Json<TaskCreate>,
+    ) -> Result<SubmitResult, ApiError> {
+        auth.0.require_write()?;
+        let scope = auth.0.scope;
+        let instruction = validate::instruction(&body.instruction).map_err(ApiError::invalid)?;
+        let sprint = body
+            .sprint
+            .as_deref()
+            .map(validate::sprint)
+            .transpose()
+            .map_err(ApiError::invalid)?;
+        if body.max_tokens == Some(0) {
+            return Err(ApiError::invalid("max_tokens must be at least 1"));
+        }
+        let repo_id = body
+            .repo_id
+            .trim()
+            .parse()
+            .map_err(|_| ApiError::invalid(format!("`{}` is not a repository id", body.repo_id)))?;
+        let task = state
+            .store
+            .create_task(
+                &scope,
+                NewTask {
+                    repo_id,
+                    instruction,
+                    sprint,
+                    max_tokens: body.max_tokens,
+                },
+            )
+            .await
+            .map_err(|err| store_error("repository", err))?;
+        if let Err(err) = state.queue.enqueue(scope.org_id(), task.id).await {
+            // Never leave a task that claims to be queued but is not.
+            let error = TaskError {
+                code: "enqueue_failed".into(),
+                message: "the task could not be queued".into(),
+            };
+            let _ = state
+                .store
+                .finish_task(&scope, task.id, &TaskOutcome::Failed(error))
+                .await;
+            return Err(ApiError::internal("queueing the task", err));
+        }
+        // The dispatcher also polls; this only makes the start immediate.
+        let _ = state.root.send_message(RootMsg::TaskQueued);
+        metrics::counter!("orchard_tasks_submitted_total").increment(1);
+        tracing::info!(org_id = %scope.org_id(), task_id = %task.id, submitted_by = %auth.0.user_id, "task queued");
+        Ok(SubmitResult::Accepted(Json(TaskAccepted {
+            task_id: task.id.as_uuid(),
+            status: TaskStatus::Queued.as_str().to_owned(),
+        })))
+    }
+
+    /// One task of the caller's organization.
+    #[oai(path = "/tasks/:id", method = "get")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<String>,
+    ) -> Result<Json<TaskView>, ApiError> {
+        let task_id = parse_task_id(&id)?;
+        let task = state
+            .store
+            .task(&auth.0.scope, task_id)
+            .await
+            .map_err(|err| store_error("task", err))?;
+        Ok(Json(view(&state.config.llm, task)))
+    }
+
+    /// The organization's tasks, newest first, filtered and paginated.
+    #[oai(path = "/tasks", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        /// Only tasks with this status.
+        status: Query<Option<String>>,
+        /// Only tasks with this sprint label.
+        sprint: Query<Option<String>>,
+        /// `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+        /// Page size, 1–200 (default 50).
+        limit: Query<Option<u32>>,
+    ) -> Result<Json<TaskList>, ApiError> {
+        let status = status
+            .0
+            .as_deref()
+            .map(|s| {
+                TaskStatus::parse(s).ok_or_else(|| {
+                    ApiError::invalid("status must be queued, running, succeeded or failed")
+                })
+            })
+            .transpose()?;
+        let before = cursor
+            .0
+            .as_deref()
+            .map(|c| c.parse::<TaskId>().map_err(|_| ApiError::invalid("invalid cursor")))
+            .transpose()?;
+        let limit = limit.0.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(ApiError::invalid("limit must be between 1 and 200"));
+        }
+        let query = TaskQuery {
+            status,
+            sprint: sprint.0,
+            before,
+            limit,
+        };
+        let page = state
+            .store
+            .list_tasks(&auth.0.scope, &query)
+            .await
+            .map_err(|err| store_error("task", err))?;
+        Ok(Json(TaskList {
+            tasks: page
+                .tasks
+                .into_iter()
+                .map(|t| view(&state.config.llm, t))
+                .collect(),
+            next_cursor: page.next.map(|id| id.to_string()),
+        }))
+    }
+
+    /// Server-sent events of a task: its log from the start, then live, ending after the
+    /// final status event.
+    #[oai(path = "/tasks/:id/events", method = "get")]
+    async fn events(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<String>,
+    ) -> Result<EventStream<BoxStream<'static, TaskEventView>>, ApiError> {
+        let task_id = parse_task_id(&id)?;
+        let scope = auth.0.scope;
+        // Check access before streaming: another org's task is a 404, not an empty stream.
+        state
+            .store
+            .task(&scope, task_id)
+            .await
+            .map_err(|err| store_error("task", err))?;
+        let stream = follow(Follow {
+            store: state.store.clone(),
+            scope,
+            task_id,
+            after: 0,
+            pending: VecDeque::new(),
+            done: false,
+            idle_after_terminal: 0,
+        });
+        Ok(EventStream::new(stream).keep_alive(Duration::from_secs(15)))
+    }
+}

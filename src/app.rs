@@ -1,0 +1,227 @@
+//! `Application`: everything `orchard serve` runs, built from a [`Config`].
+//!
+//! `build` opens the data dir, the store and queue, starts the actor tree and binds the
+//! listener, so tests can start the real server on port 0 and ask for `port()`.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use orchard_actors::ports::{Llm, Queue, Store};
+use orchard_actors::ractor::{Actor, ActorRef};
+use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
+use orchard_actors::runtime::{Deps, RunSettings};
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use secrecy::SecretString;
+
+use crate::api::{self, AppState};
+use crate::auth::TokenKeys;
+use crate::auth::tokens::create_private_dir;
+use crate::config::{Config, LlmProvider, QueueKind, StoreKind, VectorsKind};
+use crate::db::Db;
+use crate::git::GixWorkspace;
+use crate::llm::{OpenAiLlm, ReplayLlm};
+use crate::queue::sqlite::SqliteQueue;
+use crate::store::sqlite::SqliteStore;
+
+/// How long in-flight requests get to finish on shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A built, bound, not yet serving Orchard.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    state: AppState,
+    root: ActorRef<RootMsg>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The process-wide Prometheus recorder (installed once; tests build many applications).
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            if metrics::set_global_recorder(recorder).is_err() {
+                tracing::warn!("a metrics recorder was already installed");
+            }
+            handle
+        })
+        .clone()
+}
+
+fn build_llm(config: &Config) -> anyhow::Result<Arc<dyn Llm>> {
+    match config.llm_provider() {
+        LlmProvider::Openai => {
+            let Some(base_url) = config.llm.base_url.as_deref() else {
+                bail!("llm.base_url is required for the openai provider");
+            };
+            let api_key = std::env::var(&config.llm.api_key_env)
+                .ok()
+                .filter(|k| !k.is_empty())
+                .map(SecretString::from);
+            if api_key.is_none() {
+                tracing::warn!(env = %config.llm.api_key_env, "no LLM API key set; calling without one");
+            }
+            let llm = OpenAiLlm::new(
+                base_url,
+                &config.llm.model,
+                api_key,
+                Duration::from_secs(config.llm.timeout_secs),
+            )?;
+            Ok(Arc::new(llm))
+        }
+        LlmProvider::Replay => {
+            let llm = match &config.llm.replay_script {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .with_context(|| format!("reading replay script {}", path.display()))?;
+                    ReplayLlm::from_json(&text)?
+                }
+                None => ReplayLlm::demo(),
+            };
+            Ok(Arc::new(llm))
+        }
+    }
+}
+
+impl Application {
+    /// Opens the data dir, starts the actor tree and binds the listener.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        if config.store.kind != StoreKind::Sqlite {
+            bail!("store \"scylla\" is not available in this build yet; use \"sqlite\"");
+        }
+        if config.queue.kind != QueueKind::Embedded {
+            bail!("queue \"redis\" is not available in this build yet; use \"embedded\"");
+        }
+        if config.vectors.kind != VectorsKind::Embedded {
+            bail!("vectors \"qdrant\" is not available in this build yet; use \"embedded\"");
+        }
+        let data_dir = &config.data_dir;
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating data dir {}", data_dir.display()))?;
+        let keys_dir = data_dir.join("keys");
+        create_private_dir(&keys_dir)?;
+        let keys = Arc::new(TokenKeys::load_or_create(&keys_dir)?);
+
+        let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
+        let queue: Arc<dyn Queue> = Arc::new(SqliteQueue::new(db));
+        let recovered = queue.recover().await?;
+        if recovered > 0 {
+            tracing::info!(count = recovered, "requeued tasks left running by the previous process");
+        }
+
+        let work_root = data_dir.join("work");
+        std::fs::create_dir_all(&work_root)?;
+        let deps = Arc::new(Deps {
+            store: store.clone(),
+            queue: queue.clone(),
+            llm: build_llm(&config)?,
+            git: Arc::new(GixWorkspace::new(
+                &config.git.author_name,
+                &config.git.author_email,
+                &config.git.git_binary,
+                Duration::from_secs(config.git.timeout_secs),
+            )),
+            settings: RunSettings {
+                work_root,
+                max_steps: config.llm.max_steps,
+                lease_ttl: config.lease_ttl(),
+                llm_retries: config.llm.max_retries,
+                llm_retry_initial: Duration::from_millis(config.llm.retry_initial_ms),
+                max_workers: config.max_workers(),
+                poll_interval: Duration::from_millis(config.queue.poll_interval_ms),
+                keep_work_dirs: config.workers.keep_work_dirs,
+            },
+        });
+        let (root, _) = Actor::spawn(None, RootSupervisor, deps)
+            .await
+            .context("starting the actor tree")?;
+
+        let acceptor = TcpListener::bind(config.listen.as_str())
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {}", config.listen))?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .context("listener has no address")?;
+
+        let state = AppState {
+            store,
+            queue,
+            keys,
+            root: root.clone(),
+            config: Arc::new(config),
+            metrics: metrics_handle(),
+        };
+        Ok(Self {
+            acceptor,
+            addr,
+            state,
+            root,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Serves until `shutdown` resolves, then stops the actor tree.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> anyhow::Result<()> {
+        let routes = api::routes(self.state);
+        let served = poem::Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(routes, shutdown, Some(SHUTDOWN_GRACE))
+            .await;
+        self.root.stop(Some("shutdown".into()));
+        served.context("serving HTTP")
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

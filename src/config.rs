@@ -1,0 +1,475 @@
+//! Configuration: defaults, then `config/orchard.toml`-style file (`--config FILE`), then
+//! `ORCHARD_*` environment variables. `config/orchard.toml` documents every setting.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// Which store adapter to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    /// Embedded SQLite under the data dir.
+    Sqlite,
+    /// ScyllaDB cluster.
+    Scylla,
+}
+
+/// Which queue adapter to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueKind {
+    /// Embedded SQLite table.
+    Embedded,
+    /// Redis.
+    Redis,
+}
+
+/// Which vector memory adapter to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VectorsKind {
+    /// Embedded index.
+    Embedded,
+    /// Qdrant.
+    Qdrant,
+}
+
+/// Which LLM adapter to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LlmProvider {
+    /// Any OpenAI-compatible chat-completions API.
+    Openai,
+    /// Answers from a JSON script (offline demo and tests).
+    Replay,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// Human-readable.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// All settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// HTTP listen address.
+    pub listen: String,
+    /// Embedded data, keys and work dirs.
+    pub data_dir: PathBuf,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Store settings.
+    pub store: StoreConfig,
+    /// Queue settings.
+    pub queue: QueueConfig,
+    /// Vector memory settings.
+    pub vectors: VectorsConfig,
+    /// LLM settings.
+    pub llm: LlmConfig,
+    /// Worker and run settings.
+    pub workers: WorkersConfig,
+    /// Git settings.
+    pub git: GitConfig,
+    /// Auth settings.
+    pub auth: AuthConfig,
+    /// Repository registration rules.
+    pub repos: ReposConfig,
+}
+
+/// `[store]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// `sqlite` or `scylla`.
+    pub kind: StoreKind,
+    /// ScyllaDB contact points.
+    pub scylla_nodes: Vec<String>,
+}
+
+/// `[queue]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueConfig {
+    /// `embedded` or `redis`.
+    pub kind: QueueKind,
+    /// Redis URL.
+    pub redis_url: Option<String>,
+    /// Seconds a dequeued task is leased; runs renew it every step.
+    pub lease_ttl_secs: u64,
+    /// Milliseconds between queue polls when nothing wakes the dispatcher.
+    pub poll_interval_ms: u64,
+}
+
+/// `[vectors]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct VectorsConfig {
+    /// `embedded` or `qdrant`.
+    pub kind: VectorsKind,
+    /// Qdrant gRPC URL.
+    pub qdrant_url: Option<String>,
+}
+
+/// `[llm]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmConfig {
+    /// `openai` or `replay`; unset means `openai` if `base_url` is set, else `replay`.
+    pub provider: Option<LlmProvider>,
+    /// Base URL of the OpenAI-compatible API, e.g. `https://api.openai.com/v1`.
+    pub base_url: Option<String>,
+    /// Model name sent to the API.
+    pub model: String,
+    /// Name of the environment variable holding the API key.
+    pub api_key_env: String,
+    /// Replay script (JSON); unset means the built-in demo script.
+    pub replay_script: Option<PathBuf>,
+    /// Seconds before one LLM call times out.
+    pub timeout_secs: u64,
+    /// Retries of a transient failure (429, 5xx, timeout) within one step.
+    pub max_retries: u32,
+    /// First retry delay in milliseconds when the server sends no `Retry-After`.
+    pub retry_initial_ms: u64,
+    /// Most LLM calls per run.
+    pub max_steps: u32,
+    /// Price in USD per million prompt tokens (for cost reporting).
+    pub prompt_price_per_mtok: f64,
+    /// Price in USD per million completion tokens.
+    pub completion_price_per_mtok: f64,
+}
+
+/// `[workers]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkersConfig {
+    /// Concurrent agent runs on this node; unset means 2 × cores.
+    pub max_workers: Option<usize>,
+    /// Keep per-task work dirs after runs (debugging).
+    pub keep_work_dirs: bool,
+}
+
+/// `[git]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GitConfig {
+    /// Author and committer name of agent commits.
+    pub author_name: String,
+    /// Author and committer email of agent commits.
+    pub author_email: String,
+    /// The `git` executable used to push.
+    pub git_binary: String,
+    /// Seconds a clone or push may take.
+    pub timeout_secs: u64,
+}
+
+/// `[auth]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Lifetime of issued tokens in seconds.
+    pub token_ttl_secs: u64,
+}
+
+/// `[repos]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReposConfig {
+    /// Allow repositories given as local paths or `file://` URLs. Off by default: on a shared
+    /// server a tenant must not be able to read the server's file system.
+    pub allow_local: bool,
+    /// Allow plain `http://` URLs (credentials would travel unencrypted).
+    pub allow_http: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            data_dir: PathBuf::from("./orchard-data"),
+            log_format: LogFormat::Text,
+            store: StoreConfig::default(),
+            queue: QueueConfig::default(),
+            vectors: VectorsConfig::default(),
+            llm: LlmConfig::default(),
+            workers: WorkersConfig::default(),
+            git: GitConfig::default(),
+            auth: AuthConfig::default(),
+            repos: ReposConfig::default(),
+        }
+    }
+}
+
+impl Default for StoreConfig {
+    fn default() -> Self {
+        Self {
+            kind: StoreKind::Sqlite,
+            scylla_nodes: Vec::new(),
+        }
+    }
+}
+
+impl Default for QueueConfig {
+    fn default() -> Self {
+        Self {
+            kind: QueueKind::Embedded,
+            redis_url: None,
+            lease_ttl_secs: 600,
+            poll_interval_ms: 500,
+        }
+    }
+}
+
+impl Default for VectorsConfig {
+    fn default() -> Self {
+        Self {
+            kind: VectorsKind::Embedded,
+            qdrant_url: None,
+        }
+    }
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        Self {
+            provider: None,
+            base_url: None,
+            model: "gpt-4o-mini".into(),
+            api_key_env: "ORCHARD_LLM_API_KEY".into(),
+            replay_script: None,
+            timeout_secs: 120,
+            max_retries: 3,
+            retry_initial_ms: 500,
+            max_steps: 30,
+            prompt_price_per_mtok: 0.0,
+            completion_price_per_mtok: 0.0,
+        }
+    }
+}
+
+impl Default for WorkersConfig {
+    fn default() -> Self {
+        Self {
+            max_workers: None,
+            keep_work_dirs: false,
+        }
+    }
+}
+
+impl Default for GitConfig {
+    fn default() -> Self {
+        Self {
+            author_name: "Orchard".into(),
+            author_email: "orchard@localhost".into(),
+            git_binary: "git".into(),
+            timeout_secs: 300,
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            token_ttl_secs: 24 * 3600,
+        }
+    }
+}
+
+impl Default for ReposConfig {
+    fn default() -> Self {
+        Self {
+            allow_local: false,
+            allow_http: true,
+        }
+    }
+}
+
+/// Reads environment variables; a seam so tests can pass a map instead of the process env.
+pub trait EnvSource {
+    /// The value of `name`, if set.
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessEnv;
+
+impl EnvSource for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<const N: usize> EnvSource for [(&str, &str); N] {
+    fn var(&self, name: &str) -> Option<String> {
+        self.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| (*v).to_owned())
+    }
+}
+
+fn parse_env<T: std::str::FromStr>(name: &str, value: &str) -> anyhow::Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    value
+        .parse()
+        .map_err(|err| anyhow::anyhow!("{name}={value:?}: {err}"))
+}
+
+fn parse_kind<T: for<'de> Deserialize<'de>>(name: &str, value: &str) -> anyhow::Result<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value))
+        .map_err(|err| anyhow::anyhow!("{name}={value:?}: {err}"))
+}
+
+impl Config {
+    /// Defaults, overridden by `file` (if any), overridden by the environment.
+    pub fn load(file: Option<&Path>, env: &impl EnvSource) -> anyhow::Result<Self> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading config file {}", path.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("parsing config file {}", path.display()))?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, env: &impl EnvSource) -> anyhow::Result<()> {
+        if let Some(v) = env.var("ORCHARD_LISTEN") {
+            self.listen = v;
+        }
+        if let Some(v) = env.var("ORCHARD_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = env.var("ORCHARD_STORE") {
+            self.store.kind = parse_kind("ORCHARD_STORE", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_NODES") {
+            self.store.scylla_nodes = v.split(',').map(|s| s.trim().to_owned()).collect();
+        }
+        if let Some(v) = env.var("ORCHARD_QUEUE") {
+            self.queue.kind = parse_kind("ORCHARD_QUEUE", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_REDIS_URL") {
+            self.queue.redis_url = Some(v);
+        }
+        if let Some(v) = env.var("ORCHARD_VECTORS") {
+            self.vectors.kind = parse_kind("ORCHARD_VECTORS", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_QDRANT_URL") {
+            self.vectors.qdrant_url = Some(v);
+        }
+        if let Some(v) = env.var("ORCHARD_LLM_PROVIDER") {
+            self.llm.provider = Some(parse_kind("ORCHARD_LLM_PROVIDER", &v)?);
+        }
+        if let Some(v) = env.var("ORCHARD_LLM_BASE_URL") {
+            self.llm.base_url = Some(v);
+        }
+        if let Some(v) = env.var("ORCHARD_LLM_MODEL") {
+            self.llm.model = v;
+        }
+        if let Some(v) = env.var("ORCHARD_MAX_WORKERS") {
+            self.workers.max_workers = Some(parse_env("ORCHARD_MAX_WORKERS", &v)?);
+        }
+        if let Some(v) = env.var("ORCHARD_LOG_FORMAT") {
+            self.log_format = parse_kind("ORCHARD_LOG_FORMAT", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_ALLOW_LOCAL_REPOS") {
+            self.repos.allow_local = parse_env("ORCHARD_ALLOW_LOCAL_REPOS", &v)?;
+        }
+        Ok(())
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        if self.workers.max_workers == Some(0) {
+            bail!("workers.max_workers must be at least 1");
+        }
+        if self.llm.max_steps == 0 {
+            bail!("llm.max_steps must be at least 1");
+        }
+        if self.queue.lease_ttl_secs < 5 {
+            bail!("queue.lease_ttl_secs must be at least 5");
+        }
+        if self.llm_provider() == LlmProvider::Openai && self.llm.base_url.is_none() {
+            bail!("llm.provider = \"openai\" needs llm.base_url (or ORCHARD_LLM_BASE_URL)");
+        }
+        Ok(())
+    }
+
+    /// The LLM provider in effect.
+    pub fn llm_provider(&self) -> LlmProvider {
+        self.llm.provider.unwrap_or(if self.llm.base_url.is_some() {
+            LlmProvider::Openai
+        } else {
+            LlmProvider::Replay
+        })
+    }
+
+    /// Concurrent runs on this node.
+    pub fn max_workers(&self) -> usize {
+        self.workers.max_workers.unwrap_or_else(|| {
+            2 * std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+    }
+
+    /// The queue lease.
+    pub fn lease_ttl(&self) -> Duration {
+        Duration::from_secs(self.queue.lease_ttl_secs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_file() {
+        let documented: Config =
+            toml::from_str(include_str!("../config/orchard.toml")).expect("config/orchard.toml parses");
+        let defaults = Config::default();
+        assert_eq!(format!("{documented:?}"), format!("{defaults:?}"));
+    }
+
+    #[test]
+    fn env_overrides_the_file_and_defaults() {
+        let env = [
+            ("ORCHARD_LISTEN", "127.0.0.1:0"),
+            ("ORCHARD_DATA_DIR", "/tmp/x"),
+            ("ORCHARD_MAX_WORKERS", "3"),
+            ("ORCHARD_LLM_BASE_URL", "http://127.0.0.1:9/v1"),
+            ("ORCHARD_LOG_FORMAT", "json"),
+        ];
+        let config = Config::load(None, &env).unwrap();
+        assert_eq!(config.listen, "127.0.0.1:0");
+        assert_eq!(config.data_dir, PathBuf::from("/tmp/x"));
+        assert_eq!(config.max_workers(), 3);
+        assert_eq!(config.llm_provider(), LlmProvider::Openai);
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(Config::load(None, &[]).unwrap().llm_provider(), LlmProvider::Replay);
+    }
+
+    #[test]
+    fn bad_values_are_reported_by_name() {
+        let err = Config::load(None, &[("ORCHARD_STORE", "postgres")]).unwrap_err();
+        assert!(err.to_string().contains("ORCHARD_STORE"), "{err}");
+        let err = Config::load(None, &[("ORCHARD_MAX_WORKERS", "0")]).unwrap_err();
+        assert!(err.to_string().contains("max_workers"), "{err}");
+        let err = Config::load(None, &[("ORCHARD_LLM_PROVIDER", "openai")]).unwrap_err();
+        assert!(err.to_string().contains("base_url"), "{err}");
+    }
+}

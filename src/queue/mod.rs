@@ -1,0 +1,3 @@
+//! Adapters of the [`Queue`](orchard_actors::ports::Queue) port.
+
+pub mod sqlite;

@@ -1,0 +1,3 @@
+//! Adapters of the [`Store`](orchard_actors::ports::Store) port.
+
+pub mod sqlite;

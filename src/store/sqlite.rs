@@ -1,0 +1,763 @@
+//! The [`Store`] port on the embedded SQLite database.
+
+use async_trait::async_trait;
+use orchard_actors::domain::{
+    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Provider, Repo, RepoId, Role, Task,
+    TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User,
+    UserCredentials, UserId,
+};
+use orchard_actors::ports::{Store, StoreError};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::db::Db;
+
+/// SQLite-backed store.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    db: Db,
+}
+
+fn backend(err: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(err.to_string())
+}
+
+fn now() -> String {
+    format_time(OffsetDateTime::now_utc())
+}
+
+fn format_time(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+fn parse_time(text: &str) -> rusqlite::Result<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).map_err(|err| conversion(err.to_string()))
+}
+
+fn conversion(message: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        message.into(),
+    )
+}
+
+fn parse_id<T: std::str::FromStr>(text: String) -> rusqlite::Result<T> {
+    text.parse()
+        .map_err(|_| conversion(format!("bad id {text:?}")))
+}
+
+fn not_found_or(err: rusqlite::Error) -> StoreError {
+    match err {
+        rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+        other => backend(other),
+    }
+}
+
+const TASK_COLUMNS: &str = "id, org_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
+     branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, error_code, \
+     error_message, created_at, updated_at";
+
+fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
+    let status: String = row.get(6)?;
+    let changed: String = row.get(11)?;
+    let error_code: Option<String> = row.get(14)?;
+    let error_message: Option<String> = row.get(15)?;
+    Ok(Task {
+        id: parse_id(row.get(0)?)?,
+        org_id: parse_id(row.get(1)?)?,
+        repo_id: parse_id(row.get(2)?)?,
+        instruction: row.get(3)?,
+        sprint: row.get(4)?,
+        max_tokens: row.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+        status: TaskStatus::parse(&status)
+            .ok_or_else(|| conversion(format!("bad status {status:?}")))?,
+        attempts: row.get(7)?,
+        branch: row.get(8)?,
+        commit: row.get(9)?,
+        summary: row.get(10)?,
+        changed_files: serde_json::from_str(&changed).map_err(|e| conversion(e.to_string()))?,
+        tokens: TokenUsage {
+            prompt: row.get::<_, i64>(12)? as u64,
+            completion: row.get::<_, i64>(13)? as u64,
+        },
+        error: error_code.map(|code| TaskError {
+            code,
+            message: error_message.unwrap_or_default(),
+        }),
+        created_at: parse_time(&row.get::<_, String>(16)?)?,
+        updated_at: parse_time(&row.get::<_, String>(17)?)?,
+    })
+}
+
+fn repo_from_row(row: &Row<'_>) -> rusqlite::Result<Repo> {
+    let provider: String = row.get(3)?;
+    Ok(Repo {
+        id: parse_id(row.get(0)?)?,
+        org_id: parse_id(row.get(1)?)?,
+        url: row.get(2)?,
+        provider: Provider::parse(&provider)
+            .ok_or_else(|| conversion(format!("bad provider {provider:?}")))?,
+        default_branch: row.get(4)?,
+        created_at: parse_time(&row.get::<_, String>(5)?)?,
+    })
+}
+
+fn load_task(conn: &Connection, org: OrgId, id: TaskId) -> Result<Task, StoreError> {
+    conn.query_row(
+        &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"),
+        params![org.to_string(), id.to_string()],
+        task_from_row,
+    )
+    .map_err(not_found_or)
+}
+
+/// Fails with `NotFound` unless the statement changed a row.
+fn expect_changed(changed: usize) -> Result<(), StoreError> {
+    if changed == 0 {
+        return Err(StoreError::NotFound);
+    }
+    Ok(())
+}
+
+impl SqliteStore {
+    /// A store on an open database.
+    pub fn new(db: Db) -> Self {
+        Self { db }
+    }
+
+    async fn with<T, F>(&self, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.db.run(f).await.map_err(backend)?
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn create_org_with_owner(
+        &self,
+        org_name: &str,
+        email: &str,
+        password_hash: &str,
+    ) -> Result<(Org, User), StoreError> {
+        let org = Org {
+            id: OrgId::new(),
+            name: org_name.to_owned(),
+            plan: "free".into(),
+            created_at: OffsetDateTime::now_utc(),
+        };
+        let user = User {
+            id: UserId::new(),
+            org_id: org.id,
+            email: email.to_owned(),
+            role: Role::Owner,
+        };
+        let hash = password_hash.to_owned();
+        let (org_row, user_row) = (org.clone(), user.clone());
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(backend)?;
+            let created = format_time(org_row.created_at);
+            tx.execute(
+                "INSERT INTO orgs (id, name, plan, created_at) VALUES (?1, ?2, ?3, ?4)",
+                params![org_row.id.to_string(), org_row.name, org_row.plan, created],
+            )
+            .map_err(backend)?;
+            let inserted = tx.execute(
+                "INSERT INTO users (id, org_id, email, password_hash, role, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (email) DO NOTHING",
+                params![
+                    user_row.id.to_string(),
+                    org_row.id.to_string(),
+                    user_row.email,
+                    hash,
+                    user_row.role.as_str(),
+                    created
+                ],
+            )
+            .map_err(backend)?;
+            if inserted == 0 {
+                // Dropping the transaction rolls the org back too.
+                return Err(StoreError::Conflict("email is already registered".into()));
+            }
+            tx.commit().map_err(backend)
+        })
+        .await?;
+        Ok((org, user))
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
+        let email = email.to_owned();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT id, org_id, email, role, password_hash FROM users WHERE email = ?1",
+                params![email],
+                |row| {
+                    let role: String = row.get(3)?;
+                    Ok(UserCredentials {
+                        user: User {
+                            id: parse_id(row.get(0)?)?,
+                            org_id: parse_id(row.get(1)?)?,
+                            email: row.get(2)?,
+                            role: Role::parse(&role)
+                                .ok_or_else(|| conversion(format!("bad role {role:?}")))?,
+                        },
+                        password_hash: row.get(4)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn org(&self, scope: &OrgScope) -> Result<Org, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT id, name, plan, created_at FROM orgs WHERE id = ?1",
+                params![org.to_string()],
+                |row| {
+                    Ok(Org {
+                        id: parse_id(row.get(0)?)?,
+                        name: row.get(1)?,
+                        plan: row.get(2)?,
+                        created_at: parse_time(&row.get::<_, String>(3)?)?,
+                    })
+                },
+            )
+            .map_err(not_found_or)
+        })
+        .await
+    }
+
+    async fn create_repo(&self, scope: &OrgScope, repo: NewRepo) -> Result<Repo, StoreError> {
+        let repo = Repo {
+            id: RepoId::new(),
+            org_id: scope.org_id(),
+            url: repo.url,
+            provider: repo.provider,
+            default_branch: repo.default_branch,
+            created_at: OffsetDateTime::now_utc(),
+        };
+        let row = repo.clone();
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO repos (id, org_id, url, provider, default_branch, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    row.id.to_string(),
+                    row.org_id.to_string(),
+                    row.url,
+                    row.provider.as_str(),
+                    row.default_branch,
+                    format_time(row.created_at)
+                ],
+            )
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await?;
+        Ok(repo)
+    }
+
+    async fn repo(&self, scope: &OrgScope, id: RepoId) -> Result<Repo, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT id, org_id, url, provider, default_branch, created_at
+                 FROM repos WHERE org_id = ?1 AND id = ?2",
+                params![org.to_string(), id.to_string()],
+                repo_from_row,
+            )
+            .map_err(not_found_or)
+        })
+        .await
+    }
+
+    async fn list_repos(&self, scope: &OrgScope) -> Result<Vec<Repo>, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT id, org_id, url, provider, default_branch, created_at
+                     FROM repos WHERE org_id = ?1 ORDER BY id",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![org.to_string()], repo_from_row)
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn create_task(&self, scope: &OrgScope, task: NewTask) -> Result<Task, StoreError> {
+        let org = scope.org_id();
+        let id = TaskId::new();
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(backend)?;
+            let repo_exists: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM repos WHERE org_id = ?1 AND id = ?2)",
+                    params![org.to_string(), task.repo_id.to_string()],
+                    |row| row.get(0),
+                )
+                .map_err(backend)?;
+            if !repo_exists {
+                return Err(StoreError::NotFound);
+            }
+            let at = now();
+            tx.execute(
+                "INSERT INTO tasks (id, org_id, repo_id, instruction, sprint, max_tokens, status,
+                                    created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+                params![
+                    id.to_string(),
+                    org.to_string(),
+                    task.repo_id.to_string(),
+                    task.instruction,
+                    task.sprint,
+                    task.max_tokens.map(|v| v as i64),
+                    at
+                ],
+            )
+            .map_err(backend)?;
+            let created = load_task(&tx, org, id)?;
+            tx.commit().map_err(backend)?;
+            Ok(created)
+        })
+        .await
+    }
+
+    async fn task(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| load_task(conn, org, id)).await
+    }
+
+    async fn list_tasks(
+        &self,
+        scope: &OrgScope,
+        query: &TaskQuery,
+    ) -> Result<TaskPage, StoreError> {
+        let org = scope.org_id();
+        let query = query.clone();
+        self.with(move |conn| {
+            let limit = query.limit.clamp(1, 1000) as usize;
+            let mut stmt = conn
+                .prepare(&format!(
+                    "SELECT {TASK_COLUMNS} FROM tasks
+                     WHERE org_id = ?1
+                       AND (?2 IS NULL OR status = ?2)
+                       AND (?3 IS NULL OR sprint = ?3)
+                       AND (?4 IS NULL OR id < ?4)
+                     ORDER BY id DESC LIMIT ?5"
+                ))
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(
+                    params![
+                        org.to_string(),
+                        query.status.map(|s| s.as_str()),
+                        query.sprint,
+                        query.before.map(|b| b.to_string()),
+                        (limit + 1) as i64
+                    ],
+                    task_from_row,
+                )
+                .map_err(backend)?;
+            let mut tasks = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)?;
+            let next = (tasks.len() > limit).then(|| tasks[limit - 1].id);
+            tasks.truncate(limit);
+            Ok(TaskPage { tasks, next })
+        })
+        .await
+    }
+
+    async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?3
+                     WHERE org_id = ?1 AND id = ?2",
+                    params![org.to_string(), id.to_string(), now()],
+                )
+                .map_err(backend)?;
+            expect_changed(changed)?;
+            load_task(conn, org, id)
+        })
+        .await
+    }
+
+    async fn record_usage(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        usage: TokenUsage,
+    ) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(backend)?;
+            let at = now();
+            let changed = tx
+                .execute(
+                    "UPDATE tasks SET prompt_tokens = prompt_tokens + ?3,
+                                      completion_tokens = completion_tokens + ?4,
+                                      updated_at = ?5
+                     WHERE org_id = ?1 AND id = ?2",
+                    params![
+                        org.to_string(),
+                        id.to_string(),
+                        usage.prompt as i64,
+                        usage.completion as i64,
+                        at
+                    ],
+                )
+                .map_err(backend)?;
+            expect_changed(changed)?;
+            tx.execute(
+                "INSERT INTO usage (org_id, task_id, sprint, prompt_tokens, completion_tokens, at)
+                 SELECT org_id, id, sprint, ?3, ?4, ?5 FROM tasks WHERE org_id = ?1 AND id = ?2",
+                params![
+                    org.to_string(),
+                    id.to_string(),
+                    usage.prompt as i64,
+                    usage.completion as i64,
+                    at
+                ],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)
+        })
+        .await
+    }
+
+    async fn finish_task(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        outcome: &TaskOutcome,
+    ) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        let outcome = outcome.clone();
+        self.with(move |conn| {
+            let changed = match outcome {
+                TaskOutcome::Succeeded {
+                    summary,
+                    branch,
+                    commit,
+                    changed_files,
+                } => conn.execute(
+                    "UPDATE tasks SET status = 'succeeded', summary = ?3, branch = ?4,
+                            commit_id = ?5, changed_files = ?6, error_code = NULL,
+                            error_message = NULL, updated_at = ?7
+                     WHERE org_id = ?1 AND id = ?2",
+                    params![
+                        org.to_string(),
+                        id.to_string(),
+                        summary,
+                        branch,
+                        commit,
+                        serde_json::to_string(&changed_files).map_err(backend)?,
+                        now()
+                    ],
+                ),
+                TaskOutcome::Failed(error) => conn.execute(
+                    "UPDATE tasks SET status = 'failed', error_code = ?3, error_message = ?4,
+                            updated_at = ?5
+                     WHERE org_id = ?1 AND id = ?2",
+                    params![org.to_string(), id.to_string(), error.code, error.message, now()],
+                ),
+            }
+            .map_err(backend)?;
+            expect_changed(changed)
+        })
+        .await
+    }
+
+    async fn append_event(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        kind: EventKind,
+        data: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "INSERT INTO task_events (org_id, task_id, seq, kind, data, at)
+                     SELECT ?1, ?2,
+                            COALESCE((SELECT MAX(seq) FROM task_events WHERE task_id = ?2), 0) + 1,
+                            ?3, ?4, ?5
+                     WHERE EXISTS (SELECT 1 FROM tasks WHERE org_id = ?1 AND id = ?2)",
+                    params![org.to_string(), id.to_string(), kind.as_str(), data.to_string(), now()],
+                )
+                .map_err(backend)?;
+            expect_changed(changed)
+        })
+        .await
+    }
+
+    async fn task_events(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+        after: u64,
+    ) -> Result<Vec<TaskEvent>, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            load_task(conn, org, id)?;
+            let mut stmt = conn
+                .prepare(
+                    "SELECT seq, kind, data, at FROM task_events
+                     WHERE org_id = ?1 AND task_id = ?2 AND seq > ?3 ORDER BY seq",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![org.to_string(), id.to_string(), after as i64], |row| {
+                    let kind: String = row.get(1)?;
+                    let data: String = row.get(2)?;
+                    Ok(TaskEvent {
+                        seq: row.get::<_, i64>(0)? as u64,
+                        kind: EventKind::parse(&kind)
+                            .ok_or_else(|| conversion(format!("bad event kind {kind:?}")))?,
+                        data: serde_json::from_str(&data).map_err(|e| conversion(e.to_string()))?,
+                        at: parse_time(&row.get::<_, String>(3)?)?,
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> (tempfile::TempDir, SqliteStore) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("orchard.db")).unwrap();
+        (dir, SqliteStore::new(db))
+    }
+
+    async fn org_with_repo(store: &SqliteStore, email: &str) -> (OrgScope, Repo) {
+        let (org, user) = store
+            .create_org_with_owner("acme", email, "$argon2id$fake")
+            .await
+            .unwrap();
+        assert_eq!(user.role, Role::Owner);
+        let scope = OrgScope::trusted(org.id);
+        let repo = store
+            .create_repo(
+                &scope,
+                NewRepo {
+                    url: "https://example.test/acme/app.git".into(),
+                    provider: Provider::Github,
+                    default_branch: Some("main".into()),
+                },
+            )
+            .await
+            .unwrap();
+        (scope, repo)
+    }
+
+    fn new_task(repo: &Repo, instruction: &str) -> NewTask {
+        NewTask {
+            repo_id: repo.id,
+            instruction: instruction.into(),
+            sprint: Some("s1".into()),
+            max_tokens: Some(1000),
+        }
+    }
+
+    #[tokio::test]
+    async fn signup_rejects_a_taken_email_and_leaves_no_orphan_org() {
+        let (_dir, store) = store().await;
+        store
+            .create_org_with_owner("a", "a@x.test", "h")
+            .await
+            .unwrap();
+        let err = store
+            .create_org_with_owner("b", "a@x.test", "h")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::Conflict(_)));
+        let orgs: i64 = store
+            .db
+            .run(|c| c.query_row("SELECT COUNT(*) FROM orgs", [], |r| r.get(0)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(orgs, 1);
+        let found = store.user_by_email("a@x.test").await.unwrap().unwrap();
+        assert_eq!(found.password_hash, "h");
+        assert!(store.user_by_email("nobody@x.test").await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn tenant_data_is_invisible_to_other_orgs() {
+        let (_dir, store) = store().await;
+        let (acme, repo) = org_with_repo(&store, "a@acme.test").await;
+        let (globex, _) = org_with_repo(&store, "b@globex.test").await;
+        let task = store
+            .create_task(&acme, new_task(&repo, "do it"))
+            .await
+            .unwrap();
+
+        assert!(matches!(store.task(&globex, task.id).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.repo(&globex, repo.id).await, Err(StoreError::NotFound)));
+        assert_eq!(store.list_repos(&globex).await.unwrap().len(), 1);
+        let page = store
+            .list_tasks(&globex, &TaskQuery { limit: 50, ..TaskQuery::default() })
+            .await
+            .unwrap();
+        assert!(page.tasks.is_empty());
+        // Writes through another org's scope touch nothing.
+        assert!(matches!(
+            store.create_task(&globex, new_task(&repo, "steal")).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.start_attempt(&globex, task.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .record_usage(&globex, task.id, TokenUsage { prompt: 1, completion: 1 })
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .append_event(&globex, task.id, EventKind::Status, serde_json::json!({}))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.task(&acme, task.id).await.unwrap().status, TaskStatus::Queued);
+    }
+
+    #[tokio::test]
+    async fn a_task_records_attempts_usage_events_and_outcome() {
+        let (_dir, store) = store().await;
+        let (scope, repo) = org_with_repo(&store, "a@acme.test").await;
+        let task = store
+            .create_task(&scope, new_task(&repo, "add validation"))
+            .await
+            .unwrap();
+        assert_eq!(task.status, TaskStatus::Queued);
+        assert_eq!(task.max_tokens, Some(1000));
+
+        let running = store.start_attempt(&scope, task.id).await.unwrap();
+        assert_eq!((running.status, running.attempts), (TaskStatus::Running, 1));
+        store
+            .record_usage(&scope, task.id, TokenUsage { prompt: 10, completion: 3 })
+            .await
+            .unwrap();
+        store
+            .record_usage(&scope, task.id, TokenUsage { prompt: 5, completion: 2 })
+            .await
+            .unwrap();
+        for step in 1..=3 {
+            store
+                .append_event(&scope, task.id, EventKind::LlmCall, serde_json::json!({"step": step}))
+                .await
+                .unwrap();
+        }
+        store
+            .finish_task(
+                &scope,
+                task.id,
+                &TaskOutcome::Succeeded {
+                    summary: "done".into(),
+                    branch: Some("orchard/x".into()),
+                    commit: Some("abc".into()),
+                    changed_files: vec!["a.rs".into()],
+                },
+            )
+            .await
+            .unwrap();
+
+        let done = store.task(&scope, task.id).await.unwrap();
+        assert_eq!(done.status, TaskStatus::Succeeded);
+        assert_eq!(done.tokens, TokenUsage { prompt: 15, completion: 5 });
+        assert_eq!(done.changed_files, vec!["a.rs".to_owned()]);
+        assert_eq!(done.branch.as_deref(), Some("orchard/x"));
+        let events = store.task_events(&scope, task.id, 1).await.unwrap();
+        assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3]);
+        let ledger: i64 = store
+            .db
+            .run(|c| c.query_row("SELECT SUM(prompt_tokens + completion_tokens) FROM usage WHERE sprint = 's1'", [], |r| r.get(0)))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(ledger, 20);
+
+        store
+            .finish_task(
+                &scope,
+                task.id,
+                &TaskOutcome::Failed(TaskError { code: "x".into(), message: "y".into() }),
+            )
+            .await
+            .unwrap();
+        let failed = store.task(&scope, task.id).await.unwrap();
+        assert_eq!(failed.error.unwrap().code, "x");
+    }
+
+    #[tokio::test]
+    async fn listing_filters_and_pages_newest_first() {
+        let (_dir, store) = store().await;
+        let (scope, repo) = org_with_repo(&store, "a@acme.test").await;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            ids.push(store.create_task(&scope, new_task(&repo, &format!("t{i}"))).await.unwrap().id);
+        }
+        store.start_attempt(&scope, ids[1]).await.unwrap();
+
+        let first = store
+            .list_tasks(&scope, &TaskQuery { limit: 2, ..TaskQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(first.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[4], ids[3]]);
+        let second = store
+            .list_tasks(&scope, &TaskQuery { limit: 2, before: first.next, ..TaskQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(second.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[2], ids[1]]);
+        let last = store
+            .list_tasks(&scope, &TaskQuery { limit: 2, before: second.next, ..TaskQuery::default() })
+            .await
+            .unwrap();
+        assert_eq!(last.tasks.len(), 1);
+        assert!(last.next.is_none());
+
+        let running = store
+            .list_tasks(
+                &scope,
+                &TaskQuery { status: Some(TaskStatus::Running), limit: 10, ..TaskQuery::default() },
+            )
+            .await
+            .unwrap();
+        assert_eq!(running.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[1]]);
+    }
+
+    #[tokio::test]
+    async fn reopening_keeps_the_data_and_the_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("orchard.db");
+        let store = SqliteStore::new(Db::open(&path).unwrap());
+        let (scope, _) = org_with_repo(&store, "a@acme.test").await;
+        drop(store);
+        let reopened = SqliteStore::new(Db::open(&path).unwrap());
+        assert_eq!(reopened.list_repos(&scope).await.unwrap().len(), 1);
+    }
+}
