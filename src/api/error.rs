@@ -142,6 +142,10 @@ pub(crate) fn store_error(what: &str, err: StoreError) -> ApiError {
 /// too large, a panic) into the same JSON shape.
 pub(crate) async fn into_json_response(err: poem::Error) -> poem::Response {
     use poem::http::StatusCode;
+    if err.is_from_response() {
+        // Our own `ApiError`s arrive here already shaped: keep them.
+        return err.into_response();
+    }
     let status = err.status();
     let code = match status {
         StatusCode::UNAUTHORIZED => "invalid_token",

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use orchard_actors::ports::{Queue, Store};
 use orchard_actors::ractor::ActorRef;
 use orchard_actors::root_supervisor::RootMsg;
-use poem::middleware::{Tracing, SizeLimit};
+use poem::middleware::Tracing;
 use poem::{EndpointExt, IntoEndpoint, Route, get};
 use poem_openapi::OpenApiService;
 
@@ -46,7 +46,37 @@ impl std::fmt::Debug for AppState {
 }
 
 /// Largest request body accepted.
-const MAX_BODY_BYTES: usize = 1024 * 1024;
+const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Refuses bodies larger than [`MAX_BODY_BYTES`] before reading them.
+async fn limit_body<E: poem::Endpoint>(
+    next: E,
+    mut req: poem::Request,
+) -> poem::Result<poem::Response> {
+    use poem::http::StatusCode;
+    let declared = req
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+        return Err(poem::Error::from_string(
+            format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ));
+    }
+    if declared.is_none() && req.headers().contains_key(poem::http::header::TRANSFER_ENCODING) {
+        // A streamed body of unknown length: read at most the limit, refuse beyond it.
+        let body = req.take_body().into_bytes_limit(MAX_BODY_BYTES as usize).await.map_err(|_| {
+            poem::Error::from_string(
+                format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+                StatusCode::PAYLOAD_TOO_LARGE,
+            )
+        })?;
+        req.set_body(body);
+    }
+    next.call(req).await.map(poem::IntoResponse::into_response)
+}
 
 type Apis = (system::SystemApi, auth::AuthApi, repos::ReposApi, tasks::TasksApi);
 
@@ -75,7 +105,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/openapi.json", spec)
         .at("/metrics", get(system::metrics))
         .into_endpoint()
-        .with(SizeLimit::new(MAX_BODY_BYTES))
+        .around(limit_body)
         .catch_all_error(error::into_json_response)
         .with(Tracing)
         .data(state)

@@ -1,0 +1,8 @@
+//! Integration tests: the real server over real HTTP, real SQLite, real git repositories;
+//! only the LLM vendor is played by a local server that speaks its protocol.
+
+mod errors;
+mod helpers;
+mod restart;
+mod spec;
+mod tasks;
