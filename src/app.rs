@@ -119,7 +119,10 @@ impl Application {
         let queue: Arc<dyn Queue> = Arc::new(SqliteQueue::new(db));
         let recovered = queue.recover().await?;
         if recovered > 0 {
-            tracing::info!(count = recovered, "requeued tasks left running by the previous process");
+            tracing::info!(
+                count = recovered,
+                "requeued tasks left running by the previous process"
+            );
         }
 
         let work_root = data_dir.join("work");

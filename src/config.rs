@@ -148,7 +148,7 @@ pub struct LlmConfig {
 }
 
 /// `[workers]`
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkersConfig {
     /// Concurrent agent runs on this node; unset means 2 × cores.
@@ -251,15 +251,6 @@ impl Default for LlmConfig {
             max_steps: 30,
             prompt_price_per_mtok: 0.0,
             completion_price_per_mtok: 0.0,
-        }
-    }
-}
-
-impl Default for WorkersConfig {
-    fn default() -> Self {
-        Self {
-            max_workers: None,
-            keep_work_dirs: false,
         }
     }
 }
@@ -439,8 +430,8 @@ mod tests {
 
     #[test]
     fn defaults_match_the_documented_file() {
-        let documented: Config =
-            toml::from_str(include_str!("../config/orchard.toml")).expect("config/orchard.toml parses");
+        let documented: Config = toml::from_str(include_str!("../config/orchard.toml"))
+            .expect("config/orchard.toml parses");
         let defaults = Config::default();
         assert_eq!(format!("{documented:?}"), format!("{defaults:?}"));
     }
@@ -460,7 +451,10 @@ mod tests {
         assert_eq!(config.max_workers(), 3);
         assert_eq!(config.llm_provider(), LlmProvider::Openai);
         assert_eq!(config.log_format, LogFormat::Json);
-        assert_eq!(Config::load(None, &[]).unwrap().llm_provider(), LlmProvider::Replay);
+        assert_eq!(
+            Config::load(None, &[]).unwrap().llm_provider(),
+            LlmProvider::Replay
+        );
     }
 
     #[test]

@@ -52,7 +52,8 @@ impl GixWorkspace {
         dir: &Path,
         interrupt: &AtomicBool,
     ) -> Result<(), GitError> {
-        let clone_error = |err: gix::Error| error(GitErrorKind::Clone, format!("clone failed: {err}"));
+        let clone_error =
+            |err: gix::Error| error(GitErrorKind::Clone, format!("clone failed: {err}"));
         let mut prepare = gix::prepare_clone(url, dir).map_err(clone_error)?;
         if let Some(branch) = default_branch {
             prepare = prepare.with_ref_name(Some(branch)).map_err(clone_error)?;
@@ -74,7 +75,7 @@ impl GixWorkspace {
         request: &CommitRequest,
     ) -> Result<Option<String>, GitError> {
         let fail = |err: gix::Error| error(GitErrorKind::Commit, format!("commit failed: {err}"));
-        let repo = gix::open(dir).map_err(|e| fail(e.into()))?;
+        let repo = gix::open(dir).map_err(fail)?;
         let head = repo.head().map_err(fail)?;
         let parent = if head.is_unborn() {
             None
@@ -143,7 +144,13 @@ impl GixWorkspace {
         command
             .current_dir(dir)
             // No hooks from the work dir, no interactive prompts, no user/system config.
-            .args(["-c", "core.hooksPath=/dev/null", "push", "--porcelain", "origin"])
+            .args([
+                "-c",
+                "core.hooksPath=/dev/null",
+                "push",
+                "--porcelain",
+                "origin",
+            ])
             .arg(&refspec)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -249,7 +256,11 @@ mod tests {
             .env("GIT_COMMITTER_EMAIL", "t@t")
             .output()
             .expect("git runs");
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     }
 
@@ -264,7 +275,16 @@ mod tests {
         git(&seed, &["add", "."]);
         git(&seed, &["commit", "-q", "-m", "initial"]);
         let bare = root.join("origin.git");
-        git(root, &["clone", "-q", "--bare", seed.to_str().unwrap(), bare.to_str().unwrap()]);
+        git(
+            root,
+            &[
+                "clone",
+                "-q",
+                "--bare",
+                seed.to_str().unwrap(),
+                bare.to_str().unwrap(),
+            ],
+        );
         bare
     }
 
@@ -291,7 +311,10 @@ mod tests {
         let work = root.path().join("work");
         let ws = workspace();
         ws.checkout(&repo, &work).await.unwrap();
-        assert_eq!(std::fs::read_to_string(work.join("README.md")).unwrap(), "hello\n");
+        assert_eq!(
+            std::fs::read_to_string(work.join("README.md")).unwrap(),
+            "hello\n"
+        );
 
         std::fs::write(work.join("README.md"), "hello, world\n").unwrap();
         std::fs::create_dir_all(work.join("docs")).unwrap();
@@ -300,19 +323,40 @@ mod tests {
         let request = CommitRequest {
             branch: "orchard/t1".into(),
             message: "Update docs".into(),
-            changed_paths: vec!["README.md".into(), "docs/new.md".into(), "src/old.rs".into()],
+            changed_paths: vec![
+                "README.md".into(),
+                "docs/new.md".into(),
+                "src/old.rs".into(),
+            ],
         };
-        let CommitOutcome::Pushed { commit } = ws.commit_and_push(&repo, &work, &request).await.unwrap() else {
+        let CommitOutcome::Pushed { commit } =
+            ws.commit_and_push(&repo, &work, &request).await.unwrap()
+        else {
             panic!("expected a push");
         };
 
         assert_eq!(git(&bare, &["rev-parse", "refs/heads/orchard/t1"]), commit);
-        assert_eq!(git(&bare, &["show", "orchard/t1:README.md"]), "hello, world");
+        assert_eq!(
+            git(&bare, &["show", "orchard/t1:README.md"]),
+            "hello, world"
+        );
         assert_eq!(git(&bare, &["show", "orchard/t1:docs/new.md"]), "new");
-        assert_eq!(git(&bare, &["ls-tree", "-r", "--name-only", "orchard/t1"]), "README.md\ndocs/new.md");
-        assert_eq!(git(&bare, &["log", "-1", "--format=%B", "orchard/t1"]), "Update docs");
-        assert_eq!(git(&bare, &["log", "-1", "--format=%an <%ae>", "orchard/t1"]), "Orchard <orchard@test>");
-        assert_eq!(git(&bare, &["rev-parse", "orchard/t1~1"]), git(&bare, &["rev-parse", "main"]));
+        assert_eq!(
+            git(&bare, &["ls-tree", "-r", "--name-only", "orchard/t1"]),
+            "README.md\ndocs/new.md"
+        );
+        assert_eq!(
+            git(&bare, &["log", "-1", "--format=%B", "orchard/t1"]),
+            "Update docs"
+        );
+        assert_eq!(
+            git(&bare, &["log", "-1", "--format=%an <%ae>", "orchard/t1"]),
+            "Orchard <orchard@test>"
+        );
+        assert_eq!(
+            git(&bare, &["rev-parse", "orchard/t1~1"]),
+            git(&bare, &["rev-parse", "main"])
+        );
         // Main is untouched.
         assert_eq!(git(&bare, &["log", "--format=%s", "main"]), "initial");
     }
@@ -331,7 +375,10 @@ mod tests {
             message: "noop".into(),
             changed_paths: vec!["README.md".into()],
         };
-        assert_eq!(ws.commit_and_push(&repo, &work, &request).await.unwrap(), CommitOutcome::NoChanges);
+        assert_eq!(
+            ws.commit_and_push(&repo, &work, &request).await.unwrap(),
+            CommitOutcome::NoChanges
+        );
         let branches = git(&bare, &["branch", "--list", "orchard/*"]);
         assert!(branches.is_empty(), "{branches}");
     }
@@ -340,7 +387,10 @@ mod tests {
     async fn a_missing_repository_is_a_clone_error() {
         let root = tempfile::tempdir().unwrap();
         let repo = repo_at(root.path().join("nope.git").to_str().unwrap());
-        let err = workspace().checkout(&repo, &root.path().join("work")).await.unwrap_err();
+        let err = workspace()
+            .checkout(&repo, &root.path().join("work"))
+            .await
+            .unwrap_err();
         assert_eq!(err.kind, GitErrorKind::Clone);
     }
 }

@@ -237,7 +237,10 @@ impl AgentRunState {
         let repo = match store.repo(&self.scope, task.repo_id).await {
             Ok(repo) => repo,
             Err(StoreError::NotFound) => {
-                return Err(fail("repo_missing", "the task's repository no longer exists"));
+                return Err(fail(
+                    "repo_missing",
+                    "the task's repository no longer exists",
+                ));
             }
             Err(err) => return Err(err.into()),
         };
@@ -287,10 +290,7 @@ impl AgentRunState {
         {
             return Err(fail(
                 "budget_exceeded",
-                format!(
-                    "the task used {} of its {max} tokens",
-                    self.tokens.total()
-                ),
+                format!("the task used {} of its {max} tokens", self.tokens.total()),
             ));
         }
 
@@ -404,7 +404,9 @@ impl AgentRunState {
     /// Runs a tool off the async threads (tools touch the file system).
     async fn run_tool(&mut self, name: &str, arguments: &str) -> Result<ToolOutcome, Stop> {
         let Some(mut workspace) = self.workspace.take() else {
-            return Err(Stop::Crash("tool call before the workspace was ready".into()));
+            return Err(Stop::Crash(
+                "tool call before the workspace was ready".into(),
+            ));
         };
         let (name, arguments) = (name.to_owned(), arguments.to_owned());
         let joined = tokio::task::spawn_blocking(move || {

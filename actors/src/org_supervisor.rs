@@ -159,11 +159,7 @@ impl OrgSupervisorState {
                 tracing::error!(%task_id, error = %err, "could not start agent run");
                 self.record_crash(task_id, format!("could not start the agent run: {err}"))
                     .await;
-                self.settle(
-                    RunEntry { lease, snapshot },
-                    true,
-                )
-                .await;
+                self.settle(RunEntry { lease, snapshot }, true).await;
             }
         }
     }
@@ -212,7 +208,10 @@ impl OrgSupervisorState {
     }
 
     fn release(&self, task_id: TaskId) {
-        if let Err(err) = self.dispatcher.send_message(DispatcherMsg::Released(task_id)) {
+        if let Err(err) = self
+            .dispatcher
+            .send_message(DispatcherMsg::Released(task_id))
+        {
             tracing::error!(%task_id, error = %err, "dispatcher is gone");
         }
     }

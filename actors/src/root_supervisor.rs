@@ -85,8 +85,9 @@ impl Actor for RootSupervisor {
                 state.dispatcher.send_message(DispatcherMsg::Poll)?;
             }
             RootMsg::Observe(reply) => {
-                let dispatcher = call_t!(state.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
-                    .unwrap_or_default();
+                let dispatcher =
+                    call_t!(state.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
+                        .unwrap_or_default();
                 let mut orgs: Vec<OrgSnapshot> = Vec::new();
                 for org in state.orgs.values() {
                     if let Ok(snapshot) = call_t!(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS) {

@@ -12,9 +12,8 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task, TaskEvent,
-    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials,
-    UserId,
+    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task, TaskEvent, TaskId,
+    TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
 };
 use crate::ports::{
     ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
@@ -175,7 +174,7 @@ impl Store for MemoryStore {
             .filter(|t| query.before.is_none_or(|b| t.id < b))
             .cloned()
             .collect();
-        tasks.sort_by(|a, b| b.id.cmp(&a.id));
+        tasks.sort_by_key(|t| std::cmp::Reverse(t.id));
         let limit = query.limit.max(1) as usize;
         let next = (tasks.len() > limit).then(|| tasks[limit - 1].id);
         tasks.truncate(limit);
@@ -360,7 +359,7 @@ impl Queue for MemoryQueue {
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
         let mut entries = lock(&self.entries);
         let before = entries.len();
-        entries.retain(|e| !e.lease.is_some_and(|(id, _)| id == lease.lease_id));
+        entries.retain(|e| e.lease.is_none_or(|(id, _)| id != lease.lease_id));
         if entries.len() == before {
             return Err(QueueError::LeaseLost);
         }
@@ -407,11 +406,11 @@ impl ScriptedLlm {
 impl Llm for ScriptedLlm {
     async fn complete(&self, request: &ChatRequest) -> Result<ChatResponse, LlmError> {
         lock(&self.requests).push(request.clone());
-        lock(&self.script)
-            .pop_front()
-            .unwrap_or_else(|| Err(LlmError::Permanent {
+        lock(&self.script).pop_front().unwrap_or_else(|| {
+            Err(LlmError::Permanent {
                 message: "script exhausted".into(),
-            }))
+            })
+        })
     }
 }
 

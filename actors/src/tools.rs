@@ -274,7 +274,9 @@ impl Workspace {
         entries.sort();
         let mut out = entries.join("\n");
         if truncated {
-            out.push_str(&format!("\n[listing truncated at {MAX_LIST_ENTRIES} entries]"));
+            out.push_str(&format!(
+                "\n[listing truncated at {MAX_LIST_ENTRIES} entries]"
+            ));
         }
         if out.is_empty() {
             out = "(no files)".into();
@@ -347,7 +349,9 @@ impl Workspace {
         let target = dir.join(file_name);
         if let Ok(meta) = fs::symlink_metadata(&target) {
             if meta.file_type().is_symlink() {
-                return Err(format!("`{relative}` is a symlink; writing through symlinks is not allowed"));
+                return Err(format!(
+                    "`{relative}` is a symlink; writing through symlinks is not allowed"
+                ));
             }
             if meta.is_dir() {
                 return Err(format!("`{relative}` is a directory"));
@@ -366,11 +370,15 @@ impl Workspace {
             .map_err(|err| format!("invalid pattern: {err}"))?;
         let mut matches = Vec::new();
         'files: for path in walk(&self.root) {
-            let Ok(meta) = fs::metadata(&path) else { continue };
+            let Ok(meta) = fs::metadata(&path) else {
+                continue;
+            };
             if meta.len() > MAX_SEARCH_FILE_BYTES {
                 continue;
             }
-            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let Ok(text) = fs::read_to_string(&path) else {
+                continue;
+            };
             for (index, line) in text.lines().enumerate() {
                 if regex.is_match(line) {
                     if matches.len() == MAX_SEARCH_MATCHES {
@@ -378,7 +386,11 @@ impl Workspace {
                         break 'files;
                     }
                     let line: String = line.chars().take(300).collect();
-                    matches.push(format!("{}:{}: {line}", self.relative_display(&path), index + 1));
+                    matches.push(format!(
+                        "{}:{}: {line}",
+                        self.relative_display(&path),
+                        index + 1
+                    ));
                 }
             }
         }
@@ -394,11 +406,15 @@ fn walk(start: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut stack = vec![start.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        let Ok(read) = fs::read_dir(&dir) else { continue };
+        let Ok(read) = fs::read_dir(&dir) else {
+            continue;
+        };
         let mut entries: Vec<_> = read.filter_map(Result::ok).collect();
         entries.sort_by_key(|entry| entry.file_name());
         for entry in entries.into_iter().rev() {
-            let Ok(file_type) = entry.file_type() else { continue };
+            let Ok(file_type) = entry.file_type() else {
+                continue;
+            };
             let name = entry.file_name();
             if file_type.is_dir() {
                 if !name.eq_ignore_ascii_case(".git") {
@@ -421,7 +437,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("src")).unwrap();
         fs::create_dir_all(dir.path().join(".git")).unwrap();
-        fs::write(dir.path().join("src/lib.rs"), "fn main() {}\n// TODO: validate\n").unwrap();
+        fs::write(
+            dir.path().join("src/lib.rs"),
+            "fn main() {}\n// TODO: validate\n",
+        )
+        .unwrap();
         fs::write(dir.path().join("README.md"), "hello\n").unwrap();
         fs::write(dir.path().join(".git/config"), "[core]\n").unwrap();
         let ws = Workspace::open(dir.path()).unwrap();
@@ -447,7 +467,10 @@ mod tests {
             ToolOutcome::Output("hello\n".into())
         );
         assert!(matches!(
-            ws.execute("write_file", r#"{"path":"docs/new/notes.md","content":"x"}"#),
+            ws.execute(
+                "write_file",
+                r#"{"path":"docs/new/notes.md","content":"x"}"#
+            ),
             ToolOutcome::Output(_)
         ));
         assert_eq!(ws.changed_paths(), vec!["docs/new/notes.md".to_owned()]);
@@ -498,16 +521,11 @@ mod tests {
         assert!(read.contains("outside"), "{read}");
         let read_link = error_of(ws.execute("read_file", r#"{"path":"secret-link"}"#));
         assert!(read_link.contains("outside"), "{read_link}");
-        let write = error_of(ws.execute(
-            "write_file",
-            r#"{"path":"escape/planted","content":"x"}"#,
-        ));
+        let write =
+            error_of(ws.execute("write_file", r#"{"path":"escape/planted","content":"x"}"#));
         assert!(write.contains("outside"), "{write}");
         assert!(!outside.path().join("planted").exists());
-        let through = error_of(ws.execute(
-            "write_file",
-            r#"{"path":"inside-link","content":"x"}"#,
-        ));
+        let through = error_of(ws.execute("write_file", r#"{"path":"inside-link","content":"x"}"#));
         assert!(through.contains("symlink"), "{through}");
         // A symlink that stays inside may be read.
         assert_eq!(
@@ -527,8 +545,13 @@ mod tests {
         assert!(error_of(ws.execute("read_file", "not json")).contains("invalid arguments"));
         assert!(error_of(ws.execute("read_file", r#"{"file":"x"}"#)).contains("invalid arguments"));
         assert!(error_of(ws.execute("rm_rf", "{}")).contains("unknown tool"));
-        assert!(error_of(ws.execute("search_files", r#"{"pattern":"("}"#)).contains("invalid pattern"));
+        assert!(
+            error_of(ws.execute("search_files", r#"{"pattern":"("}"#)).contains("invalid pattern")
+        );
         assert!(error_of(ws.execute("finish", r#"{"summary":"  "}"#)).contains("empty"));
-        assert!(error_of(ws.execute("read_file", r#"{"path":"missing.txt"}"#)).contains("does not exist"));
+        assert!(
+            error_of(ws.execute("read_file", r#"{"path":"missing.txt"}"#))
+                .contains("does not exist")
+        );
     }
 }

@@ -106,7 +106,10 @@ impl Harness {
             )
             .await
             .unwrap();
-        self.queue.enqueue(self.scope.org_id(), task.id).await.unwrap();
+        self.queue
+            .enqueue(self.scope.org_id(), task.id)
+            .await
+            .unwrap();
         self.root.send_message(RootMsg::TaskQueued).unwrap();
         task
     }
@@ -148,7 +151,11 @@ async fn a_run_goes_through_the_tree_and_records_its_result() {
                 20,
                 4,
             ),
-            answer(vec![call("4", "finish", r#"{"summary":"add notes"}"#)], 30, 6),
+            answer(
+                vec![call("4", "finish", r#"{"summary":"add notes"}"#)],
+                30,
+                6,
+            ),
         ],
         DirGit::default(),
     )
@@ -158,8 +165,17 @@ async fn a_run_goes_through_the_tree_and_records_its_result() {
 
     assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
     assert_eq!(done.attempts, 1);
-    assert_eq!(done.tokens, TokenUsage { prompt: 60, completion: 12 });
-    assert_eq!(done.branch.as_deref(), Some(format!("orchard/{}", task.id).as_str()));
+    assert_eq!(
+        done.tokens,
+        TokenUsage {
+            prompt: 60,
+            completion: 12
+        }
+    );
+    assert_eq!(
+        done.branch.as_deref(),
+        Some(format!("orchard/{}", task.id).as_str())
+    );
     assert_eq!(done.summary.as_deref(), Some("add notes"));
     let pushed = h.git.pushed();
     assert_eq!(pushed.len(), 1);
@@ -177,13 +193,26 @@ async fn a_run_goes_through_the_tree_and_records_its_result() {
     assert_eq!(
         kinds,
         [
-            "status", "checkout", "llm_call", "tool_call", "llm_call", "tool_call", "tool_call",
-            "llm_call", "tool_call", "commit", "status"
+            "status",
+            "checkout",
+            "llm_call",
+            "tool_call",
+            "llm_call",
+            "tool_call",
+            "tool_call",
+            "llm_call",
+            "tool_call",
+            "commit",
+            "status"
         ]
     );
 
     let tree = h.idle_tree().await;
-    assert_eq!(tree.orgs.len(), 1, "one org supervisor, started on first use");
+    assert_eq!(
+        tree.orgs.len(),
+        1,
+        "one org supervisor, started on first use"
+    );
     assert_eq!(tree.orgs[0].org_id, h.scope.org_id());
     assert_eq!(tree.orgs[0].started_total, 1);
 }
@@ -216,7 +245,11 @@ async fn llm_failures_are_retried_when_transient_and_fail_fast_when_permanent() 
         vec![
             transient(),
             transient(),
-            answer(vec![call("1", "finish", r#"{"summary":"nothing to do"}"#)], 1, 1),
+            answer(
+                vec![call("1", "finish", r#"{"summary":"nothing to do"}"#)],
+                1,
+                1,
+            ),
             Err(LlmError::Permanent {
                 message: "HTTP 401: bad key".into(),
             }),
@@ -236,7 +269,11 @@ async fn llm_failures_are_retried_when_transient_and_fail_fast_when_permanent() 
     let error = failed.error.unwrap();
     assert_eq!(error.code, "llm_error");
     assert!(error.message.contains("401"));
-    assert_eq!(h.llm.requests().len(), 4, "the permanent error was not retried");
+    assert_eq!(
+        h.llm.requests().len(),
+        4,
+        "the permanent error was not retried"
+    );
 }
 
 #[tokio::test]

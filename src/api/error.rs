@@ -105,7 +105,10 @@ impl ApiError {
     /// An unexpected failure: logged in full, answered without internals.
     pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "{context}");
-        Self::new(Code::Internal, format!("{context} failed; see the server log"))
+        Self::new(
+            Code::Internal,
+            format!("{context} failed; see the server log"),
+        )
     }
 
     /// The body, for tests and logs.

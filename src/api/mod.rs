@@ -65,20 +65,33 @@ async fn limit_body<E: poem::Endpoint>(
             StatusCode::PAYLOAD_TOO_LARGE,
         ));
     }
-    if declared.is_none() && req.headers().contains_key(poem::http::header::TRANSFER_ENCODING) {
+    if declared.is_none()
+        && req
+            .headers()
+            .contains_key(poem::http::header::TRANSFER_ENCODING)
+    {
         // A streamed body of unknown length: read at most the limit, refuse beyond it.
-        let body = req.take_body().into_bytes_limit(MAX_BODY_BYTES as usize).await.map_err(|_| {
-            poem::Error::from_string(
-                format!("request body is larger than {MAX_BODY_BYTES} bytes"),
-                StatusCode::PAYLOAD_TOO_LARGE,
-            )
-        })?;
+        let body = req
+            .take_body()
+            .into_bytes_limit(MAX_BODY_BYTES as usize)
+            .await
+            .map_err(|_| {
+                poem::Error::from_string(
+                    format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                )
+            })?;
         req.set_body(body);
     }
     next.call(req).await.map(poem::IntoResponse::into_response)
 }
 
-type Apis = (system::SystemApi, auth::AuthApi, repos::ReposApi, tasks::TasksApi);
+type Apis = (
+    system::SystemApi,
+    auth::AuthApi,
+    repos::ReposApi,
+    tasks::TasksApi,
+);
 
 fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(

@@ -5,8 +5,8 @@ use poem::Request;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 
-use super::error::{ApiError, Code};
 use super::AppState;
+use super::error::{ApiError, Code};
 
 /// Who is calling, from a verified token.
 #[derive(Debug, Clone)]
@@ -53,4 +53,3 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
         role: claims.role,
     })
 }
-

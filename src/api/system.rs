@@ -1,7 +1,7 @@
 //! Probes and metrics.
 
-use poem::web::Data;
 use poem::handler;
+use poem::web::Data;
 use poem_openapi::payload::PlainText;
 use poem_openapi::{ApiResponse, OpenApi, Tags};
 

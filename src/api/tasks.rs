@@ -249,11 +249,10 @@ impl TasksApi {
         if body.max_tokens == Some(0) {
             return Err(ApiError::invalid("max_tokens must be at least 1"));
         }
-        let repo_id = body
-            .repo_id
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::invalid(format!("`{}` is not a repository id", body.repo_id)))?;
+        let repo_id =
+            body.repo_id.trim().parse().map_err(|_| {
+                ApiError::invalid(format!("`{}` is not a repository id", body.repo_id))
+            })?;
         let task = state
             .store
             .create_task(
@@ -333,7 +332,10 @@ impl TasksApi {
         let before = cursor
             .0
             .as_deref()
-            .map(|c| c.parse::<TaskId>().map_err(|_| ApiError::invalid("invalid cursor")))
+            .map(|c| {
+                c.parse::<TaskId>()
+                    .map_err(|_| ApiError::invalid("invalid cursor"))
+            })
             .transpose()?;
         let limit = limit.0.unwrap_or(50);
         if !(1..=200).contains(&limit) {

@@ -11,11 +11,9 @@ pub fn email(raw: &str) -> Result<String, String> {
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= 254
         && !email.chars().any(char::is_whitespace)
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| {
-                !local.is_empty() && !domain.is_empty() && !domain.contains('@')
-            });
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        });
     if !valid {
         return Err("email must look like name@example.com".into());
     }
@@ -49,7 +47,9 @@ pub fn instruction(raw: &str) -> Result<String, String> {
         return Err("instruction must not be empty".into());
     }
     if text.chars().count() > MAX_INSTRUCTION_CHARS {
-        return Err(format!("instruction must be at most {MAX_INSTRUCTION_CHARS} characters"));
+        return Err(format!(
+            "instruction must be at most {MAX_INSTRUCTION_CHARS} characters"
+        ));
     }
     Ok(text.to_owned())
 }
@@ -93,7 +93,10 @@ pub fn branch(raw: &str) -> Result<String, String> {
 /// credential store, never in a URL that ends up in logs.
 pub fn repo_url(raw: &str, rules: &ReposConfig) -> Result<String, String> {
     let url = raw.trim();
-    if url.is_empty() || url.len() > 2048 || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if url.is_empty()
+        || url.len() > 2048
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         return Err("url must be a non-empty URL without spaces".into());
     }
     let local = || {
@@ -140,8 +143,14 @@ mod tests {
 
     #[test]
     fn urls() {
-        let strict = ReposConfig { allow_local: false, allow_http: false };
-        let open = ReposConfig { allow_local: true, allow_http: true };
+        let strict = ReposConfig {
+            allow_local: false,
+            allow_http: false,
+        };
+        let open = ReposConfig {
+            allow_local: true,
+            allow_http: true,
+        };
         assert!(repo_url("https://github.com/a/b.git", &strict).is_ok());
         assert!(repo_url("http://git.local/a.git", &strict).is_err());
         assert!(repo_url("http://git.local/a.git", &open).is_ok());

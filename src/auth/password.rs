@@ -2,9 +2,9 @@
 //!
 //! Both functions are CPU-bound for tens of milliseconds: call them from a blocking thread.
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use secrecy::{ExposeSecret, SecretString};
 
 /// Hashes `password` into a PHC string with a fresh salt.

@@ -88,8 +88,8 @@ impl TokenKeys {
     pub fn load_or_create(keys_dir: &Path) -> anyhow::Result<Self> {
         let path = keys_dir.join(KEY_FILE);
         if path.exists() {
-            let text = fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text =
+                fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
             let bytes = STANDARD
                 .decode(text.trim())
                 .with_context(|| format!("decoding {}", path.display()))?;
@@ -215,14 +215,19 @@ mod tests {
         let (token, expires_at) = keys.issue(user, org, Role::Admin, HOUR).unwrap();
         assert!(token.starts_with("v4.public."));
         let claims = keys.verify(&token).unwrap();
-        assert_eq!((claims.user_id, claims.org_id, claims.role), (user, org, Role::Admin));
+        assert_eq!(
+            (claims.user_id, claims.org_id, claims.role),
+            (user, org, Role::Admin)
+        );
         assert_eq!(claims.expires_at, expires_at);
     }
 
     #[test]
     fn tampered_expired_and_foreign_tokens_are_refused() {
         let keys = TokenKeys::generate().unwrap();
-        let (token, _) = keys.issue(UserId::new(), OrgId::new(), Role::Owner, HOUR).unwrap();
+        let (token, _) = keys
+            .issue(UserId::new(), OrgId::new(), Role::Owner, HOUR)
+            .unwrap();
 
         // Flip one character of the payload.
         let mut tampered: Vec<char> = token.chars().collect();
@@ -232,11 +237,18 @@ mod tests {
         assert!(keys.verify(&tampered).is_err());
 
         let other = TokenKeys::generate().unwrap();
-        let (foreign, _) = other.issue(UserId::new(), OrgId::new(), Role::Owner, HOUR).unwrap();
+        let (foreign, _) = other
+            .issue(UserId::new(), OrgId::new(), Role::Owner, HOUR)
+            .unwrap();
         assert!(keys.verify(&foreign).is_err());
 
         let (expired, _) = keys
-            .issue(UserId::new(), OrgId::new(), Role::Owner, Duration::from_secs(1))
+            .issue(
+                UserId::new(),
+                OrgId::new(),
+                Role::Owner,
+                Duration::from_secs(1),
+            )
             .unwrap();
         std::thread::sleep(Duration::from_millis(2100));
         assert!(keys.verify(&expired).is_err());
@@ -252,12 +264,17 @@ mod tests {
         let first = TokenKeys::load_or_create(&keys_dir).unwrap();
         let second = TokenKeys::load_or_create(&keys_dir).unwrap();
         assert_eq!(first.kid(), second.kid());
-        let (token, _) = first.issue(UserId::new(), OrgId::new(), Role::Owner, HOUR).unwrap();
+        let (token, _) = first
+            .issue(UserId::new(), OrgId::new(), Role::Owner, HOUR)
+            .unwrap();
         assert!(second.verify(&token).is_ok());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(keys_dir.join(KEY_FILE)).unwrap().permissions().mode();
+            let mode = fs::metadata(keys_dir.join(KEY_FILE))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -32,8 +32,8 @@ pub struct ReplayLlm {
 impl ReplayLlm {
     /// Parses a script.
     pub fn from_json(text: &str) -> anyhow::Result<Self> {
-        let steps: Vec<Step> = serde_json::from_str(text)
-            .map_err(|err| anyhow::anyhow!("replay script: {err}"))?;
+        let steps: Vec<Step> =
+            serde_json::from_str(text).map_err(|err| anyhow::anyhow!("replay script: {err}"))?;
         if steps.is_empty() {
             anyhow::bail!("replay script is empty");
         }
@@ -79,7 +79,9 @@ mod tests {
     async fn replays_the_demo_step_by_step() {
         let llm = ReplayLlm::demo();
         let mut request = ChatRequest {
-            messages: vec![ChatMessage::User { content: "hi".into() }],
+            messages: vec![ChatMessage::User {
+                content: "hi".into(),
+            }],
             tools: Vec::new(),
         };
         let first = llm.complete(&request).await.unwrap();

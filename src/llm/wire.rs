@@ -4,7 +4,6 @@ use orchard_actors::ports::{ChatMessage, ChatRequest, ToolCall};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-
 /// The request body for `POST /chat/completions`.
 pub(crate) fn request_body(model: &str, request: &ChatRequest) -> Value {
     let messages: Vec<Value> = request.messages.iter().map(message).collect();

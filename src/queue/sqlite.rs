@@ -190,7 +190,10 @@ mod tests {
         let new = q.dequeue(TTL).await.unwrap().unwrap();
         assert_eq!(new.task_id, task);
         assert_eq!(new.delivery, 2);
-        assert!(matches!(q.renew(&old, TTL).await, Err(QueueError::LeaseLost)));
+        assert!(matches!(
+            q.renew(&old, TTL).await,
+            Err(QueueError::LeaseLost)
+        ));
         assert!(matches!(q.ack(&old).await, Err(QueueError::LeaseLost)));
         q.renew(&new, TTL).await.unwrap();
         q.ack(&new).await.unwrap();

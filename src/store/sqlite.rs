@@ -36,11 +36,7 @@ fn parse_time(text: &str) -> rusqlite::Result<OffsetDateTime> {
 }
 
 fn conversion(message: String) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        0,
-        rusqlite::types::Type::Text,
-        message.into(),
-    )
+    rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, message.into())
 }
 
 fn parse_id<T: std::str::FromStr>(text: String) -> rusqlite::Result<T> {
@@ -166,20 +162,21 @@ impl Store for SqliteStore {
                 params![org_row.id.to_string(), org_row.name, org_row.plan, created],
             )
             .map_err(backend)?;
-            let inserted = tx.execute(
-                "INSERT INTO users (id, org_id, email, password_hash, role, created_at)
+            let inserted = tx
+                .execute(
+                    "INSERT INTO users (id, org_id, email, password_hash, role, created_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT (email) DO NOTHING",
-                params![
-                    user_row.id.to_string(),
-                    org_row.id.to_string(),
-                    user_row.email,
-                    hash,
-                    user_row.role.as_str(),
-                    created
-                ],
-            )
-            .map_err(backend)?;
+                    params![
+                        user_row.id.to_string(),
+                        org_row.id.to_string(),
+                        user_row.email,
+                        hash,
+                        user_row.role.as_str(),
+                        created
+                    ],
+                )
+                .map_err(backend)?;
             if inserted == 0 {
                 // Dropping the transaction rolls the org back too.
                 return Err(StoreError::Conflict("email is already registered".into()));
@@ -371,7 +368,9 @@ impl Store for SqliteStore {
                     task_from_row,
                 )
                 .map_err(backend)?;
-            let mut tasks = rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)?;
+            let mut tasks = rows
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(backend)?;
             let next = (tasks.len() > limit).then(|| tasks[limit - 1].id);
             tasks.truncate(limit);
             Ok(TaskPage { tasks, next })
@@ -472,7 +471,13 @@ impl Store for SqliteStore {
                     "UPDATE tasks SET status = 'failed', error_code = ?3, error_message = ?4,
                             updated_at = ?5
                      WHERE org_id = ?1 AND id = ?2",
-                    params![org.to_string(), id.to_string(), error.code, error.message, now()],
+                    params![
+                        org.to_string(),
+                        id.to_string(),
+                        error.code,
+                        error.message,
+                        now()
+                    ],
                 ),
             }
             .map_err(backend)?;
@@ -497,7 +502,13 @@ impl Store for SqliteStore {
                             COALESCE((SELECT MAX(seq) FROM task_events WHERE task_id = ?2), 0) + 1,
                             ?3, ?4, ?5
                      WHERE EXISTS (SELECT 1 FROM tasks WHERE org_id = ?1 AND id = ?2)",
-                    params![org.to_string(), id.to_string(), kind.as_str(), data.to_string(), now()],
+                    params![
+                        org.to_string(),
+                        id.to_string(),
+                        kind.as_str(),
+                        data.to_string(),
+                        now()
+                    ],
                 )
                 .map_err(backend)?;
             expect_changed(changed)
@@ -521,17 +532,21 @@ impl Store for SqliteStore {
                 )
                 .map_err(backend)?;
             let rows = stmt
-                .query_map(params![org.to_string(), id.to_string(), after as i64], |row| {
-                    let kind: String = row.get(1)?;
-                    let data: String = row.get(2)?;
-                    Ok(TaskEvent {
-                        seq: row.get::<_, i64>(0)? as u64,
-                        kind: EventKind::parse(&kind)
-                            .ok_or_else(|| conversion(format!("bad event kind {kind:?}")))?,
-                        data: serde_json::from_str(&data).map_err(|e| conversion(e.to_string()))?,
-                        at: parse_time(&row.get::<_, String>(3)?)?,
-                    })
-                })
+                .query_map(
+                    params![org.to_string(), id.to_string(), after as i64],
+                    |row| {
+                        let kind: String = row.get(1)?;
+                        let data: String = row.get(2)?;
+                        Ok(TaskEvent {
+                            seq: row.get::<_, i64>(0)? as u64,
+                            kind: EventKind::parse(&kind)
+                                .ok_or_else(|| conversion(format!("bad event kind {kind:?}")))?,
+                            data: serde_json::from_str(&data)
+                                .map_err(|e| conversion(e.to_string()))?,
+                            at: parse_time(&row.get::<_, String>(3)?)?,
+                        })
+                    },
+                )
                 .map_err(backend)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
         })
@@ -600,7 +615,13 @@ mod tests {
         assert_eq!(orgs, 1);
         let found = store.user_by_email("a@x.test").await.unwrap().unwrap();
         assert_eq!(found.password_hash, "h");
-        assert!(store.user_by_email("nobody@x.test").await.unwrap().is_none());
+        assert!(
+            store
+                .user_by_email("nobody@x.test")
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[tokio::test]
@@ -613,11 +634,23 @@ mod tests {
             .await
             .unwrap();
 
-        assert!(matches!(store.task(&globex, task.id).await, Err(StoreError::NotFound)));
-        assert!(matches!(store.repo(&globex, repo.id).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.task(&globex, task.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.repo(&globex, repo.id).await,
+            Err(StoreError::NotFound)
+        ));
         assert_eq!(store.list_repos(&globex).await.unwrap().len(), 1);
         let page = store
-            .list_tasks(&globex, &TaskQuery { limit: 50, ..TaskQuery::default() })
+            .list_tasks(
+                &globex,
+                &TaskQuery {
+                    limit: 50,
+                    ..TaskQuery::default()
+                },
+            )
             .await
             .unwrap();
         assert!(page.tasks.is_empty());
@@ -632,7 +665,14 @@ mod tests {
         ));
         assert!(matches!(
             store
-                .record_usage(&globex, task.id, TokenUsage { prompt: 1, completion: 1 })
+                .record_usage(
+                    &globex,
+                    task.id,
+                    TokenUsage {
+                        prompt: 1,
+                        completion: 1
+                    }
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
@@ -642,7 +682,10 @@ mod tests {
                 .await,
             Err(StoreError::NotFound)
         ));
-        assert_eq!(store.task(&acme, task.id).await.unwrap().status, TaskStatus::Queued);
+        assert_eq!(
+            store.task(&acme, task.id).await.unwrap().status,
+            TaskStatus::Queued
+        );
     }
 
     #[tokio::test]
@@ -659,16 +702,35 @@ mod tests {
         let running = store.start_attempt(&scope, task.id).await.unwrap();
         assert_eq!((running.status, running.attempts), (TaskStatus::Running, 1));
         store
-            .record_usage(&scope, task.id, TokenUsage { prompt: 10, completion: 3 })
+            .record_usage(
+                &scope,
+                task.id,
+                TokenUsage {
+                    prompt: 10,
+                    completion: 3,
+                },
+            )
             .await
             .unwrap();
         store
-            .record_usage(&scope, task.id, TokenUsage { prompt: 5, completion: 2 })
+            .record_usage(
+                &scope,
+                task.id,
+                TokenUsage {
+                    prompt: 5,
+                    completion: 2,
+                },
+            )
             .await
             .unwrap();
         for step in 1..=3 {
             store
-                .append_event(&scope, task.id, EventKind::LlmCall, serde_json::json!({"step": step}))
+                .append_event(
+                    &scope,
+                    task.id,
+                    EventKind::LlmCall,
+                    serde_json::json!({"step": step}),
+                )
                 .await
                 .unwrap();
         }
@@ -688,14 +750,26 @@ mod tests {
 
         let done = store.task(&scope, task.id).await.unwrap();
         assert_eq!(done.status, TaskStatus::Succeeded);
-        assert_eq!(done.tokens, TokenUsage { prompt: 15, completion: 5 });
+        assert_eq!(
+            done.tokens,
+            TokenUsage {
+                prompt: 15,
+                completion: 5
+            }
+        );
         assert_eq!(done.changed_files, vec!["a.rs".to_owned()]);
         assert_eq!(done.branch.as_deref(), Some("orchard/x"));
         let events = store.task_events(&scope, task.id, 1).await.unwrap();
         assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), [2, 3]);
         let ledger: i64 = store
             .db
-            .run(|c| c.query_row("SELECT SUM(prompt_tokens + completion_tokens) FROM usage WHERE sprint = 's1'", [], |r| r.get(0)))
+            .run(|c| {
+                c.query_row(
+                    "SELECT SUM(prompt_tokens + completion_tokens) FROM usage WHERE sprint = 's1'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
             .await
             .unwrap()
             .unwrap();
@@ -705,7 +779,10 @@ mod tests {
             .finish_task(
                 &scope,
                 task.id,
-                &TaskOutcome::Failed(TaskError { code: "x".into(), message: "y".into() }),
+                &TaskOutcome::Failed(TaskError {
+                    code: "x".into(),
+                    message: "y".into(),
+                }),
             )
             .await
             .unwrap();
@@ -719,22 +796,54 @@ mod tests {
         let (scope, repo) = org_with_repo(&store, "a@acme.test").await;
         let mut ids = Vec::new();
         for i in 0..5 {
-            ids.push(store.create_task(&scope, new_task(&repo, &format!("t{i}"))).await.unwrap().id);
+            ids.push(
+                store
+                    .create_task(&scope, new_task(&repo, &format!("t{i}")))
+                    .await
+                    .unwrap()
+                    .id,
+            );
         }
         store.start_attempt(&scope, ids[1]).await.unwrap();
 
         let first = store
-            .list_tasks(&scope, &TaskQuery { limit: 2, ..TaskQuery::default() })
+            .list_tasks(
+                &scope,
+                &TaskQuery {
+                    limit: 2,
+                    ..TaskQuery::default()
+                },
+            )
             .await
             .unwrap();
-        assert_eq!(first.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[4], ids[3]]);
+        assert_eq!(
+            first.tasks.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [ids[4], ids[3]]
+        );
         let second = store
-            .list_tasks(&scope, &TaskQuery { limit: 2, before: first.next, ..TaskQuery::default() })
+            .list_tasks(
+                &scope,
+                &TaskQuery {
+                    limit: 2,
+                    before: first.next,
+                    ..TaskQuery::default()
+                },
+            )
             .await
             .unwrap();
-        assert_eq!(second.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[2], ids[1]]);
+        assert_eq!(
+            second.tasks.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [ids[2], ids[1]]
+        );
         let last = store
-            .list_tasks(&scope, &TaskQuery { limit: 2, before: second.next, ..TaskQuery::default() })
+            .list_tasks(
+                &scope,
+                &TaskQuery {
+                    limit: 2,
+                    before: second.next,
+                    ..TaskQuery::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(last.tasks.len(), 1);
@@ -743,11 +852,18 @@ mod tests {
         let running = store
             .list_tasks(
                 &scope,
-                &TaskQuery { status: Some(TaskStatus::Running), limit: 10, ..TaskQuery::default() },
+                &TaskQuery {
+                    status: Some(TaskStatus::Running),
+                    limit: 10,
+                    ..TaskQuery::default()
+                },
             )
             .await
             .unwrap();
-        assert_eq!(running.tasks.iter().map(|t| t.id).collect::<Vec<_>>(), [ids[1]]);
+        assert_eq!(
+            running.tasks.iter().map(|t| t.id).collect::<Vec<_>>(),
+            [ids[1]]
+        );
     }
 
     #[tokio::test]

@@ -7,8 +7,8 @@ use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use orchard::config::Config;
 use orchard::Application;
+use orchard::config::Config;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::{Data, Json};
 use poem::{EndpointExt, Route, handler, post};
@@ -25,9 +25,11 @@ pub struct TestApp {
 
 /// Settings every test app gets: loopback, a fresh data dir, local repos allowed, fast polling.
 pub fn test_config(data_dir: &Path, llm: Option<&ScriptedLlm>) -> Config {
-    let mut config = Config::default();
-    config.listen = "127.0.0.1:0".into();
-    config.data_dir = data_dir.to_path_buf();
+    let mut config = Config {
+        listen: "127.0.0.1:0".into(),
+        data_dir: data_dir.to_path_buf(),
+        ..Config::default()
+    };
     config.repos.allow_local = true;
     config.queue.poll_interval_ms = 50;
     config.workers.max_workers = Some(2);
@@ -49,7 +51,9 @@ impl TestApp {
 
     /// A server on an existing data dir with the given config.
     pub async fn spawn_in(data_dir: tempfile::TempDir, config: Config) -> Self {
-        let app = Application::build(config).await.expect("application builds");
+        let app = Application::build(config)
+            .await
+            .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(app.run_until(async {
@@ -123,7 +127,11 @@ impl TestApp {
 
     pub async fn create_repo(&self, token: &str, url: &str) -> String {
         let (status, body) = self
-            .post("/v1/repos", Some(token), &json!({"url": url, "provider": "generic"}))
+            .post(
+                "/v1/repos",
+                Some(token),
+                &json!({"url": url, "provider": "generic"}),
+            )
             .await;
         assert_eq!(status, 201, "{body}");
         body["id"].as_str().unwrap().to_owned()
@@ -211,7 +219,10 @@ impl ScriptedLlm {
             steps: Arc::new(steps),
             requests: requests.clone(),
         };
-        let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await.unwrap();
+        let acceptor = TcpListener::bind("127.0.0.1:0")
+            .into_acceptor()
+            .await
+            .unwrap();
         let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
         let app = Route::new()
             .at("/v1/chat/completions", post(chat_completions))
@@ -292,6 +303,15 @@ pub fn bare_repo(root: &Path) -> PathBuf {
     git(&seed, &["add", "."]);
     git(&seed, &["commit", "-q", "-m", "initial"]);
     let bare = root.join("origin.git");
-    git(root, &["clone", "-q", "--bare", seed.to_str().unwrap(), bare.to_str().unwrap()]);
+    git(
+        root,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            seed.to_str().unwrap(),
+            bare.to_str().unwrap(),
+        ],
+    );
     bare
 }

@@ -14,7 +14,14 @@ use crate::helpers::{ScriptedLlm, TestApp, bare_repo, git, test_config, tool_ste
 #[tokio::test]
 async fn queued_and_orphaned_tasks_run_after_a_restart() {
     let llm = ScriptedLlm::start(vec![
-        tool_step(&[("write_file", json!({"path": "done.txt", "content": "done\n"}))], 5, 5),
+        tool_step(
+            &[(
+                "write_file",
+                json!({"path": "done.txt", "content": "done\n"}),
+            )],
+            5,
+            5,
+        ),
         tool_step(&[("finish", json!({"summary": "Write done.txt"}))], 5, 5),
     ])
     .await;
@@ -37,7 +44,11 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
         let repo = store
             .create_repo(
                 &scope,
-                NewRepo { url: bare.to_str().unwrap().into(), provider: Provider::Generic, default_branch: None },
+                NewRepo {
+                    url: bare.to_str().unwrap().into(),
+                    provider: Provider::Generic,
+                    default_branch: None,
+                },
             )
             .await
             .unwrap();
@@ -46,14 +57,23 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
             let task = store
                 .create_task(
                     &scope,
-                    NewTask { repo_id: repo.id, instruction: instruction.into(), sprint: None, max_tokens: None },
+                    NewTask {
+                        repo_id: repo.id,
+                        instruction: instruction.into(),
+                        sprint: None,
+                        max_tokens: None,
+                    },
                 )
                 .await
                 .unwrap();
             queue.enqueue(org_id, task.id).await.unwrap();
             ids.push(task.id);
         }
-        let lease = queue.dequeue(std::time::Duration::from_secs(3600)).await.unwrap().unwrap();
+        let lease = queue
+            .dequeue(std::time::Duration::from_secs(3600))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(lease.task_id, ids[0]);
         store.start_attempt(&scope, ids[0]).await.unwrap();
         (ids[1], ids[0])

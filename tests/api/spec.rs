@@ -8,8 +8,9 @@ async fn served_spec_matches_the_committed_file() {
     let app = TestApp::spawn(&llm).await;
     let (status, served) = app.get("/openapi.json", None).await;
     assert_eq!(status, 200);
-    let committed: serde_json::Value = serde_json::from_str(include_str!("../../openapi/openapi.json"))
-        .expect("openapi/openapi.json is JSON");
+    let committed: serde_json::Value =
+        serde_json::from_str(include_str!("../../openapi/openapi.json"))
+            .expect("openapi/openapi.json is JSON");
     assert!(
         served == committed,
         "openapi/openapi.json is stale: regenerate it with `cargo run -- openapi > openapi/openapi.json`"

@@ -18,11 +18,21 @@ fn script() -> Vec<Value> {
             20,
         ),
         tool_step(
-            &[("write_file", json!({"path": "src/validate.rs", "content": NEW_FILE}))],
+            &[(
+                "write_file",
+                json!({"path": "src/validate.rs", "content": NEW_FILE}),
+            )],
             200,
             30,
         ),
-        tool_step(&[("finish", json!({"summary": "Add input validation to signup"}))], 250, 5),
+        tool_step(
+            &[(
+                "finish",
+                json!({"summary": "Add input validation to signup"}),
+            )],
+            250,
+            5,
+        ),
     ]
 }
 
@@ -38,7 +48,11 @@ async fn a_task_runs_end_to_end_and_pushes_its_branch() {
     assert!(signup["org_id"].is_string() && signup["expires_at"].is_string());
     let repo_id = app.create_repo(&token, bare.to_str().unwrap()).await;
     let task_id = app
-        .submit_task(&token, &repo_id, "add input validation to the signup handler")
+        .submit_task(
+            &token,
+            &repo_id,
+            "add input validation to the signup handler",
+        )
         .await;
     let task = app.wait_for_task(&token, &task_id).await;
 
@@ -49,14 +63,26 @@ async fn a_task_runs_end_to_end_and_pushes_its_branch() {
     assert_eq!(task["summary"], "Add input validation to signup");
     assert_eq!(task["changed_files"], json!(["src/validate.rs"]));
     // Token totals are the sums of the scripted usage.
-    assert_eq!(task["tokens"], json!({"prompt": 700, "completion": 65, "total": 765}));
+    assert_eq!(
+        task["tokens"],
+        json!({"prompt": 700, "completion": 65, "total": 765})
+    );
 
     // The branch exists in the bare repo with the new file and the summary as message.
     let commit = git(&bare, &["rev-parse", &format!("refs/heads/{branch}")]);
     assert_eq!(task["commit"], commit.as_str());
-    assert_eq!(git(&bare, &["show", &format!("{branch}:src/validate.rs")]), NEW_FILE.trim_end());
-    assert_eq!(git(&bare, &["log", "-1", "--format=%B", &branch]), "Add input validation to signup");
-    assert_eq!(git(&bare, &["rev-parse", &format!("{branch}~1")]), git(&bare, &["rev-parse", "main"]));
+    assert_eq!(
+        git(&bare, &["show", &format!("{branch}:src/validate.rs")]),
+        NEW_FILE.trim_end()
+    );
+    assert_eq!(
+        git(&bare, &["log", "-1", "--format=%B", &branch]),
+        "Add input validation to signup"
+    );
+    assert_eq!(
+        git(&bare, &["rev-parse", &format!("{branch}~1")]),
+        git(&bare, &["rev-parse", "main"])
+    );
 
     // The `../` read was refused as a tool error the model saw, and the run went on.
     let requests = llm.requests();
@@ -68,29 +94,52 @@ async fn a_task_runs_end_to_end_and_pushes_its_branch() {
         .iter()
         .map(|t| t["function"]["name"].as_str().unwrap())
         .collect();
-    assert_eq!(tools, ["list_files", "read_file", "write_file", "search_files", "finish"]);
+    assert_eq!(
+        tools,
+        [
+            "list_files",
+            "read_file",
+            "write_file",
+            "search_files",
+            "finish"
+        ]
+    );
     let tool_messages: Vec<&Value> = requests[2]["messages"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|m| m["role"] == "tool")
         .collect();
-    assert!(tool_messages[1]["content"].as_str().unwrap().contains("fn signup"));
+    assert!(
+        tool_messages[1]["content"]
+            .as_str()
+            .unwrap()
+            .contains("fn signup")
+    );
     let refusal = tool_messages[2]["content"].as_str().unwrap();
-    assert!(refusal.starts_with("error:") && refusal.contains("`..` is not allowed"), "{refusal}");
+    assert!(
+        refusal.starts_with("error:") && refusal.contains("`..` is not allowed"),
+        "{refusal}"
+    );
 
     // Another organization cannot see the task: 404, not 403.
     let (other, _) = app.signup("Globex", "owner@globex.test").await;
     let (status, body) = app.get(&format!("/v1/tasks/{task_id}"), Some(&other)).await;
     assert_eq!(status, 404, "{body}");
     assert_eq!(body["code"], "not_found");
-    let (status, _) = app.get(&format!("/v1/tasks/{task_id}/events"), Some(&other)).await;
+    let (status, _) = app
+        .get(&format!("/v1/tasks/{task_id}/events"), Some(&other))
+        .await;
     assert_eq!(status, 404);
     let (status, body) = app.get("/v1/tasks", Some(&other)).await;
     assert_eq!(status, 200);
     assert_eq!(body["tasks"], json!([]));
     let (status, body) = app
-        .post("/v1/tasks", Some(&other), &json!({"repo_id": repo_id, "instruction": "steal"}))
+        .post(
+            "/v1/tasks",
+            Some(&other),
+            &json!({"repo_id": repo_id, "instruction": "steal"}),
+        )
         .await;
     assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
 
@@ -130,14 +179,20 @@ async fn a_task_runs_end_to_end_and_pushes_its_branch() {
 async fn a_task_without_changes_succeeds_without_a_branch() {
     let llm = ScriptedLlm::start(vec![
         tool_step(&[("read_file", json!({"path": "README.md"}))], 10, 1),
-        tool_step(&[("finish", json!({"summary": "Nothing to change"}))], 10, 1),
+        tool_step(
+            &[("finish", json!({"summary": "Nothing to change"}))],
+            10,
+            1,
+        ),
     ])
     .await;
     let app = TestApp::spawn(&llm).await;
     let fixtures = tempfile::tempdir().unwrap();
     let bare = bare_repo(fixtures.path());
     let (token, _) = app.signup("Acme", "owner@acme.test").await;
-    let repo_id = app.create_repo(&token, &format!("file://{}", bare.display())).await;
+    let repo_id = app
+        .create_repo(&token, &format!("file://{}", bare.display()))
+        .await;
     let task_id = app.submit_task(&token, &repo_id, "check the readme").await;
     let task = app.wait_for_task(&token, &task_id).await;
 
@@ -160,7 +215,10 @@ async fn a_failing_run_records_the_reason_and_tasks_page_with_a_cursor() {
 
     let mut ids = Vec::new();
     for i in 0..3 {
-        ids.push(app.submit_task(&token, &repo_id, &format!("task {i}")).await);
+        ids.push(
+            app.submit_task(&token, &repo_id, &format!("task {i}"))
+                .await,
+        );
     }
     for id in &ids {
         let task = app.wait_for_task(&token, id).await;
@@ -170,10 +228,17 @@ async fn a_failing_run_records_the_reason_and_tasks_page_with_a_cursor() {
     }
 
     let (_, first) = app.get("/v1/tasks?limit=2", Some(&token)).await;
-    let page: Vec<&str> = first["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap()).collect();
+    let page: Vec<&str> = first["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
     assert_eq!(page, [ids[2].as_str(), ids[1].as_str()]);
     let cursor = first["next_cursor"].as_str().unwrap();
-    let (_, second) = app.get(&format!("/v1/tasks?limit=2&cursor={cursor}"), Some(&token)).await;
+    let (_, second) = app
+        .get(&format!("/v1/tasks?limit=2&cursor={cursor}"), Some(&token))
+        .await;
     assert_eq!(second["tasks"][0]["id"], ids[0].as_str());
     assert_eq!(second["next_cursor"], Value::Null);
 }
