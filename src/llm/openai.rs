@@ -125,3 +125,201 @@ impl Llm for OpenAiLlm {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use orchard_actors::ports::{ChatMessage, ToolSpec};
+    use poem::listener::{Acceptor, Listener, TcpListener};
+    use poem::web::{Data, Json};
+    use poem::{EndpointExt, Request, Response, Route, handler, post};
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    /// What the fake vendor answers and what it saw.
+    #[derive(Clone)]
+    struct Vendor {
+        status: u16,
+        headers: Vec<(&'static str, &'static str)>,
+        body: String,
+        seen: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+    }
+
+    #[handler]
+    fn completions(req: &Request, vendor: Data<&Vendor>, body: Json<Value>) -> Response {
+        let auth = req.header("authorization").map(str::to_owned);
+        vendor.seen.lock().unwrap().push((auth, body.0));
+        let mut response = Response::builder()
+            .status(poem::http::StatusCode::from_u16(vendor.status).unwrap())
+            .content_type("application/json");
+        for (name, value) in &vendor.headers {
+            response = response.header(*name, *value);
+        }
+        response.body(vendor.body.clone())
+    }
+
+    async fn serve(vendor: Vendor) -> String {
+        let acceptor = TcpListener::bind("127.0.0.1:0")
+            .into_acceptor()
+            .await
+            .unwrap();
+        let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
+        let app = Route::new()
+            .at("/v1/chat/completions", post(completions))
+            .data(vendor);
+        tokio::spawn(poem::Server::new_with_acceptor(acceptor).run(app));
+        format!("http://127.0.0.1:{port}/v1/")
+    }
+
+    fn vendor(status: u16, body: Value) -> Vendor {
+        Vendor {
+            status,
+            headers: Vec::new(),
+            body: body.to_string(),
+            seen: Arc::default(),
+        }
+    }
+
+    fn request() -> ChatRequest {
+        ChatRequest {
+            messages: vec![
+                ChatMessage::System {
+                    content: "sys".into(),
+                },
+                ChatMessage::User {
+                    content: "do it".into(),
+                },
+                ChatMessage::Assistant {
+                    content: None,
+                    tool_calls: vec![orchard_actors::ports::ToolCall {
+                        id: "c1".into(),
+                        name: "list_files".into(),
+                        arguments: "{}".into(),
+                    }],
+                },
+                ChatMessage::Tool {
+                    tool_call_id: "c1".into(),
+                    content: "a.rs".into(),
+                },
+            ],
+            tools: vec![ToolSpec {
+                name: "list_files".into(),
+                description: "list".into(),
+                parameters: json!({"type": "object"}),
+            }],
+        }
+    }
+
+    fn client(base: &str, key: Option<&str>) -> OpenAiLlm {
+        OpenAiLlm::new(
+            base,
+            "m1",
+            key.map(SecretString::from),
+            Duration::from_secs(5),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn speaks_chat_completions_with_tools_and_reads_usage() {
+        let vendor = vendor(
+            200,
+            json!({
+                "choices": [{"message": {"role": "assistant", "content": null, "tool_calls": [
+                    {"id": "c2", "type": "function", "function": {"name": "read_file", "arguments": "{\"path\":\"a.rs\"}"}}
+                ]}}],
+                "usage": {"prompt_tokens": 42, "completion_tokens": 7, "total_tokens": 49}
+            }),
+        );
+        let seen = vendor.seen.clone();
+        let base = serve(vendor).await;
+        let response = client(&base, Some("sk-test"))
+            .complete(&request())
+            .await
+            .unwrap();
+        assert_eq!(
+            response.usage,
+            TokenUsage {
+                prompt: 42,
+                completion: 7
+            }
+        );
+        assert_eq!(response.tool_calls[0].name, "read_file");
+        assert_eq!(response.tool_calls[0].arguments, r#"{"path":"a.rs"}"#);
+
+        let seen = seen.lock().unwrap();
+        let (auth, body) = &seen[0];
+        assert_eq!(auth.as_deref(), Some("Bearer sk-test"));
+        assert_eq!(body["model"], "m1");
+        assert_eq!(body["tools"][0]["type"], "function");
+        assert_eq!(body["tools"][0]["function"]["name"], "list_files");
+        let messages = body["messages"].as_array().unwrap();
+        assert_eq!(messages[2]["tool_calls"][0]["function"]["arguments"], "{}");
+        assert_eq!(
+            messages[3],
+            json!({"role": "tool", "tool_call_id": "c1", "content": "a.rs"})
+        );
+    }
+
+    #[tokio::test]
+    async fn rate_limits_and_server_errors_are_transient_with_retry_after() {
+        let mut limited = vendor(429, json!({"error": {"message": "slow down"}}));
+        limited.headers.push(("retry-after", "3"));
+        let base = serve(limited).await;
+        match client(&base, None).complete(&request()).await {
+            Err(LlmError::Transient {
+                retry_after,
+                message,
+            }) => {
+                assert_eq!(retry_after, Some(Duration::from_secs(3)));
+                assert!(message.contains("429"), "{message}");
+            }
+            other => panic!("expected transient, got {other:?}"),
+        }
+        let base = serve(vendor(503, json!({}))).await;
+        assert!(matches!(
+            client(&base, None).complete(&request()).await,
+            Err(LlmError::Transient {
+                retry_after: None,
+                ..
+            })
+        ));
+        // Nothing listening: a connection error is transient too.
+        let closed = client("http://127.0.0.1:9/v1", None)
+            .complete(&request())
+            .await;
+        assert!(
+            matches!(closed, Err(LlmError::Transient { .. })),
+            "{closed:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn client_errors_and_garbage_are_permanent() {
+        let base = serve(vendor(401, json!({"error": {"message": "bad key"}}))).await;
+        match client(&base, Some("sk-wrong")).complete(&request()).await {
+            Err(LlmError::Permanent { message }) => {
+                assert!(message.contains("401"), "{message}");
+                assert!(
+                    !message.contains("sk-wrong"),
+                    "the key never appears in errors"
+                );
+            }
+            other => panic!("expected permanent, got {other:?}"),
+        }
+        let mut garbage = vendor(200, json!({}));
+        garbage.body = "not json".into();
+        let base = serve(garbage).await;
+        assert!(matches!(
+            client(&base, None).complete(&request()).await,
+            Err(LlmError::Permanent { .. })
+        ));
+        let base = serve(vendor(200, json!({"choices": []}))).await;
+        assert!(matches!(
+            client(&base, None).complete(&request()).await,
+            Err(LlmError::Permanent { .. })
+        ));
+    }
+}

@@ -2,6 +2,7 @@
 //! only the LLM vendor is played by a local server that speaks its protocol.
 
 mod errors;
+mod git_http;
 mod helpers;
 mod restart;
 mod spec;

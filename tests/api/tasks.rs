@@ -242,3 +242,30 @@ async fn a_failing_run_records_the_reason_and_tasks_page_with_a_cursor() {
     assert_eq!(second["tasks"][0]["id"], ids[0].as_str());
     assert_eq!(second["next_cursor"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_repository_served_over_http_is_cloned_and_pushed_to() {
+    let llm = ScriptedLlm::start(script()).await;
+    let app = TestApp::spawn(&llm).await;
+    let fixtures = tempfile::tempdir().unwrap();
+    let bare = bare_repo(fixtures.path());
+    git(&bare, &["config", "http.receivepack", "true"]);
+    let server = crate::git_http::GitHttpServer::start(fixtures.path().to_path_buf()).await;
+
+    let (token, _) = app.signup("Acme", "owner@acme.test").await;
+    let url = format!("{}/origin.git", server.base_url);
+    let repo_id = app.create_repo(&token, &url).await;
+    let task_id = app.submit_task(&token, &repo_id, "add validation").await;
+    let task = app.wait_for_task(&token, &task_id).await;
+
+    assert_eq!(task["status"], "succeeded", "{task}");
+    let branch = format!("orchard/{task_id}");
+    assert_eq!(
+        git(&bare, &["rev-parse", &branch]),
+        task["commit"].as_str().unwrap()
+    );
+    assert_eq!(
+        git(&bare, &["show", &format!("{branch}:src/validate.rs")]),
+        NEW_FILE.trim_end()
+    );
+}
