@@ -138,13 +138,16 @@ mod tests {
 
     use super::*;
 
+    /// Each request the fake vendor saw: its `Authorization` header and JSON body.
+    type Seen = Arc<Mutex<Vec<(Option<String>, Value)>>>;
+
     /// What the fake vendor answers and what it saw.
     #[derive(Clone)]
     struct Vendor {
         status: u16,
         headers: Vec<(&'static str, &'static str)>,
         body: String,
-        seen: Arc<Mutex<Vec<(Option<String>, Value)>>>,
+        seen: Seen,
     }
 
     #[handler]
