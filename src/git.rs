@@ -54,7 +54,16 @@ impl GixWorkspace {
     ) -> Result<(), GitError> {
         let clone_error =
             |err: gix::Error| error(GitErrorKind::Clone, format!("clone failed: {err}"));
-        let mut prepare = gix::prepare_clone(url, dir).map_err(clone_error)?;
+        // Isolated: the operator's global and system git config — and with it any credential
+        // helper holding the operator's own secrets — must never serve a tenant's clone.
+        let mut prepare = gix::clone::PrepareFetch::new(
+            url,
+            dir,
+            gix::create::Kind::WithWorktree,
+            gix::create::Options::default(),
+            gix::open::Options::isolated(),
+        )
+        .map_err(clone_error)?;
         if let Some(branch) = default_branch {
             prepare = prepare.with_ref_name(Some(branch)).map_err(clone_error)?;
         }
@@ -75,7 +84,7 @@ impl GixWorkspace {
         request: &CommitRequest,
     ) -> Result<Option<String>, GitError> {
         let fail = |err: gix::Error| error(GitErrorKind::Commit, format!("commit failed: {err}"));
-        let repo = gix::open(dir).map_err(fail)?;
+        let repo = gix::open_opts(dir, gix::open::Options::isolated()).map_err(fail)?;
         let head = repo.head().map_err(fail)?;
         let parent = if head.is_unborn() {
             None
@@ -143,7 +152,8 @@ impl GixWorkspace {
         let mut command = tokio::process::Command::new(&self.git_binary);
         command
             .current_dir(dir)
-            // No hooks from the work dir, no interactive prompts, no user/system config.
+            // No hooks from the work dir, no interactive prompts, and no user or system config:
+            // the operator's credential helpers must never answer for a tenant's remote.
             .args([
                 "-c",
                 "core.hooksPath=/dev/null",
@@ -154,6 +164,7 @@ impl GixWorkspace {
             .arg(&refspec)
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
             .env("GIT_ASKPASS", "/bin/false")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

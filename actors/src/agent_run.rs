@@ -378,6 +378,10 @@ impl AgentRunState {
         let mut delay = settings.llm_retry_initial;
         let mut attempt = 0;
         loop {
+            if attempt > 0 {
+                // Waiting out retries can take minutes: keep the task leased meanwhile.
+                self.renew_lease().await?;
+            }
             match self.deps.llm.complete(&request).await {
                 Ok(response) => return Ok(response),
                 Err(LlmError::Permanent { message }) => return Err(fail("llm_error", message)),
