@@ -146,6 +146,7 @@ impl Application {
                 max_workers: config.max_workers(),
                 poll_interval: Duration::from_millis(config.queue.poll_interval_ms),
                 keep_work_dirs: config.workers.keep_work_dirs,
+                backoff: config.supervision.policy(),
             },
         });
         let (root, _) = Actor::spawn(None, RootSupervisor, deps)

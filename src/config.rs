@@ -77,6 +77,8 @@ pub struct Config {
     pub llm: LlmConfig,
     /// Worker and run settings.
     pub workers: WorkersConfig,
+    /// Restarts of crashed runs.
+    pub supervision: SupervisionConfig,
     /// Git settings.
     pub git: GitConfig,
     /// Auth settings.
@@ -157,6 +159,51 @@ pub struct WorkersConfig {
     pub keep_work_dirs: bool,
 }
 
+/// `[supervision]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SupervisionConfig {
+    /// Delay before the first restart of a crashed run, in milliseconds.
+    pub restart_initial_ms: u64,
+    /// Longest restart delay, in milliseconds.
+    pub restart_max_ms: u64,
+    /// Growth of the delay per restart.
+    pub restart_factor: f64,
+    /// Spread of each delay, as a fraction (0.2 = ±20 %).
+    pub restart_jitter: f64,
+    /// Restarts allowed within the window; the next crash fails the task.
+    pub max_restarts: u32,
+    /// Window of the restart limit, in seconds.
+    pub restart_window_secs: u64,
+}
+
+impl Default for SupervisionConfig {
+    fn default() -> Self {
+        Self {
+            restart_initial_ms: 1000,
+            restart_max_ms: 60_000,
+            restart_factor: 2.0,
+            restart_jitter: 0.2,
+            max_restarts: 3,
+            restart_window_secs: 300,
+        }
+    }
+}
+
+impl SupervisionConfig {
+    /// The policy the org supervisors apply.
+    pub fn policy(&self) -> orchard_actors::backoff::BackoffPolicy {
+        orchard_actors::backoff::BackoffPolicy {
+            initial: Duration::from_millis(self.restart_initial_ms),
+            max: Duration::from_millis(self.restart_max_ms),
+            factor: self.restart_factor,
+            jitter: self.restart_jitter,
+            max_restarts: self.max_restarts,
+            window: Duration::from_secs(self.restart_window_secs),
+        }
+    }
+}
+
 /// `[git]`
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -201,6 +248,7 @@ impl Default for Config {
             vectors: VectorsConfig::default(),
             llm: LlmConfig::default(),
             workers: WorkersConfig::default(),
+            supervision: SupervisionConfig::default(),
             git: GitConfig::default(),
             auth: AuthConfig::default(),
             repos: ReposConfig::default(),
@@ -393,6 +441,16 @@ impl Config {
         }
         if self.queue.lease_ttl_secs < 5 {
             bail!("queue.lease_ttl_secs must be at least 5");
+        }
+        let supervision = &self.supervision;
+        if !(supervision.restart_factor >= 1.0 && supervision.restart_factor.is_finite()) {
+            bail!("supervision.restart_factor must be at least 1");
+        }
+        if !(0.0..=1.0).contains(&supervision.restart_jitter) {
+            bail!("supervision.restart_jitter must be between 0 and 1");
+        }
+        if supervision.restart_max_ms / 1000 >= self.queue.lease_ttl_secs {
+            bail!("supervision.restart_max_ms must be shorter than queue.lease_ttl_secs");
         }
         if self.llm_provider() == LlmProvider::Openai && self.llm.base_url.is_none() {
             bail!("llm.provider = \"openai\" needs llm.base_url (or ORCHARD_LLM_BASE_URL)");

@@ -443,6 +443,8 @@ pub enum EventKind {
     ToolCall,
     /// Changes committed and pushed.
     Commit,
+    /// A crashed run was restarted.
+    Restart,
 }
 
 impl EventKind {
@@ -454,6 +456,7 @@ impl EventKind {
             EventKind::LlmCall => "llm_call",
             EventKind::ToolCall => "tool_call",
             EventKind::Commit => "commit",
+            EventKind::Restart => "restart",
         }
     }
 
@@ -465,6 +468,7 @@ impl EventKind {
             "llm_call" => EventKind::LlmCall,
             "tool_call" => EventKind::ToolCall,
             "commit" => EventKind::Commit,
+            "restart" => EventKind::Restart,
             _ => return None,
         })
     }

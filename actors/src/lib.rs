@@ -16,6 +16,7 @@
 //! - [`root_supervisor`], [`dispatcher`], [`org_supervisor`], [`agent_run`]: the actors, one
 //!   file each, in the order of the tree.
 //! - [`observe`]: serializable snapshots every actor answers `Observe` with.
+//! - [`backoff`]: the restart policy (exponential backoff, jitter, intensity limit).
 //! - [`runtime`]: the shared dependencies and settings handed to the tree.
 //! - [`testing`]: in-memory ports for tests of this crate and of adapters' callers.
 //!
@@ -24,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod agent_run;
+pub mod backoff;
 pub mod dispatcher;
 pub mod domain;
 pub mod observe;

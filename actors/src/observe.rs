@@ -36,6 +36,8 @@ pub struct OrgSnapshot {
     pub org_id: OrgId,
     /// Live runs.
     pub runs: Vec<RunSnapshot>,
+    /// Tasks whose run crashed and waits out its backoff before a restart.
+    pub restarting: Vec<TaskId>,
     /// Runs started since the supervisor started.
     pub started_total: u64,
     /// Runs that failed (crashed or errored) since the supervisor started.

@@ -1,9 +1,11 @@
 //! `OrgSupervisor`: one per organization, parent of that org's runs.
 //!
 //! It starts an [`AgentRun`] per leased task, linked so that it hears how the run ended.
-//! Whatever the ending it acknowledges the lease, removes the work dir and tells the
-//! dispatcher the worker slot is free; when the run crashed (error or panic) it records the
-//! task as failed with the reason, since the run could not.
+//! A run that crashed (error or panic) is restarted after an exponential backoff with jitter
+//! (see [`crate::backoff`]); past the intensity limit the task is recorded as failed with the
+//! last error, since the run could not record it. Whatever the ending it acknowledges the
+//! lease, removes the work dir and tells the dispatcher the worker slot is free. Each org has
+//! its own supervisor, so a crash in one org's run never touches another org's actors.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -12,6 +14,7 @@ use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, Supervi
 use serde_json::json;
 
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
+use crate::backoff::{RestartDecision, RestartTracker};
 use crate::dispatcher::DispatcherMsg;
 use crate::domain::{EventKind, OrgId, OrgScope, TaskError, TaskId, TaskOutcome};
 use crate::observe::{OrgSnapshot, SharedRunSnapshot};
@@ -27,6 +30,8 @@ pub struct OrgSupervisor;
 pub enum OrgMsg {
     /// Start a run for a leased task.
     StartRun(Lease),
+    /// Start a crashed task's run again, after its backoff.
+    Restart(Lease),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
 }
@@ -55,6 +60,10 @@ pub struct OrgSupervisorState {
     deps: Arc<Deps>,
     dispatcher: ActorRef<DispatcherMsg>,
     runs: HashMap<ActorId, RunEntry>,
+    /// Failure history of tasks whose runs crashed, until they end.
+    restarts: HashMap<TaskId, RestartTracker>,
+    /// Tasks waiting out a backoff before their next run.
+    backing_off: HashMap<TaskId, Lease>,
     started_total: u64,
     failed_total: u64,
 }
@@ -75,6 +84,8 @@ impl Actor for OrgSupervisor {
             deps: args.deps,
             dispatcher: args.dispatcher,
             runs: HashMap::new(),
+            restarts: HashMap::new(),
+            backing_off: HashMap::new(),
             started_total: 0,
             failed_total: 0,
         })
@@ -87,11 +98,28 @@ impl Actor for OrgSupervisor {
         state: &mut OrgSupervisorState,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            OrgMsg::StartRun(lease) => state.start_run(&myself, lease).await,
+            OrgMsg::StartRun(lease) => {
+                let task_id = lease.task_id;
+                let busy = state.runs.values().any(|r| r.lease.task_id == task_id)
+                    || state.backing_off.contains_key(&task_id);
+                if busy {
+                    // A redelivery of a task whose run is alive here: the live run keeps it.
+                    tracing::warn!(%task_id, "task is already running on this node; delivery ignored");
+                    state.release(task_id);
+                } else {
+                    state.start_run(&myself, lease).await;
+                }
+            }
+            OrgMsg::Restart(lease) => {
+                if state.backing_off.remove(&lease.task_id).is_some() {
+                    state.start_run(&myself, lease).await;
+                }
+            }
             OrgMsg::Observe(reply) => {
                 let snapshot = OrgSnapshot {
                     org_id: state.org_id,
                     runs: state.runs.values().map(|r| r.snapshot.get()).collect(),
+                    restarting: state.backing_off.keys().copied().collect(),
                     started_total: state.started_total,
                     failed_total: state.failed_total,
                 };
@@ -104,7 +132,7 @@ impl Actor for OrgSupervisor {
 
     async fn handle_supervisor_evt(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         event: SupervisionEvent,
         state: &mut OrgSupervisorState,
     ) -> Result<(), ActorProcessingErr> {
@@ -115,6 +143,7 @@ impl Actor for OrgSupervisor {
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
                 tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
+                state.restarts.remove(&entry.lease.task_id);
                 state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
             }
             SupervisionEvent::ActorFailed(cell, err) => {
@@ -122,12 +151,7 @@ impl Actor for OrgSupervisor {
                     return Ok(());
                 };
                 state.failed_total += 1;
-                let task_id = entry.lease.task_id;
-                tracing::warn!(%task_id, error = %err, "run crashed");
-                state
-                    .record_crash(task_id, format!("the agent run crashed: {err}"))
-                    .await;
-                state.settle(entry, true).await;
+                state.on_crash(&myself, entry, err.to_string()).await;
             }
             _ => {}
         }
@@ -136,14 +160,54 @@ impl Actor for OrgSupervisor {
 }
 
 impl OrgSupervisorState {
+    /// A run crashed: restart it after a backoff, or give up past the intensity limit.
+    async fn on_crash(&mut self, myself: &ActorRef<OrgMsg>, entry: RunEntry, error: String) {
+        let task_id = entry.lease.task_id;
+        let policy = self.deps.settings.backoff.clone();
+        let tracker = self
+            .restarts
+            .entry(task_id)
+            .or_insert_with(|| RestartTracker::new(policy));
+        let spread = rand::random_range(-1.0..=1.0);
+        match tracker.on_failure(tokio::time::Instant::now(), spread) {
+            RestartDecision::Restart { after, restart } => {
+                tracing::warn!(%task_id, restart, delay_ms = after.as_millis() as u64, %error, "run crashed; restarting after backoff");
+                metrics::counter!("orchard_run_restarts_total").increment(1);
+                let scope = OrgScope::trusted(self.org_id);
+                let data = json!({"restart": restart, "delay_ms": after.as_millis() as u64, "error": error});
+                if let Err(err) = self
+                    .deps
+                    .store
+                    .append_event(&scope, task_id, EventKind::Restart, data)
+                    .await
+                {
+                    tracing::error!(%task_id, error = %err, "could not record restart event");
+                }
+                let lease = entry.lease.clone();
+                self.backing_off.insert(task_id, entry.lease);
+                myself.send_after(after, move || OrgMsg::Restart(lease));
+            }
+            RestartDecision::GiveUp => {
+                self.restarts.remove(&task_id);
+                let policy = &self.deps.settings.backoff;
+                tracing::warn!(%task_id, %error, "run crashed too often; giving up");
+                metrics::counter!("orchard_run_give_ups_total").increment(1);
+                self.record_crash(
+                    task_id,
+                    format!(
+                        "the agent run crashed {} times within {}s; last error: {error}",
+                        policy.max_restarts + 1,
+                        policy.window.as_secs()
+                    ),
+                )
+                .await;
+                self.settle(entry, true).await;
+            }
+        }
+    }
+
     async fn start_run(&mut self, myself: &ActorRef<OrgMsg>, lease: Lease) {
         let task_id = lease.task_id;
-        if self.runs.values().any(|r| r.lease.task_id == task_id) {
-            // A redelivery of a task whose run is still alive here: the live run keeps it.
-            tracing::warn!(%task_id, "task is already running on this node; delivery ignored");
-            self.release(task_id);
-            return;
-        }
         let snapshot = SharedRunSnapshot::new(task_id);
         let args = AgentRunArgs {
             deps: self.deps.clone(),

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::backoff::BackoffPolicy;
 use crate::ports::{GitWorkspace, Llm, Queue, Store};
 
 /// Settings of agent runs and dispatch.
@@ -26,6 +27,8 @@ pub struct RunSettings {
     pub poll_interval: Duration,
     /// Keep work dirs after runs (for debugging).
     pub keep_work_dirs: bool,
+    /// How crashed runs are restarted.
+    pub backoff: BackoffPolicy,
 }
 
 /// The ports and settings, shared by every actor of the tree.

@@ -419,6 +419,7 @@ impl Llm for ScriptedLlm {
 #[derive(Debug, Default)]
 pub struct DirGit {
     pushed: Mutex<Vec<CommitRequest>>,
+    checkouts: Mutex<Vec<tokio::time::Instant>>,
     /// When set, `checkout` panics with this message (to test supervision).
     pub panic_on_checkout: Option<String>,
 }
@@ -432,6 +433,11 @@ impl DirGit {
         }
     }
 
+    /// When `checkout` was called (tokio time, so paused clocks apply).
+    pub fn checkouts(&self) -> Vec<tokio::time::Instant> {
+        lock(&self.checkouts).clone()
+    }
+
     /// What was "pushed".
     pub fn pushed(&self) -> Vec<CommitRequest> {
         lock(&self.pushed).clone()
@@ -441,6 +447,7 @@ impl DirGit {
 #[async_trait]
 impl GitWorkspace for DirGit {
     async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError> {
+        lock(&self.checkouts).push(tokio::time::Instant::now());
         if let Some(message) = &self.panic_on_checkout {
             panic!("{message}");
         }

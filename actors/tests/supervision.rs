@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use orchard_actors::backoff::BackoffPolicy;
 use orchard_actors::domain::{NewRepo, NewTask, OrgScope, Provider, Task, TaskStatus, TokenUsage};
 use orchard_actors::ports::{ChatResponse, LlmError, Queue, Store, ToolCall};
 use orchard_actors::ractor::{Actor, ActorRef, call_t};
@@ -64,6 +65,14 @@ async fn harness(script: Vec<Result<ChatResponse, LlmError>>, git: DirGit) -> Ha
             max_workers: 2,
             poll_interval: Duration::from_millis(20),
             keep_work_dirs: false,
+            backoff: BackoffPolicy {
+                initial: Duration::from_secs(1),
+                max: Duration::from_secs(60),
+                factor: 2.0,
+                jitter: 0.1,
+                max_restarts: 3,
+                window: Duration::from_secs(300),
+            },
         },
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
@@ -115,7 +124,7 @@ impl Harness {
     }
 
     async fn wait_finished(&self, task: &Task) -> Task {
-        for _ in 0..500 {
+        for _ in 0..3000 {
             let current = self.store.task(&self.scope, task.id).await.unwrap();
             if current.status.is_terminal() && self.queue.is_empty() {
                 return current;
@@ -217,20 +226,46 @@ async fn a_run_goes_through_the_tree_and_records_its_result() {
     assert_eq!(tree.orgs[0].started_total, 1);
 }
 
-#[tokio::test]
-async fn a_crashing_run_is_reported_to_its_supervisor_and_the_task_fails_with_the_reason() {
-    let git = DirGit::panicking("disk on fire");
-    let h = harness(vec![], git).await;
+/// The clock is paused: tokio advances it whenever every task is idle, so the backoff delays
+/// are measured exactly, without waiting for them.
+#[tokio::test(start_paused = true)]
+async fn a_crashing_run_is_restarted_with_backoff_then_fails_with_the_reason() {
+    let h = harness(vec![], DirGit::panicking("disk on fire")).await;
     let task = h.submit("anything").await;
     let done = h.wait_finished(&task).await;
 
+    // Four runs: the first, then three restarts after ~1 s, ~2 s, ~4 s (±10 % jitter).
+    let starts = h.git.checkouts();
+    assert_eq!(starts.len(), 4, "one run and three restarts");
+    for (i, nominal) in [1.0, 2.0, 4.0].into_iter().enumerate() {
+        let gap = (starts[i + 1] - starts[i]).as_secs_f64();
+        assert!(
+            (nominal * 0.9..=nominal * 1.1 + 0.05).contains(&gap),
+            "restart {} came after {gap:.3}s, expected ~{nominal}s",
+            i + 1
+        );
+    }
+
+    // The fourth failure within the window failed the task with the last error.
     assert_eq!(done.status, TaskStatus::Failed);
+    assert_eq!(done.attempts, 4);
     let error = done.error.unwrap();
     assert_eq!(error.code, "run_crashed");
     assert!(error.message.contains("disk on fire"), "{}", error.message);
+    assert!(error.message.contains("4 times"), "{}", error.message);
+
+    // Each restart is an event.
+    let events = h.store.task_events(&h.scope, task.id, 0).await.unwrap();
+    let restarts: Vec<_> = events
+        .iter()
+        .filter(|e| e.kind.as_str() == "restart")
+        .collect();
+    assert_eq!(restarts.len(), 3);
+    assert_eq!(restarts[2].data["restart"], 3);
+
     let tree = h.idle_tree().await;
-    assert_eq!(tree.orgs[0].failed_total, 1);
-    assert!(tree.orgs[0].runs.is_empty());
+    assert_eq!(tree.orgs[0].failed_total, 4);
+    assert!(tree.orgs[0].runs.is_empty() && tree.orgs[0].restarting.is_empty());
 }
 
 #[tokio::test]
