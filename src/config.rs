@@ -109,6 +109,8 @@ pub struct QueueConfig {
     pub lease_ttl_secs: u64,
     /// Milliseconds between queue polls when nothing wakes the dispatcher.
     pub poll_interval_ms: u64,
+    /// Deliveries of a task before it is dead-lettered (`failed`, code `max_attempts`).
+    pub max_attempts: u32,
 }
 
 /// `[vectors]`
@@ -155,6 +157,8 @@ pub struct LlmConfig {
 pub struct WorkersConfig {
     /// Concurrent agent runs on this node; unset means 2 × cores.
     pub max_workers: Option<usize>,
+    /// Concurrent runs of one org on this node; unset means half of `max_workers` (at least 1).
+    pub max_runs_per_org: Option<usize>,
     /// Keep per-task work dirs after runs (debugging).
     pub keep_work_dirs: bool,
 }
@@ -272,6 +276,7 @@ impl Default for QueueConfig {
             redis_url: None,
             lease_ttl_secs: 600,
             poll_interval_ms: 500,
+            max_attempts: 5,
         }
     }
 }
@@ -436,6 +441,12 @@ impl Config {
         if self.workers.max_workers == Some(0) {
             bail!("workers.max_workers must be at least 1");
         }
+        if self.workers.max_runs_per_org == Some(0) {
+            bail!("workers.max_runs_per_org must be at least 1");
+        }
+        if self.queue.max_attempts == 0 {
+            bail!("queue.max_attempts must be at least 1");
+        }
         if self.llm.max_steps == 0 {
             bail!("llm.max_steps must be at least 1");
         }
@@ -474,6 +485,13 @@ impl Config {
                 .map(|n| n.get())
                 .unwrap_or(1)
         })
+    }
+
+    /// Concurrent runs of one org on this node.
+    pub fn max_runs_per_org(&self) -> usize {
+        self.workers
+            .max_runs_per_org
+            .unwrap_or_else(|| (self.max_workers() / 2).max(1))
     }
 
     /// The queue lease.

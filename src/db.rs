@@ -9,7 +9,10 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 /// Migrations in order; `PRAGMA user_version` records how many were applied.
-const MIGRATIONS: &[&str] = &[include_str!("../schema/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../schema/sqlite/0001_init.sql"),
+    include_str!("../schema/sqlite/0002_fair_queue.sql"),
+];
 
 /// A shared handle to the database.
 #[derive(Debug, Clone)]

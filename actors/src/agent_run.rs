@@ -228,6 +228,18 @@ impl AgentRunState {
         if current.status.is_terminal() {
             return Ok(Flow::Exit(RunExit::AlreadyFinished));
         }
+        let max_attempts = self.deps.settings.max_attempts;
+        if self.lease.delivery > max_attempts {
+            // Dead letter: every earlier delivery ended without a result (its node died or
+            // its lease ran out). Fail it rather than loop forever.
+            return Err(fail(
+                "max_attempts",
+                format!(
+                    "the task was delivered {} times without finishing (max_attempts = {max_attempts})",
+                    self.lease.delivery
+                ),
+            ));
+        }
         let task = store.start_attempt(&self.scope, self.lease.task_id).await?;
         self.event(
             EventKind::Status,

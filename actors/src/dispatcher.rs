@@ -1,16 +1,18 @@
 //! `Dispatcher`: takes leased tasks from the queue and hands them to org supervisors,
-//! never more than `max_workers` at a time on this node.
+//! never more than `max_workers` at a time on this node, nor more than `max_runs_per_org`
+//! of one org. The queue serves orgs round-robin; orgs at their cap are skipped, so their
+//! backlog waits in the queue without holding a worker.
 //!
 //! It polls the queue on a timer and whenever it is woken (a task was submitted, a run
 //! ended), so a new task starts without waiting for the next tick.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use ractor::concurrency::JoinHandle;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::domain::TaskId;
+use crate::domain::{OrgId, TaskId};
 use crate::observe::DispatcherSnapshot;
 use crate::root_supervisor::RootMsg;
 use crate::runtime::Deps;
@@ -44,7 +46,8 @@ pub struct DispatcherArgs {
 pub struct DispatcherState {
     deps: Arc<Deps>,
     root: ActorRef<RootMsg>,
-    in_flight: HashSet<TaskId>,
+    in_flight: HashMap<TaskId, OrgId>,
+    per_org: HashMap<OrgId, usize>,
     dispatched_total: u64,
     ticker: Option<JoinHandle<()>>,
 }
@@ -64,7 +67,8 @@ impl Actor for Dispatcher {
         Ok(DispatcherState {
             deps: args.deps,
             root: args.root,
-            in_flight: HashSet::new(),
+            in_flight: HashMap::new(),
+            per_org: HashMap::new(),
             dispatched_total: 0,
             ticker: Some(ticker),
         })
@@ -90,13 +94,14 @@ impl Actor for Dispatcher {
         match message {
             DispatcherMsg::Poll => state.fill().await,
             DispatcherMsg::Released(task_id) => {
-                state.in_flight.remove(&task_id);
+                state.release(task_id);
                 state.fill().await;
             }
             DispatcherMsg::Observe(reply) => {
                 let _ = reply.send(DispatcherSnapshot {
                     in_flight: state.in_flight.len(),
                     max_workers: state.deps.settings.max_workers,
+                    in_flight_by_org: state.per_org.clone(),
                     dispatched_total: state.dispatched_total,
                 });
             }
@@ -106,11 +111,29 @@ impl Actor for Dispatcher {
 }
 
 impl DispatcherState {
-    /// Dequeues until the worker slots are full or the queue is empty.
+    fn release(&mut self, task_id: TaskId) {
+        let Some(org_id) = self.in_flight.remove(&task_id) else {
+            return;
+        };
+        if let Some(count) = self.per_org.get_mut(&org_id) {
+            *count -= 1;
+            if *count == 0 {
+                self.per_org.remove(&org_id);
+            }
+        }
+    }
+
+    /// Dequeues until the worker slots are full or no org under its cap has work.
     async fn fill(&mut self) {
         let settings = &self.deps.settings;
         while self.in_flight.len() < settings.max_workers {
-            let lease = match self.deps.queue.dequeue(settings.lease_ttl).await {
+            let at_cap: Vec<OrgId> = self
+                .per_org
+                .iter()
+                .filter(|(_, count)| **count >= settings.max_runs_per_org)
+                .map(|(org, _)| *org)
+                .collect();
+            let lease = match self.deps.queue.dequeue(settings.lease_ttl, &at_cap).await {
                 Ok(Some(lease)) => lease,
                 Ok(None) => return,
                 Err(err) => {
@@ -118,13 +141,15 @@ impl DispatcherState {
                     return;
                 }
             };
-            if !self.in_flight.insert(lease.task_id) {
+            if self.in_flight.contains_key(&lease.task_id) {
                 // Delivered again while its run is alive here (the lease expired): the org
                 // supervisor ignores the duplicate and releases it, which must not free the
                 // slot of the live run — so do not count it twice.
                 tracing::warn!(task_id = %lease.task_id, "task redelivered while in flight");
                 continue;
             }
+            self.in_flight.insert(lease.task_id, lease.org_id);
+            *self.per_org.entry(lease.org_id).or_default() += 1;
             self.dispatched_total += 1;
             if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
                 tracing::error!(error = %err, "root supervisor is gone");

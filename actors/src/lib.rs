@@ -18,6 +18,7 @@
 //! - [`observe`]: serializable snapshots every actor answers `Observe` with.
 //! - [`backoff`]: the restart policy (exponential backoff, jitter, intensity limit).
 //! - [`runtime`]: the shared dependencies and settings handed to the tree.
+//! - [`conformance`]: the checks every adapter of a port must pass.
 //! - [`testing`]: in-memory ports for tests of this crate and of adapters' callers.
 //!
 //! This crate depends on no database, HTTP or git crate: arrows point inward.
@@ -26,6 +27,7 @@
 
 pub mod agent_run;
 pub mod backoff;
+pub mod conformance;
 pub mod dispatcher;
 pub mod domain;
 pub mod observe;

@@ -25,6 +25,8 @@ pub struct DispatcherSnapshot {
     pub in_flight: usize,
     /// Global cap on concurrent runs of this node.
     pub max_workers: usize,
+    /// Runs in flight per org (orgs with none are absent).
+    pub in_flight_by_org: std::collections::HashMap<OrgId, usize>,
     /// Runs handed out since start.
     pub dispatched_total: u64,
 }

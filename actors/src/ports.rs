@@ -136,7 +136,11 @@ pub trait Queue: Send + Sync + 'static {
     async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError>;
 
     /// Takes the next task, leased for `ttl`; `None` when nothing is ready.
-    async fn dequeue(&self, ttl: Duration) -> Result<Option<Lease>, QueueError>;
+    ///
+    /// Fair across orgs: orgs with ready tasks are served round-robin (the org served least
+    /// recently goes first), each org's tasks in the order they were enqueued. Tasks of the
+    /// orgs in `skip` (those at their concurrency cap) are left in the queue.
+    async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError>;
 
     /// Extends a held lease. `LeaseLost` if it is no longer held.
     async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError>;

@@ -23,6 +23,10 @@ pub struct RunSettings {
     pub llm_retry_initial: Duration,
     /// Concurrent runs on this node.
     pub max_workers: usize,
+    /// Concurrent runs of one org on this node.
+    pub max_runs_per_org: usize,
+    /// Deliveries of a task (first one included) before it is dead-lettered as failed.
+    pub max_attempts: u32,
     /// How often the dispatcher polls the queue when nothing wakes it.
     pub poll_interval: Duration,
     /// Keep work dirs after runs (for debugging).

@@ -288,10 +288,11 @@ struct Entry {
     deliveries: u32,
 }
 
-/// A FIFO [`Queue`] with leases.
+/// A [`Queue`] with leases, FIFO per org and round-robin across orgs.
 #[derive(Debug, Default)]
 pub struct MemoryQueue {
     entries: Mutex<VecDeque<Entry>>,
+    served: Mutex<HashMap<OrgId, u64>>,
 }
 
 impl MemoryQueue {
@@ -326,15 +327,21 @@ impl Queue for MemoryQueue {
         Ok(())
     }
 
-    async fn dequeue(&self, ttl: Duration) -> Result<Option<Lease>, QueueError> {
+    async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError> {
         let now = Instant::now();
         let mut entries = lock(&self.entries);
+        let mut served = lock(&self.served);
+        // Stable: among the least recently served orgs, the oldest entry wins.
         let Some(entry) = entries
             .iter_mut()
-            .find(|e| e.lease.is_none_or(|(_, until)| until <= now))
+            .filter(|e| e.lease.is_none_or(|(_, until)| until <= now))
+            .filter(|e| !skip.contains(&e.org_id))
+            .min_by_key(|e| served.get(&e.org_id).copied().unwrap_or(0))
         else {
             return Ok(None);
         };
+        let turn = served.values().max().copied().unwrap_or(0) + 1;
+        served.insert(entry.org_id, turn);
         let lease_id = uuid::Uuid::now_v7();
         entry.lease = Some((lease_id, now + ttl));
         entry.deliveries += 1;

@@ -63,6 +63,8 @@ async fn harness(script: Vec<Result<ChatResponse, LlmError>>, git: DirGit) -> Ha
             llm_retries: 2,
             llm_retry_initial: Duration::from_millis(1),
             max_workers: 2,
+            max_runs_per_org: 2,
+            max_attempts: 3,
             poll_interval: Duration::from_millis(20),
             keep_work_dirs: false,
             backoff: BackoffPolicy {
@@ -322,4 +324,49 @@ async fn a_run_that_never_finishes_stops_at_the_step_limit() {
     assert_eq!(done.status, TaskStatus::Failed);
     assert_eq!(done.error.unwrap().code, "step_limit");
     assert_eq!(done.tokens.total(), 10, "five calls were made and counted");
+}
+
+#[tokio::test]
+async fn a_task_delivered_more_than_max_attempts_times_is_dead_lettered() {
+    let h = harness(vec![], DirGit::default()).await;
+    let repo = h
+        .store
+        .create_repo(
+            &h.scope,
+            NewRepo {
+                url: h.source.path().to_string_lossy().into_owned(),
+                provider: Provider::Generic,
+                default_branch: None,
+            },
+        )
+        .await
+        .unwrap();
+    let task = h
+        .store
+        .create_task(
+            &h.scope,
+            NewTask {
+                repo_id: repo.id,
+                instruction: "doomed".into(),
+                sprint: None,
+                max_tokens: None,
+            },
+        )
+        .await
+        .unwrap();
+    // Three deliveries whose holders "died": leased with no time to live. The in-memory
+    // queue never yields, so the dispatcher cannot take the task in between.
+    h.queue.enqueue(h.scope.org_id(), task.id).await.unwrap();
+    for _ in 0..3 {
+        h.queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
+    }
+    h.root.send_message(RootMsg::TaskQueued).unwrap();
+
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Failed);
+    let error = done.error.unwrap();
+    assert_eq!(error.code, "max_attempts");
+    assert!(error.message.contains("4 times"), "{}", error.message);
+    assert!(h.git.checkouts().is_empty(), "no run was attempted");
+    assert!(h.llm.requests().is_empty());
 }

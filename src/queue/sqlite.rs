@@ -1,5 +1,8 @@
 //! The embedded durable queue: a SQLite table with a status and a lease per task.
 //!
+//! Orgs are served round-robin: `queue_orgs` records when each org was last served, and a
+//! dequeue takes the oldest ready task of the org served least recently.
+//!
 //! Delivery is at-least-once: a dequeued task is leased for a time-to-live; its run renews the
 //! lease; a lease that expires (its holder died) makes the task available again, and the
 //! delivery count goes up. Renew and ack carry the lease id as a fencing token, so a run that
@@ -61,20 +64,32 @@ impl Queue for SqliteQueue {
         .await
     }
 
-    async fn dequeue(&self, ttl: Duration) -> Result<Option<Lease>, QueueError> {
+    async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError> {
         let lease_id = uuid::Uuid::now_v7();
+        let skip = serde_json::to_string(&skip.iter().map(|o| o.to_string()).collect::<Vec<_>>())
+            .map_err(backend)?;
         self.with(move |conn| {
             let now = now_ms();
-            let row = conn
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            let row = tx
                 .query_row(
                     "UPDATE queue SET status = 'leased', lease_id = ?1, lease_until = ?2,
                                       deliveries = deliveries + 1
                      WHERE task_id = (
-                         SELECT task_id FROM queue
-                         WHERE status = 'ready' OR (status = 'leased' AND lease_until <= ?3)
-                         ORDER BY rowid LIMIT 1)
+                         SELECT q.task_id FROM queue q
+                         LEFT JOIN queue_orgs o ON o.org_id = q.org_id
+                         WHERE (q.status = 'ready' OR (q.status = 'leased' AND q.lease_until <= ?3))
+                           AND q.org_id NOT IN (SELECT value FROM json_each(?4))
+                         ORDER BY COALESCE(o.last_served, 0), q.rowid LIMIT 1)
                      RETURNING task_id, org_id, deliveries",
-                    params![lease_id.to_string(), now + ttl.as_millis() as i64, now],
+                    params![
+                        lease_id.to_string(),
+                        now + ttl.as_millis() as i64,
+                        now,
+                        skip
+                    ],
                     |row| {
                         Ok((
                             row.get::<_, String>(0)?,
@@ -88,6 +103,14 @@ impl Queue for SqliteQueue {
             let Some((task_id, org_id, delivery)) = row else {
                 return Ok(None);
             };
+            tx.execute(
+                "INSERT INTO queue_orgs (org_id, last_served)
+                 VALUES (?1, (SELECT COALESCE(MAX(last_served), 0) + 1 FROM queue_orgs))
+                 ON CONFLICT (org_id) DO UPDATE SET last_served = excluded.last_served",
+                params![org_id],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
             Ok(Some(Lease {
                 org_id: org_id.parse().map_err(backend)?,
                 task_id: task_id.parse().map_err(backend)?,
@@ -156,66 +179,36 @@ impl Queue for SqliteQueue {
 mod tests {
     use super::*;
 
-    fn queue() -> (tempfile::TempDir, SqliteQueue) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("q.db")).unwrap();
-        (dir, SqliteQueue::new(db))
-    }
-
     const TTL: Duration = Duration::from_secs(60);
 
     #[tokio::test]
-    async fn delivers_in_order_once_and_enqueue_is_idempotent() {
-        let (_dir, q) = queue();
-        let org = OrgId::new();
-        let (a, b) = (TaskId::new(), TaskId::new());
-        q.enqueue(org, a).await.unwrap();
-        q.enqueue(org, b).await.unwrap();
-        q.enqueue(org, a).await.unwrap();
-        let first = q.dequeue(TTL).await.unwrap().unwrap();
-        let second = q.dequeue(TTL).await.unwrap().unwrap();
-        assert_eq!((first.task_id, second.task_id), (a, b));
-        assert_eq!((first.org_id, first.delivery), (org, 1));
-        assert!(q.dequeue(TTL).await.unwrap().is_none());
-        q.ack(&first).await.unwrap();
-        assert!(matches!(q.ack(&first).await, Err(QueueError::LeaseLost)));
-    }
-
-    #[tokio::test]
-    async fn an_expired_lease_is_redelivered_and_fences_the_old_holder() {
-        let (_dir, q) = queue();
-        let task = TaskId::new();
-        q.enqueue(OrgId::new(), task).await.unwrap();
-        let old = q.dequeue(Duration::ZERO).await.unwrap().unwrap();
-        let new = q.dequeue(TTL).await.unwrap().unwrap();
-        assert_eq!(new.task_id, task);
-        assert_eq!(new.delivery, 2);
-        assert!(matches!(
-            q.renew(&old, TTL).await,
-            Err(QueueError::LeaseLost)
-        ));
-        assert!(matches!(q.ack(&old).await, Err(QueueError::LeaseLost)));
-        q.renew(&new, TTL).await.unwrap();
-        q.ack(&new).await.unwrap();
-        assert!(q.dequeue(TTL).await.unwrap().is_none());
+    async fn conforms_to_the_queue_port() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = std::sync::atomic::AtomicUsize::new(0);
+        orchard_actors::conformance::all_queue_checks(|| async {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            SqliteQueue::new(Db::open(&dir.path().join(format!("q{n}.db"))).unwrap())
+        })
+        .await;
     }
 
     #[tokio::test]
     async fn a_restart_finds_queued_and_orphaned_tasks_again() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("q.db");
-        let (queued, orphaned) = (TaskId::new(), TaskId::new());
+        let org = OrgId::new();
+        let (orphaned, queued) = (TaskId::new(), TaskId::new());
         {
             let q = SqliteQueue::new(Db::open(&path).unwrap());
-            q.enqueue(OrgId::new(), orphaned).await.unwrap();
-            q.enqueue(OrgId::new(), queued).await.unwrap();
-            let lease = q.dequeue(TTL).await.unwrap().unwrap();
+            q.enqueue(org, orphaned).await.unwrap();
+            q.enqueue(org, queued).await.unwrap();
+            let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
             assert_eq!(lease.task_id, orphaned);
         }
         let q = SqliteQueue::new(Db::open(&path).unwrap());
         assert_eq!(q.recover().await.unwrap(), 1);
-        let again = q.dequeue(TTL).await.unwrap().unwrap();
+        let again = q.dequeue(TTL, &[]).await.unwrap().unwrap();
         assert_eq!((again.task_id, again.delivery), (orphaned, 2));
-        assert_eq!(q.dequeue(TTL).await.unwrap().unwrap().task_id, queued);
+        assert_eq!(q.dequeue(TTL, &[]).await.unwrap().unwrap().task_id, queued);
     }
 }

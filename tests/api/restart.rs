@@ -70,7 +70,7 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
             ids.push(task.id);
         }
         let lease = queue
-            .dequeue(std::time::Duration::from_secs(3600))
+            .dequeue(std::time::Duration::from_secs(3600), &[])
             .await
             .unwrap()
             .unwrap();

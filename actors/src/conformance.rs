@@ -1,0 +1,154 @@
+//! Conformance suites: every adapter of a port runs the same checks.
+//!
+//! Each function takes a fresh, empty adapter and panics on the first violation. The
+//! adapters' test modules call every function of the suite (see `all_queue_checks`).
+
+use std::time::Duration;
+
+use crate::domain::{OrgId, TaskId};
+use crate::ports::{Queue, QueueError};
+
+const TTL: Duration = Duration::from_secs(60);
+
+/// Runs every queue check, each on a fresh queue from `fresh`.
+pub async fn all_queue_checks<Q, F, Fut>(fresh: F)
+where
+    Q: Queue,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Q>,
+{
+    fifo_per_org_and_idempotent_enqueue(&fresh().await).await;
+    round_robin_across_orgs(&fresh().await).await;
+    a_late_org_is_not_starved_by_a_backlog(&fresh().await).await;
+    skipped_orgs_keep_their_tasks(&fresh().await).await;
+    expired_leases_are_redelivered_and_fence_the_old_holder(&fresh().await).await;
+    ack_removes_once(&fresh().await).await;
+    recover_releases_held_leases(&fresh().await).await;
+}
+
+async fn take(queue: &dyn Queue) -> crate::ports::Lease {
+    queue
+        .dequeue(TTL, &[])
+        .await
+        .expect("dequeue works")
+        .expect("a task is ready")
+}
+
+/// One org's tasks come out in the order they went in; enqueueing twice is a no-op.
+pub async fn fifo_per_org_and_idempotent_enqueue(queue: &dyn Queue) {
+    let org = OrgId::new();
+    let tasks: Vec<TaskId> = (0..3).map(|_| TaskId::new()).collect();
+    for task in &tasks {
+        queue.enqueue(org, *task).await.unwrap();
+    }
+    queue.enqueue(org, tasks[0]).await.unwrap();
+    for task in &tasks {
+        let lease = take(queue).await;
+        assert_eq!(
+            (lease.org_id, lease.task_id, lease.delivery),
+            (org, *task, 1)
+        );
+    }
+    assert!(queue.dequeue(TTL, &[]).await.unwrap().is_none());
+}
+
+/// Orgs with ready tasks take turns.
+pub async fn round_robin_across_orgs(queue: &dyn Queue) {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    for _ in 0..3 {
+        queue.enqueue(a, TaskId::new()).await.unwrap();
+    }
+    for _ in 0..3 {
+        queue.enqueue(b, TaskId::new()).await.unwrap();
+    }
+    let mut order = Vec::new();
+    for _ in 0..6 {
+        order.push(take(queue).await.org_id);
+    }
+    assert_eq!(order, [a, b, a, b, a, b]);
+}
+
+/// Org A enqueues 1,000 tasks, then org B enqueues one: B's task comes next.
+pub async fn a_late_org_is_not_starved_by_a_backlog(queue: &dyn Queue) {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    for _ in 0..1000 {
+        queue.enqueue(a, TaskId::new()).await.unwrap();
+    }
+    for _ in 0..3 {
+        assert_eq!(take(queue).await.org_id, a);
+    }
+    let late = TaskId::new();
+    queue.enqueue(b, late).await.unwrap();
+    assert_eq!(take(queue).await.task_id, late, "B goes before A's backlog");
+    assert_eq!(take(queue).await.org_id, a);
+}
+
+/// Orgs at their cap are skipped, their tasks stay queued.
+pub async fn skipped_orgs_keep_their_tasks(queue: &dyn Queue) {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    let (ta, tb) = (TaskId::new(), TaskId::new());
+    queue.enqueue(a, ta).await.unwrap();
+    queue.enqueue(b, tb).await.unwrap();
+    let lease = queue.dequeue(TTL, &[a]).await.unwrap().unwrap();
+    assert_eq!(lease.task_id, tb);
+    assert!(queue.dequeue(TTL, &[a]).await.unwrap().is_none());
+    assert_eq!(queue.dequeue(TTL, &[b]).await.unwrap().unwrap().task_id, ta);
+}
+
+/// A lease that expires makes the task available again, counts the delivery, and the old
+/// holder can neither renew nor ack.
+pub async fn expired_leases_are_redelivered_and_fence_the_old_holder(queue: &dyn Queue) {
+    let task = TaskId::new();
+    queue.enqueue(OrgId::new(), task).await.unwrap();
+    let old = queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let new = queue.dequeue(TTL, &[]).await.unwrap().unwrap();
+    assert_eq!((new.task_id, new.delivery), (task, 2));
+    assert_ne!(old.lease_id, new.lease_id);
+    assert!(matches!(
+        queue.renew(&old, TTL).await,
+        Err(QueueError::LeaseLost)
+    ));
+    assert!(matches!(queue.ack(&old).await, Err(QueueError::LeaseLost)));
+    queue.renew(&new, TTL).await.unwrap();
+    assert!(
+        queue.dequeue(TTL, &[]).await.unwrap().is_none(),
+        "a held lease is not delivered"
+    );
+    queue.ack(&new).await.unwrap();
+}
+
+/// Ack removes the task; a second ack, or a renew after it, finds no lease.
+pub async fn ack_removes_once(queue: &dyn Queue) {
+    queue.enqueue(OrgId::new(), TaskId::new()).await.unwrap();
+    let lease = take(queue).await;
+    queue.ack(&lease).await.unwrap();
+    assert!(matches!(
+        queue.ack(&lease).await,
+        Err(QueueError::LeaseLost)
+    ));
+    assert!(matches!(
+        queue.renew(&lease, TTL).await,
+        Err(QueueError::LeaseLost)
+    ));
+    assert!(queue.dequeue(Duration::ZERO, &[]).await.unwrap().is_none());
+}
+
+/// `recover` hands held leases out again, with their delivery counted.
+pub async fn recover_releases_held_leases(queue: &dyn Queue) {
+    let task = TaskId::new();
+    queue.enqueue(OrgId::new(), task).await.unwrap();
+    let held = take(queue).await;
+    assert_eq!(queue.recover().await.unwrap(), 1);
+    let again = take(queue).await;
+    assert_eq!((again.task_id, again.delivery), (task, 2));
+    assert!(matches!(queue.ack(&held).await, Err(QueueError::LeaseLost)));
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn the_memory_queue_conforms() {
+        super::all_queue_checks(|| async { crate::testing::MemoryQueue::new() }).await;
+    }
+}

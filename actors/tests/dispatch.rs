@@ -1,0 +1,164 @@
+//! The dispatcher against a recording root: what it hands out, in which order, under which
+//! caps. The clock is paused, so "nothing more was dispatched" is checked over many polls
+//! without waiting for them.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use orchard_actors::backoff::BackoffPolicy;
+use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
+use orchard_actors::domain::{OrgId, TaskId};
+use orchard_actors::ports::{Lease, Queue};
+use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
+use orchard_actors::root_supervisor::RootMsg;
+use orchard_actors::runtime::{Deps, RunSettings};
+use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm};
+
+/// Stands in for the root supervisor: records every dispatched lease.
+struct Recorder;
+
+impl Actor for Recorder {
+    type Msg = RootMsg;
+    type State = Arc<Mutex<Vec<Lease>>>;
+    type Arguments = Arc<Mutex<Vec<Lease>>>;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<RootMsg>,
+        log: Self::Arguments,
+    ) -> Result<Self::State, ActorProcessingErr> {
+        Ok(log)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<RootMsg>,
+        message: RootMsg,
+        log: &mut Self::State,
+    ) -> Result<(), ActorProcessingErr> {
+        if let RootMsg::Dispatch(lease) = message {
+            log.lock().unwrap().push(lease);
+        }
+        Ok(())
+    }
+}
+
+struct Setup {
+    queue: Arc<MemoryQueue>,
+    dispatcher: ActorRef<DispatcherMsg>,
+    log: Arc<Mutex<Vec<Lease>>>,
+}
+
+async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQueue>) -> Setup {
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let (root, _) = Actor::spawn(None, Recorder, log.clone()).await.unwrap();
+    let deps = Arc::new(Deps {
+        store: Arc::new(MemoryStore::new()),
+        queue: queue.clone(),
+        llm: Arc::new(ScriptedLlm::new([])),
+        git: Arc::new(DirGit::default()),
+        settings: RunSettings {
+            work_root: std::env::temp_dir(),
+            max_steps: 5,
+            lease_ttl: Duration::from_secs(600),
+            llm_retries: 0,
+            llm_retry_initial: Duration::from_millis(1),
+            max_workers,
+            max_runs_per_org,
+            max_attempts: 3,
+            poll_interval: Duration::from_millis(50),
+            keep_work_dirs: false,
+            backoff: BackoffPolicy::default(),
+        },
+    });
+    let (dispatcher, _) = Actor::spawn(None, Dispatcher, DispatcherArgs { deps, root })
+        .await
+        .unwrap();
+    Setup {
+        queue,
+        dispatcher,
+        log,
+    }
+}
+
+impl Setup {
+    fn dispatched(&self) -> Vec<Lease> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Lets the dispatcher poll many times (the clock is paused: this takes no real time).
+    async fn settle(&self) {
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    }
+
+    fn release(&self, lease: &Lease) {
+        self.dispatcher
+            .send_message(DispatcherMsg::Released(lease.task_id))
+            .unwrap();
+    }
+}
+
+async fn enqueue(queue: &MemoryQueue, org: OrgId, count: usize) {
+    for _ in 0..count {
+        queue.enqueue(org, TaskId::new()).await.unwrap();
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn global_and_per_org_caps_hold_and_freed_slots_are_refilled() {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    let queue = Arc::new(MemoryQueue::new());
+    enqueue(&queue, a, 5).await;
+    enqueue(&queue, b, 5).await;
+    let s = setup(4, 2, queue).await;
+    s.settle().await;
+
+    let first = s.dispatched();
+    let orgs: Vec<OrgId> = first.iter().map(|l| l.org_id).collect();
+    assert_eq!(
+        orgs,
+        [a, b, a, b],
+        "round-robin, two of each org, four in all"
+    );
+
+    // Freeing one of A's slots lets exactly one more A task start: B is at its cap.
+    s.release(&first[0]);
+    s.settle().await;
+    let second = s.dispatched();
+    assert_eq!(second.len(), 5);
+    assert_eq!(second[4].org_id, a);
+
+    // Freeing a slot of B lets B's next task start.
+    s.release(&first[1]);
+    s.settle().await;
+    let third = s.dispatched();
+    assert_eq!(third.len(), 6);
+    assert_eq!(third[5].org_id, b);
+    assert_eq!(
+        s.queue.len(),
+        10,
+        "dispatched tasks stay leased until acked"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_late_org_gets_the_next_free_worker_despite_a_backlog() {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    let queue = Arc::new(MemoryQueue::new());
+    enqueue(&queue, a, 1000).await;
+    let s = setup(2, 2, queue.clone()).await;
+    s.settle().await;
+    let busy = s.dispatched();
+    assert_eq!(busy.len(), 2);
+
+    let late = TaskId::new();
+    queue.enqueue(b, late).await.unwrap();
+    s.release(&busy[0]);
+    s.settle().await;
+    let next = s.dispatched();
+    assert_eq!(next.len(), 3);
+    assert_eq!(
+        next[2].task_id, late,
+        "B's task is among the next max_workers dispatched"
+    );
+}
