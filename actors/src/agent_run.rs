@@ -241,6 +241,10 @@ impl AgentRunState {
             ));
         }
         let task = store.start_attempt(&self.scope, self.lease.task_id).await?;
+        if task.status.is_terminal() {
+            // Cancelled between the check above and now.
+            return Ok(Flow::Exit(RunExit::AlreadyFinished));
+        }
         self.event(
             EventKind::Status,
             json!({"status": "running", "attempt": task.attempts}),

@@ -275,6 +275,8 @@ pub enum TaskStatus {
     Succeeded,
     /// Finished without a result; see the error.
     Failed,
+    /// Stopped by the organization before it finished.
+    Cancelled,
 }
 
 impl TaskStatus {
@@ -285,6 +287,7 @@ impl TaskStatus {
             TaskStatus::Running => "running",
             TaskStatus::Succeeded => "succeeded",
             TaskStatus::Failed => "failed",
+            TaskStatus::Cancelled => "cancelled",
         }
     }
 
@@ -295,13 +298,17 @@ impl TaskStatus {
             "running" => TaskStatus::Running,
             "succeeded" => TaskStatus::Succeeded,
             "failed" => TaskStatus::Failed,
+            "cancelled" => TaskStatus::Cancelled,
             _ => return None,
         })
     }
 
     /// Whether the task will not change any more.
     pub fn is_terminal(&self) -> bool {
-        matches!(self, TaskStatus::Succeeded | TaskStatus::Failed)
+        matches!(
+            self,
+            TaskStatus::Succeeded | TaskStatus::Failed | TaskStatus::Cancelled
+        )
     }
 }
 
@@ -405,6 +412,18 @@ pub enum TaskOutcome {
     },
     /// The run failed.
     Failed(TaskError),
+}
+
+/// What a cancel request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelOutcome {
+    /// The task was queued or running and is now cancelled; `was` is its previous status.
+    Cancelled {
+        /// Status before the cancel.
+        was: TaskStatus,
+    },
+    /// The task had already finished with this status; nothing changed.
+    AlreadyFinished(TaskStatus),
 }
 
 /// Filter and page for listing tasks.
@@ -514,6 +533,7 @@ mod tests {
             TaskStatus::Running,
             TaskStatus::Succeeded,
             TaskStatus::Failed,
+            TaskStatus::Cancelled,
         ] {
             assert_eq!(TaskStatus::parse(status.as_str()), Some(status));
         }

@@ -7,10 +7,12 @@
 //! lease, removes the work dir and tells the dispatcher the worker slot is free. Each org has
 //! its own supervisor, so a crash in one org's run never touches another org's actors.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use ractor::{
+    Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
+};
 use serde_json::json;
 
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
@@ -32,6 +34,8 @@ pub enum OrgMsg {
     StartRun(Lease),
     /// Start a crashed task's run again, after its backoff.
     Restart(Lease),
+    /// Stop the task's run at once (it was cancelled); no restart, no failure recorded.
+    Cancel(TaskId),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
 }
@@ -51,6 +55,8 @@ pub struct OrgSupervisorArgs {
 struct RunEntry {
     lease: Lease,
     snapshot: SharedRunSnapshot,
+    /// The run's actor, while it lives.
+    cell: Option<ActorCell>,
 }
 
 /// The supervisor's state.
@@ -64,6 +70,8 @@ pub struct OrgSupervisorState {
     restarts: HashMap<TaskId, RestartTracker>,
     /// Tasks waiting out a backoff before their next run.
     backing_off: HashMap<TaskId, Lease>,
+    /// Tasks whose runs are being killed because they were cancelled.
+    cancelled: HashSet<TaskId>,
     started_total: u64,
     failed_total: u64,
 }
@@ -86,6 +94,7 @@ impl Actor for OrgSupervisor {
             runs: HashMap::new(),
             restarts: HashMap::new(),
             backing_off: HashMap::new(),
+            cancelled: HashSet::new(),
             started_total: 0,
             failed_total: 0,
         })
@@ -108,6 +117,26 @@ impl Actor for OrgSupervisor {
                     state.release(task_id);
                 } else {
                     state.start_run(&myself, lease).await;
+                }
+            }
+            OrgMsg::Cancel(task_id) => {
+                if let Some(lease) = state.backing_off.remove(&task_id) {
+                    state.restarts.remove(&task_id);
+                    let snapshot = SharedRunSnapshot::new(task_id);
+                    let entry = RunEntry {
+                        lease,
+                        snapshot,
+                        cell: None,
+                    };
+                    state.settle(entry, true).await;
+                } else if let Some(run) = state.runs.values().find(|r| r.lease.task_id == task_id) {
+                    // Kill, not stop: a run may be waiting minutes on an LLM call, and kill
+                    // aborts it mid-await. Its termination event settles the lease.
+                    tracing::info!(%task_id, "cancelling run");
+                    if let Some(cell) = &run.cell {
+                        cell.kill();
+                    }
+                    state.cancelled.insert(task_id);
                 }
             }
             OrgMsg::Restart(lease) => {
@@ -144,6 +173,7 @@ impl Actor for OrgSupervisor {
                 let exit = reason.as_deref().and_then(RunExit::parse);
                 tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
                 state.restarts.remove(&entry.lease.task_id);
+                state.cancelled.remove(&entry.lease.task_id);
                 state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
             }
             SupervisionEvent::ActorFailed(cell, err) => {
@@ -151,6 +181,11 @@ impl Actor for OrgSupervisor {
                     return Ok(());
                 };
                 state.failed_total += 1;
+                if state.cancelled.remove(&entry.lease.task_id) {
+                    state.restarts.remove(&entry.lease.task_id);
+                    state.settle(entry, true).await;
+                    return Ok(());
+                }
                 state.on_crash(&myself, entry, err.to_string()).await;
             }
             _ => {}
@@ -217,13 +252,23 @@ impl OrgSupervisorState {
         match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
             Ok((run, _)) => {
                 self.started_total += 1;
-                self.runs.insert(run.get_id(), RunEntry { lease, snapshot });
+                let entry = RunEntry {
+                    lease,
+                    snapshot,
+                    cell: Some(run.get_cell()),
+                };
+                self.runs.insert(run.get_id(), entry);
             }
             Err(err) => {
                 tracing::error!(%task_id, error = %err, "could not start agent run");
                 self.record_crash(task_id, format!("could not start the agent run: {err}"))
                     .await;
-                self.settle(RunEntry { lease, snapshot }, true).await;
+                let entry = RunEntry {
+                    lease,
+                    snapshot,
+                    cell: None,
+                };
+                self.settle(entry, true).await;
             }
         }
     }

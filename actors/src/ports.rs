@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Task, TaskEvent, TaskId,
-    TaskOutcome, TaskPage, TaskQuery, TokenUsage, User, UserCredentials,
+    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Task,
+    TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TokenUsage, User, UserCredentials,
 };
 
 /// Errors of the [`Store`] port.
@@ -68,8 +68,12 @@ pub trait Store: Send + Sync + 'static {
     async fn list_tasks(&self, scope: &OrgScope, query: &TaskQuery)
     -> Result<TaskPage, StoreError>;
 
-    /// Marks the task running and counts the attempt. Returns the updated task.
+    /// Marks a queued or running task running and counts the attempt. Returns the task; a
+    /// task that has finished (or was cancelled) meanwhile is returned unchanged.
     async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError>;
+
+    /// Cancels a queued or running task.
+    async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError>;
 
     /// Adds one LLM call's tokens to the task and to the org's usage ledger.
     async fn record_usage(
@@ -79,7 +83,8 @@ pub trait Store: Send + Sync + 'static {
         usage: TokenUsage,
     ) -> Result<(), StoreError>;
 
-    /// Records how the task ended.
+    /// Records how the task ended. A task that already ended (e.g. was cancelled) keeps its
+    /// first ending.
     async fn finish_task(
         &self,
         scope: &OrgScope,

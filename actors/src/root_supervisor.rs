@@ -8,7 +8,7 @@ use std::time::Duration;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent, call_t};
 
 use crate::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
-use crate::domain::OrgId;
+use crate::domain::{OrgId, TaskId};
 use crate::observe::{OrgSnapshot, TreeSnapshot};
 use crate::org_supervisor::{OrgMsg, OrgSupervisor, OrgSupervisorArgs};
 use crate::ports::Lease;
@@ -28,6 +28,8 @@ pub enum RootMsg {
     Dispatch(Lease),
     /// A task was submitted: wake the dispatcher.
     TaskQueued,
+    /// A task was cancelled: stop its run if one is alive on this node.
+    Cancel(OrgId, TaskId),
     /// Reply with a snapshot of the whole tree.
     Observe(RpcReplyPort<TreeSnapshot>),
 }
@@ -80,6 +82,13 @@ impl Actor for RootSupervisor {
             RootMsg::Dispatch(lease) => {
                 let org = state.org_supervisor(&myself, lease.org_id).await?;
                 org.send_message(OrgMsg::StartRun(lease))?;
+            }
+            RootMsg::Cancel(org_id, task_id) => {
+                // An org without a supervisor has no run to stop; its queued entry is skipped
+                // when dequeued, since the task is no longer queued.
+                if let Some(org) = state.orgs.get(&org_id) {
+                    org.send_message(OrgMsg::Cancel(task_id))?;
+                }
             }
             RootMsg::TaskQueued => {
                 state.dispatcher.send_message(DispatcherMsg::Poll)?;

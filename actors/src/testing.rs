@@ -12,8 +12,9 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::domain::{
-    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task, TaskEvent, TaskId,
-    TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
+    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task,
+    TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User,
+    UserCredentials, UserId,
 };
 use crate::ports::{
     ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
@@ -188,10 +189,28 @@ impl Store for MemoryStore {
             .get_mut(&id)
             .filter(|t| t.org_id == scope.org_id())
             .ok_or(StoreError::NotFound)?;
-        task.status = TaskStatus::Running;
-        task.attempts += 1;
-        task.updated_at = OffsetDateTime::now_utc();
+        if !task.status.is_terminal() {
+            task.status = TaskStatus::Running;
+            task.attempts += 1;
+            task.updated_at = OffsetDateTime::now_utc();
+        }
         Ok(task.clone())
+    }
+
+    async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
+        let mut data = lock(&self.data);
+        let task = data
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        if task.status.is_terminal() {
+            return Ok(CancelOutcome::AlreadyFinished(task.status));
+        }
+        let was = task.status;
+        task.status = TaskStatus::Cancelled;
+        task.updated_at = OffsetDateTime::now_utc();
+        Ok(CancelOutcome::Cancelled { was })
     }
 
     async fn record_usage(
@@ -222,6 +241,9 @@ impl Store for MemoryStore {
             .get_mut(&id)
             .filter(|t| t.org_id == scope.org_id())
             .ok_or(StoreError::NotFound)?;
+        if task.status.is_terminal() {
+            return Ok(());
+        }
         match outcome.clone() {
             TaskOutcome::Succeeded {
                 summary,

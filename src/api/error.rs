@@ -55,6 +55,8 @@ pub enum Code {
     NotFound,
     /// Email already registered.
     EmailTaken,
+    /// The task has already finished; it cannot be cancelled.
+    TaskFinished,
     /// Our fault.
     Internal,
 }
@@ -70,6 +72,7 @@ impl Code {
             Code::Forbidden => "forbidden",
             Code::NotFound => "not_found",
             Code::EmailTaken => "email_taken",
+            Code::TaskFinished => "task_finished",
             Code::Internal => "internal",
         }
     }
@@ -87,7 +90,7 @@ impl ApiError {
             Code::InvalidToken | Code::InvalidCredentials => ApiError::Unauthorized(body),
             Code::Forbidden => ApiError::Forbidden(body),
             Code::NotFound => ApiError::NotFound(body),
-            Code::EmailTaken => ApiError::Conflict(body),
+            Code::EmailTaken | Code::TaskFinished => ApiError::Conflict(body),
             Code::Internal => ApiError::Internal(body),
         }
     }

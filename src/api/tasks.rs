@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
 use orchard_actors::domain::{
-    EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome, TaskQuery,
-    TaskStatus,
+    CancelOutcome, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome,
+    TaskQuery, TaskStatus,
 };
 use orchard_actors::ports::Store;
 use orchard_actors::root_supervisor::RootMsg;
@@ -18,7 +18,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::error::{ApiError, ErrorBody, store_error};
+use super::error::{ApiError, Code, ErrorBody, store_error};
 use super::security::BearerAuth;
 use super::{AppState, validate};
 use crate::config::LlmConfig;
@@ -69,7 +69,7 @@ struct TaskView {
     instruction: String,
     sprint: Option<String>,
     max_tokens: Option<u64>,
-    /// `queued`, `running`, `succeeded` or `failed`.
+    /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
     status: String,
     /// Runs started for this task.
     attempts: u32,
@@ -325,7 +325,9 @@ impl TasksApi {
             .as_deref()
             .map(|s| {
                 TaskStatus::parse(s).ok_or_else(|| {
-                    ApiError::invalid("status must be queued, running, succeeded or failed")
+                    ApiError::invalid(
+                        "status must be queued, running, succeeded, failed or cancelled",
+                    )
                 })
             })
             .transpose()?;
@@ -360,6 +362,53 @@ impl TasksApi {
                 .collect(),
             next_cursor: page.next.map(|id| id.to_string()),
         }))
+    }
+
+    /// Cancel a queued or running task. A running task's agent is stopped at once; changes
+    /// it has not pushed yet are discarded.
+    #[oai(path = "/tasks/:id/cancel", method = "post")]
+    async fn cancel(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        id: Path<String>,
+    ) -> Result<Json<TaskView>, ApiError> {
+        auth.0.require_write()?;
+        let task_id = parse_task_id(&id)?;
+        let scope = auth.0.scope;
+        match state
+            .store
+            .cancel_task(&scope, task_id)
+            .await
+            .map_err(|err| store_error("task", err))?
+        {
+            CancelOutcome::AlreadyFinished(status) => {
+                return Err(ApiError::new(
+                    Code::TaskFinished,
+                    format!("the task has already finished ({})", status.as_str()),
+                ));
+            }
+            CancelOutcome::Cancelled { was } => {
+                let data = serde_json::json!({"status": "cancelled", "was": was.as_str()});
+                if let Err(err) = state
+                    .store
+                    .append_event(&scope, task_id, EventKind::Status, data)
+                    .await
+                {
+                    tracing::warn!(%task_id, error = %err, "could not record cancel event");
+                }
+                let _ = state
+                    .root
+                    .send_message(RootMsg::Cancel(scope.org_id(), task_id));
+                tracing::info!(org_id = %scope.org_id(), %task_id, was = was.as_str(), "task cancelled");
+            }
+        }
+        let task = state
+            .store
+            .task(&scope, task_id)
+            .await
+            .map_err(|err| store_error("task", err))?;
+        Ok(Json(view(&state.config.llm, task)))
     }
 
     /// Server-sent events of a task: its log from the start, then live, ending after the

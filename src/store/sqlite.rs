@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use orchard_actors::domain::{
-    EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Provider, Repo, RepoId, Role, Task,
-    TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User,
-    UserCredentials, UserId,
+    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Provider, Repo, RepoId, Role,
+    Task, TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage,
+    User, UserCredentials, UserId,
 };
 use orchard_actors::ports::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -381,15 +381,34 @@ impl Store for SqliteStore {
     async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
         let org = scope.org_id();
         self.with(move |conn| {
-            let changed = conn
-                .execute(
-                    "UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?3
-                     WHERE org_id = ?1 AND id = ?2",
-                    params![org.to_string(), id.to_string(), now()],
-                )
-                .map_err(backend)?;
-            expect_changed(changed)?;
+            conn.execute(
+                "UPDATE tasks SET status = 'running', attempts = attempts + 1, updated_at = ?3
+                 WHERE org_id = ?1 AND id = ?2 AND status IN ('queued', 'running')",
+                params![org.to_string(), id.to_string(), now()],
+            )
+            .map_err(backend)?;
             load_task(conn, org, id)
+        })
+        .await
+    }
+
+    async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let tx = conn.transaction().map_err(backend)?;
+            let before = load_task(&tx, org, id)?;
+            if before.status.is_terminal() {
+                return Ok(CancelOutcome::AlreadyFinished(before.status));
+            }
+            tx.execute(
+                "UPDATE tasks SET status = 'cancelled', error_code = NULL, error_message = NULL,
+                                  updated_at = ?3
+                 WHERE org_id = ?1 AND id = ?2",
+                params![org.to_string(), id.to_string(), now()],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)?;
+            Ok(CancelOutcome::Cancelled { was: before.status })
         })
         .await
     }
@@ -456,7 +475,7 @@ impl Store for SqliteStore {
                     "UPDATE tasks SET status = 'succeeded', summary = ?3, branch = ?4,
                             commit_id = ?5, changed_files = ?6, error_code = NULL,
                             error_message = NULL, updated_at = ?7
-                     WHERE org_id = ?1 AND id = ?2",
+                     WHERE org_id = ?1 AND id = ?2 AND status IN ('queued', 'running')",
                     params![
                         org.to_string(),
                         id.to_string(),
@@ -470,7 +489,7 @@ impl Store for SqliteStore {
                 TaskOutcome::Failed(error) => conn.execute(
                     "UPDATE tasks SET status = 'failed', error_code = ?3, error_message = ?4,
                             updated_at = ?5
-                     WHERE org_id = ?1 AND id = ?2",
+                     WHERE org_id = ?1 AND id = ?2 AND status IN ('queued', 'running')",
                     params![
                         org.to_string(),
                         id.to_string(),
@@ -481,7 +500,12 @@ impl Store for SqliteStore {
                 ),
             }
             .map_err(backend)?;
-            expect_changed(changed)
+            if changed == 0 {
+                // Finished before (cancelled, say): the first ending stands. Only a task that
+                // does not exist in this org is an error.
+                load_task(conn, org, id)?;
+            }
+            Ok(())
         })
         .await
     }
@@ -786,8 +810,58 @@ mod tests {
             )
             .await
             .unwrap();
-        let failed = store.task(&scope, task.id).await.unwrap();
-        assert_eq!(failed.error.unwrap().code, "x");
+        let still = store.task(&scope, task.id).await.unwrap();
+        assert_eq!(
+            still.status,
+            TaskStatus::Succeeded,
+            "the first ending stands"
+        );
+        assert!(still.error.is_none());
+        assert!(matches!(
+            store.cancel_task(&scope, task.id).await.unwrap(),
+            CancelOutcome::AlreadyFinished(TaskStatus::Succeeded)
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_task_stays_cancelled() {
+        let (_dir, store) = store().await;
+        let (scope, repo) = org_with_repo(&store, "a@acme.test").await;
+        let (other, _) = org_with_repo(&store, "b@globex.test").await;
+        let task = store
+            .create_task(&scope, new_task(&repo, "x"))
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.cancel_task(&other, task.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store.cancel_task(&scope, task.id).await.unwrap(),
+            CancelOutcome::Cancelled {
+                was: TaskStatus::Queued
+            }
+        );
+        // A run that starts or finishes afterwards changes nothing.
+        let started = store.start_attempt(&scope, task.id).await.unwrap();
+        assert_eq!(
+            (started.status, started.attempts),
+            (TaskStatus::Cancelled, 0)
+        );
+        store
+            .finish_task(
+                &scope,
+                task.id,
+                &TaskOutcome::Failed(TaskError {
+                    code: "x".into(),
+                    message: "y".into(),
+                }),
+            )
+            .await
+            .unwrap();
+        let after = store.task(&scope, task.id).await.unwrap();
+        assert_eq!(after.status, TaskStatus::Cancelled);
+        assert!(after.error.is_none());
     }
 
     #[tokio::test]

@@ -194,17 +194,34 @@ struct Script {
     requests: Arc<Mutex<Vec<Value>>>,
 }
 
+/// A step may carry `"_delay_ms": N` and `"_delay_when": "text"`: the answer is then held
+/// back N ms when some message of the conversation contains the text.
 #[handler]
-fn chat_completions(script: Data<&Script>, body: Json<Value>) -> poem::Response {
+async fn chat_completions(script: Data<&Script>, body: Json<Value>) -> poem::Response {
     script.requests.lock().unwrap().push(body.0.clone());
-    let turn = body.0["messages"]
-        .as_array()
-        .map(|m| m.iter().filter(|m| m["role"] == "assistant").count())
-        .unwrap_or(0);
+    let messages = body.0["messages"].as_array().cloned().unwrap_or_default();
+    let turn = messages.iter().filter(|m| m["role"] == "assistant").count();
     match script.steps.get(turn) {
-        Some(step) => poem::Response::builder()
-            .content_type("application/json")
-            .body(step.to_string()),
+        Some(step) => {
+            let mut step = step.clone();
+            if let (Some(delay), Some(when)) =
+                (step["_delay_ms"].as_u64(), step["_delay_when"].as_str())
+            {
+                let applies = messages
+                    .iter()
+                    .any(|m| m["content"].as_str().is_some_and(|c| c.contains(when)));
+                if applies {
+                    tokio::time::sleep(Duration::from_millis(delay)).await;
+                }
+            }
+            if let Some(object) = step.as_object_mut() {
+                object.remove("_delay_ms");
+                object.remove("_delay_when");
+            }
+            poem::Response::builder()
+                .content_type("application/json")
+                .body(step.to_string())
+        }
         None => poem::Response::builder()
             .status(poem::http::StatusCode::BAD_REQUEST)
             .body("script exhausted"),

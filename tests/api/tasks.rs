@@ -269,3 +269,122 @@ async fn a_repository_served_over_http_is_cloned_and_pushed_to() {
         NEW_FILE.trim_end()
     );
 }
+
+#[tokio::test]
+async fn cancel_stops_running_and_queued_tasks_and_frees_the_worker() {
+    // The first LLM answer of a task whose instruction says "slow" takes a minute.
+    let mut first = tool_step(&[("list_files", json!({}))], 10, 1);
+    first["_delay_ms"] = json!(60_000);
+    first["_delay_when"] = json!("slow");
+    let llm = ScriptedLlm::start(vec![
+        first,
+        tool_step(
+            &[("write_file", json!({"path": "x.txt", "content": "x"}))],
+            10,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write x"}))], 10, 1),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = crate::helpers::test_config(data_dir.path(), Some(&llm));
+    config.workers.max_workers = Some(1);
+    let app = TestApp::spawn_in(data_dir, config).await;
+    let fixtures = tempfile::tempdir().unwrap();
+    let bare = bare_repo(fixtures.path());
+    let (token, _) = app.signup("Acme", "owner@acme.test").await;
+    let repo_id = app.create_repo(&token, bare.to_str().unwrap()).await;
+
+    let slow = app.submit_task(&token, &repo_id, "a slow task").await;
+    for _ in 0..200 {
+        if !llm.requests().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        llm.requests().len(),
+        1,
+        "the slow task is waiting on the LLM"
+    );
+    let queued = app.submit_task(&token, &repo_id, "a queued task").await;
+
+    // Cancel the queued one, then the running one.
+    let (status, body) = app
+        .post(
+            &format!("/v1/tasks/{queued}/cancel"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("cancelled")),
+        "{body}"
+    );
+    let (status, body) = app
+        .post(
+            &format!("/v1/tasks/{slow}/cancel"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("cancelled")),
+        "{body}"
+    );
+
+    // The one worker is free at once: a new task runs to the end while the slow LLM call
+    // would still be pending for most of a minute.
+    let quick = app.submit_task(&token, &repo_id, "a quick task").await;
+    let done = app.wait_for_task(&token, &quick).await;
+    assert_eq!(done["status"], "succeeded", "{done}");
+
+    for id in [&slow, &queued] {
+        let (_, task) = app.get(&format!("/v1/tasks/{id}"), Some(&token)).await;
+        assert_eq!(task["status"], "cancelled");
+        assert_eq!(task["branch"], Value::Null);
+        assert_eq!(
+            git(&bare, &["branch", "--list", &format!("orchard/{id}")]),
+            ""
+        );
+    }
+    let instructions: Vec<String> = llm
+        .requests()
+        .iter()
+        .map(|r| {
+            r["messages"][1]["content"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        !instructions.iter().any(|i| i == "a queued task"),
+        "the queued task never ran"
+    );
+
+    // Finished tasks cannot be cancelled; other orgs' tasks do not exist.
+    let (status, body) = app
+        .post(
+            &format!("/v1/tasks/{quick}/cancel"),
+            Some(&token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (409, Some("task_finished")),
+        "{body}"
+    );
+    let (other, _) = app.signup("Globex", "owner@globex.test").await;
+    let (status, body) = app
+        .post(
+            &format!("/v1/tasks/{slow}/cancel"),
+            Some(&other),
+            &json!({}),
+        )
+        .await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+}
