@@ -12,6 +12,7 @@ use rusqlite::Connection;
 const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0001_init.sql"),
     include_str!("../schema/sqlite/0002_fair_queue.sql"),
+    include_str!("../schema/sqlite/0003_repo_locks.sql"),
 ];
 
 /// A shared handle to the database.

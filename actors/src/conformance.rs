@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use crate::domain::{OrgId, TaskId};
+use crate::domain::{OrgId, RepoId, TaskId};
 use crate::ports::{Queue, QueueError};
 
 const TTL: Duration = Duration::from_secs(60);
@@ -24,6 +24,7 @@ where
     expired_leases_are_redelivered_and_fence_the_old_holder(&fresh().await).await;
     ack_removes_once(&fresh().await).await;
     recover_releases_held_leases(&fresh().await).await;
+    one_task_per_repository_at_a_time(&fresh().await).await;
 }
 
 async fn take(queue: &dyn Queue) -> crate::ports::Lease {
@@ -39,9 +40,9 @@ pub async fn fifo_per_org_and_idempotent_enqueue(queue: &dyn Queue) {
     let org = OrgId::new();
     let tasks: Vec<TaskId> = (0..3).map(|_| TaskId::new()).collect();
     for task in &tasks {
-        queue.enqueue(org, *task).await.unwrap();
+        queue.enqueue(org, RepoId::new(), *task).await.unwrap();
     }
-    queue.enqueue(org, tasks[0]).await.unwrap();
+    queue.enqueue(org, RepoId::new(), tasks[0]).await.unwrap();
     for task in &tasks {
         let lease = take(queue).await;
         assert_eq!(
@@ -56,10 +57,16 @@ pub async fn fifo_per_org_and_idempotent_enqueue(queue: &dyn Queue) {
 pub async fn round_robin_across_orgs(queue: &dyn Queue) {
     let (a, b) = (OrgId::new(), OrgId::new());
     for _ in 0..3 {
-        queue.enqueue(a, TaskId::new()).await.unwrap();
+        queue
+            .enqueue(a, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
     }
     for _ in 0..3 {
-        queue.enqueue(b, TaskId::new()).await.unwrap();
+        queue
+            .enqueue(b, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
     }
     let mut order = Vec::new();
     for _ in 0..6 {
@@ -72,13 +79,16 @@ pub async fn round_robin_across_orgs(queue: &dyn Queue) {
 pub async fn a_late_org_is_not_starved_by_a_backlog(queue: &dyn Queue) {
     let (a, b) = (OrgId::new(), OrgId::new());
     for _ in 0..1000 {
-        queue.enqueue(a, TaskId::new()).await.unwrap();
+        queue
+            .enqueue(a, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
     }
     for _ in 0..3 {
         assert_eq!(take(queue).await.org_id, a);
     }
     let late = TaskId::new();
-    queue.enqueue(b, late).await.unwrap();
+    queue.enqueue(b, RepoId::new(), late).await.unwrap();
     assert_eq!(take(queue).await.task_id, late, "B goes before A's backlog");
     assert_eq!(take(queue).await.org_id, a);
 }
@@ -87,8 +97,8 @@ pub async fn a_late_org_is_not_starved_by_a_backlog(queue: &dyn Queue) {
 pub async fn skipped_orgs_keep_their_tasks(queue: &dyn Queue) {
     let (a, b) = (OrgId::new(), OrgId::new());
     let (ta, tb) = (TaskId::new(), TaskId::new());
-    queue.enqueue(a, ta).await.unwrap();
-    queue.enqueue(b, tb).await.unwrap();
+    queue.enqueue(a, RepoId::new(), ta).await.unwrap();
+    queue.enqueue(b, RepoId::new(), tb).await.unwrap();
     let lease = queue.dequeue(TTL, &[a]).await.unwrap().unwrap();
     assert_eq!(lease.task_id, tb);
     assert!(queue.dequeue(TTL, &[a]).await.unwrap().is_none());
@@ -99,7 +109,10 @@ pub async fn skipped_orgs_keep_their_tasks(queue: &dyn Queue) {
 /// holder can neither renew nor ack.
 pub async fn expired_leases_are_redelivered_and_fence_the_old_holder(queue: &dyn Queue) {
     let task = TaskId::new();
-    queue.enqueue(OrgId::new(), task).await.unwrap();
+    queue
+        .enqueue(OrgId::new(), RepoId::new(), task)
+        .await
+        .unwrap();
     let old = queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
     tokio::time::sleep(Duration::from_millis(5)).await;
     let new = queue.dequeue(TTL, &[]).await.unwrap().unwrap();
@@ -120,7 +133,10 @@ pub async fn expired_leases_are_redelivered_and_fence_the_old_holder(queue: &dyn
 
 /// Ack removes the task; a second ack, or a renew after it, finds no lease.
 pub async fn ack_removes_once(queue: &dyn Queue) {
-    queue.enqueue(OrgId::new(), TaskId::new()).await.unwrap();
+    queue
+        .enqueue(OrgId::new(), RepoId::new(), TaskId::new())
+        .await
+        .unwrap();
     let lease = take(queue).await;
     queue.ack(&lease).await.unwrap();
     assert!(matches!(
@@ -137,12 +153,51 @@ pub async fn ack_removes_once(queue: &dyn Queue) {
 /// `recover` hands held leases out again, with their delivery counted.
 pub async fn recover_releases_held_leases(queue: &dyn Queue) {
     let task = TaskId::new();
-    queue.enqueue(OrgId::new(), task).await.unwrap();
+    queue
+        .enqueue(OrgId::new(), RepoId::new(), task)
+        .await
+        .unwrap();
     let held = take(queue).await;
     assert_eq!(queue.recover().await.unwrap(), 1);
     let again = take(queue).await;
     assert_eq!((again.task_id, again.delivery), (task, 2));
     assert!(matches!(queue.ack(&held).await, Err(QueueError::LeaseLost)));
+}
+
+/// A repository with a leased task is locked: its other tasks wait, in order, while other
+/// repositories' tasks go ahead; ack or an expired lease unlocks it.
+pub async fn one_task_per_repository_at_a_time(queue: &dyn Queue) {
+    let org = OrgId::new();
+    let (busy, other) = (RepoId::new(), RepoId::new());
+    let tasks: Vec<TaskId> = (0..3).map(|_| TaskId::new()).collect();
+    queue.enqueue(org, busy, tasks[0]).await.unwrap();
+    queue.enqueue(org, busy, tasks[1]).await.unwrap();
+    queue.enqueue(org, busy, tasks[2]).await.unwrap();
+    let elsewhere = TaskId::new();
+    queue.enqueue(org, other, elsewhere).await.unwrap();
+
+    let first = take(queue).await;
+    assert_eq!((first.task_id, first.repo_id), (tasks[0], busy));
+    assert_eq!(
+        take(queue).await.task_id,
+        elsewhere,
+        "another repository goes ahead"
+    );
+    assert!(
+        queue.dequeue(TTL, &[]).await.unwrap().is_none(),
+        "the busy repository waits"
+    );
+
+    queue.ack(&first).await.unwrap();
+    let second = queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
+    assert_eq!(second.task_id, tasks[1], "in order");
+    // The second holder dies (its lease expires): the repository is free again, and the
+    // expired task comes back before the third one.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let again = take(queue).await;
+    assert_eq!((again.task_id, again.delivery), (tasks[1], 2));
+    queue.ack(&again).await.unwrap();
+    assert_eq!(take(queue).await.task_id, tasks[2]);
 }
 
 #[cfg(test)]

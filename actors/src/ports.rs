@@ -126,6 +126,8 @@ pub enum QueueError {
 pub struct Lease {
     /// Org of the task.
     pub org_id: OrgId,
+    /// Repository of the task (locked while the lease lives).
+    pub repo_id: RepoId,
     /// The task.
     pub task_id: TaskId,
     /// Fencing token: renew and ack only succeed with the current lease's id.
@@ -137,14 +139,24 @@ pub struct Lease {
 /// Durable task queue with at-least-once delivery and leases.
 #[async_trait]
 pub trait Queue: Send + Sync + 'static {
-    /// Adds a task. Enqueueing a task that is already queued does nothing.
-    async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError>;
+    /// Adds a task of `repo_id`. Enqueueing a task that is already queued does nothing.
+    async fn enqueue(
+        &self,
+        org_id: OrgId,
+        repo_id: RepoId,
+        task_id: TaskId,
+    ) -> Result<(), QueueError>;
 
     /// Takes the next task, leased for `ttl`; `None` when nothing is ready.
     ///
     /// Fair across orgs: orgs with ready tasks are served round-robin (the org served least
     /// recently goes first), each org's tasks in the order they were enqueued. Tasks of the
     /// orgs in `skip` (those at their concurrency cap) are left in the queue.
+    ///
+    /// One task per repository at a time: a task whose repository has another task under a
+    /// live lease is not handed out. The lease is the repository's lock — taken atomically
+    /// with the dequeue, released by ack, expired with the lease when its holder dies — so
+    /// tasks of a busy repository wait in the queue, in order, without holding a worker.
     async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError>;
 
     /// Extends a held lease. `LeaseLost` if it is no longer held.

@@ -305,6 +305,7 @@ impl Store for MemoryStore {
 #[derive(Debug)]
 struct Entry {
     org_id: OrgId,
+    repo_id: RepoId,
     task_id: TaskId,
     lease: Option<(uuid::Uuid, Instant)>,
     deliveries: u32,
@@ -336,11 +337,17 @@ impl MemoryQueue {
 
 #[async_trait]
 impl Queue for MemoryQueue {
-    async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError> {
+    async fn enqueue(
+        &self,
+        org_id: OrgId,
+        repo_id: RepoId,
+        task_id: TaskId,
+    ) -> Result<(), QueueError> {
         let mut entries = lock(&self.entries);
         if !entries.iter().any(|e| e.task_id == task_id) {
             entries.push_back(Entry {
                 org_id,
+                repo_id,
                 task_id,
                 lease: None,
                 deliveries: 0,
@@ -353,10 +360,17 @@ impl Queue for MemoryQueue {
         let now = Instant::now();
         let mut entries = lock(&self.entries);
         let mut served = lock(&self.served);
+        let live = |e: &Entry| e.lease.is_some_and(|(_, until)| until > now);
+        let busy: Vec<(OrgId, RepoId)> = entries
+            .iter()
+            .filter(|e| live(e))
+            .map(|e| (e.org_id, e.repo_id))
+            .collect();
         // Stable: among the least recently served orgs, the oldest entry wins.
         let Some(entry) = entries
             .iter_mut()
-            .filter(|e| e.lease.is_none_or(|(_, until)| until <= now))
+            .filter(|e| !live(e))
+            .filter(|e| !busy.contains(&(e.org_id, e.repo_id)))
             .filter(|e| !skip.contains(&e.org_id))
             .min_by_key(|e| served.get(&e.org_id).copied().unwrap_or(0))
         else {
@@ -369,6 +383,7 @@ impl Queue for MemoryQueue {
         entry.deliveries += 1;
         Ok(Some(Lease {
             org_id: entry.org_id,
+            repo_id: entry.repo_id,
             task_id: entry.task_id,
             lease_id,
             delivery: entry.deliveries,

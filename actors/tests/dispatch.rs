@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use orchard_actors::backoff::BackoffPolicy;
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
-use orchard_actors::domain::{OrgId, TaskId};
+use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::{Lease, Queue};
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
@@ -100,7 +100,10 @@ impl Setup {
 
 async fn enqueue(queue: &MemoryQueue, org: OrgId, count: usize) {
     for _ in 0..count {
-        queue.enqueue(org, TaskId::new()).await.unwrap();
+        queue
+            .enqueue(org, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
     }
 }
 
@@ -152,7 +155,7 @@ async fn a_late_org_gets_the_next_free_worker_despite_a_backlog() {
     assert_eq!(busy.len(), 2);
 
     let late = TaskId::new();
-    queue.enqueue(b, late).await.unwrap();
+    queue.enqueue(b, RepoId::new(), late).await.unwrap();
     s.release(&busy[0]);
     s.settle().await;
     let next = s.dispatched();

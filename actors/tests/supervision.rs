@@ -118,7 +118,7 @@ impl Harness {
             .await
             .unwrap();
         self.queue
-            .enqueue(self.scope.org_id(), task.id)
+            .enqueue(self.scope.org_id(), repo.id, task.id)
             .await
             .unwrap();
         self.root.send_message(RootMsg::TaskQueued).unwrap();
@@ -356,7 +356,10 @@ async fn a_task_delivered_more_than_max_attempts_times_is_dead_lettered() {
         .unwrap();
     // Three deliveries whose holders "died": leased with no time to live. The in-memory
     // queue never yields, so the dispatcher cannot take the task in between.
-    h.queue.enqueue(h.scope.org_id(), task.id).await.unwrap();
+    h.queue
+        .enqueue(h.scope.org_id(), repo.id, task.id)
+        .await
+        .unwrap();
     for _ in 0..3 {
         h.queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
     }

@@ -266,7 +266,11 @@ impl TasksApi {
             )
             .await
             .map_err(|err| store_error("repository", err))?;
-        if let Err(err) = state.queue.enqueue(scope.org_id(), task.id).await {
+        if let Err(err) = state
+            .queue
+            .enqueue(scope.org_id(), task.repo_id, task.id)
+            .await
+        {
             // Never leave a task that claims to be queued but is not.
             let error = TaskError {
                 code: "enqueue_failed".into(),

@@ -1,7 +1,8 @@
 //! The embedded durable queue: a SQLite table with a status and a lease per task.
 //!
 //! Orgs are served round-robin: `queue_orgs` records when each org was last served, and a
-//! dequeue takes the oldest ready task of the org served least recently.
+//! dequeue takes the oldest ready task of the org served least recently whose repository has
+//! no other task under a live lease (the lease doubles as the repository's lock).
 //!
 //! Delivery is at-least-once: a dequeued task is leased for a time-to-live; its run renews the
 //! lease; a lease that expires (its holder died) makes the task available again, and the
@@ -11,7 +12,7 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
-use orchard_actors::domain::{OrgId, TaskId};
+use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::{Lease, Queue, QueueError};
 use rusqlite::{OptionalExtension, params};
 
@@ -51,12 +52,23 @@ impl SqliteQueue {
 
 #[async_trait]
 impl Queue for SqliteQueue {
-    async fn enqueue(&self, org_id: OrgId, task_id: TaskId) -> Result<(), QueueError> {
+    async fn enqueue(
+        &self,
+        org_id: OrgId,
+        repo_id: RepoId,
+        task_id: TaskId,
+    ) -> Result<(), QueueError> {
         self.with(move |conn| {
             conn.execute(
-                "INSERT INTO queue (task_id, org_id, status, enqueued_at) VALUES (?1, ?2, 'ready', ?3)
+                "INSERT INTO queue (task_id, org_id, repo_id, status, enqueued_at)
+                 VALUES (?1, ?2, ?3, 'ready', ?4)
                  ON CONFLICT (task_id) DO NOTHING",
-                params![task_id.to_string(), org_id.to_string(), now_ms()],
+                params![
+                    task_id.to_string(),
+                    org_id.to_string(),
+                    repo_id.to_string(),
+                    now_ms()
+                ],
             )
             .map_err(backend)?;
             Ok(())
@@ -82,8 +94,12 @@ impl Queue for SqliteQueue {
                          LEFT JOIN queue_orgs o ON o.org_id = q.org_id
                          WHERE (q.status = 'ready' OR (q.status = 'leased' AND q.lease_until <= ?3))
                            AND q.org_id NOT IN (SELECT value FROM json_each(?4))
+                           AND NOT EXISTS (
+                               SELECT 1 FROM queue busy
+                               WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
+                                 AND busy.status = 'leased' AND busy.lease_until > ?3)
                          ORDER BY COALESCE(o.last_served, 0), q.rowid LIMIT 1)
-                     RETURNING task_id, org_id, deliveries",
+                     RETURNING task_id, org_id, repo_id, deliveries",
                     params![
                         lease_id.to_string(),
                         now + ttl.as_millis() as i64,
@@ -94,13 +110,14 @@ impl Queue for SqliteQueue {
                         Ok((
                             row.get::<_, String>(0)?,
                             row.get::<_, String>(1)?,
-                            row.get::<_, u32>(2)?,
+                            row.get::<_, String>(2)?,
+                            row.get::<_, u32>(3)?,
                         ))
                     },
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some((task_id, org_id, delivery)) = row else {
+            let Some((task_id, org_id, repo_id, delivery)) = row else {
                 return Ok(None);
             };
             tx.execute(
@@ -113,6 +130,7 @@ impl Queue for SqliteQueue {
             tx.commit().map_err(backend)?;
             Ok(Some(Lease {
                 org_id: org_id.parse().map_err(backend)?,
+                repo_id: repo_id.parse().map_err(backend)?,
                 task_id: task_id.parse().map_err(backend)?,
                 lease_id,
                 delivery,
@@ -200,8 +218,8 @@ mod tests {
         let (orphaned, queued) = (TaskId::new(), TaskId::new());
         {
             let q = SqliteQueue::new(Db::open(&path).unwrap());
-            q.enqueue(org, orphaned).await.unwrap();
-            q.enqueue(org, queued).await.unwrap();
+            q.enqueue(org, RepoId::new(), orphaned).await.unwrap();
+            q.enqueue(org, RepoId::new(), queued).await.unwrap();
             let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
             assert_eq!(lease.task_id, orphaned);
         }

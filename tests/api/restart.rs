@@ -66,7 +66,7 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
                 )
                 .await
                 .unwrap();
-            queue.enqueue(org_id, task.id).await.unwrap();
+            queue.enqueue(org_id, repo.id, task.id).await.unwrap();
             ids.push(task.id);
         }
         let lease = queue
