@@ -19,7 +19,7 @@ use secrecy::SecretString;
 use crate::api::{self, AppState};
 use crate::auth::TokenKeys;
 use crate::auth::tokens::create_private_dir;
-use crate::config::{Config, LlmProvider, QueueKind, StoreKind, VectorsKind};
+use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, VectorsKind};
 use crate::db::Db;
 use crate::git::GixWorkspace;
 use crate::llm::{OpenAiLlm, ReplayLlm};
@@ -149,6 +149,9 @@ impl Application {
                 poll_interval: Duration::from_millis(config.queue.poll_interval_ms),
                 keep_work_dirs: config.workers.keep_work_dirs,
                 backoff: config.supervision.policy(),
+                stale_after: Duration::from_secs(config.workers.stale_after_secs),
+                stale_requeue: config.workers.stale_action == StaleAction::Requeue,
+                watchdog_interval: Duration::from_secs(config.workers.watchdog_interval_secs),
             },
         });
         let (root, _) = Actor::spawn(None, RootSupervisor, deps)

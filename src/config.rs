@@ -152,7 +152,7 @@ pub struct LlmConfig {
 }
 
 /// `[workers]`
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WorkersConfig {
     /// Concurrent agent runs on this node; unset means 2 × cores.
@@ -161,6 +161,35 @@ pub struct WorkersConfig {
     pub max_runs_per_org: Option<usize>,
     /// Keep per-task work dirs after runs (debugging).
     pub keep_work_dirs: bool,
+    /// A run without a heartbeat for this many seconds is stopped by the watchdog.
+    pub stale_after_secs: u64,
+    /// What happens to a stale run's task.
+    pub stale_action: StaleAction,
+    /// Seconds between the watchdog's rounds.
+    pub watchdog_interval_secs: u64,
+}
+
+/// What the watchdog does with a stale run's task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaleAction {
+    /// Put it back in the queue (bounded by `queue.max_attempts`).
+    Requeue,
+    /// Fail it with code `stale`.
+    Fail,
+}
+
+impl Default for WorkersConfig {
+    fn default() -> Self {
+        Self {
+            max_workers: None,
+            max_runs_per_org: None,
+            keep_work_dirs: false,
+            stale_after_secs: 900,
+            stale_action: StaleAction::Requeue,
+            watchdog_interval_secs: 10,
+        }
+    }
 }
 
 /// `[supervision]`
@@ -443,6 +472,15 @@ impl Config {
         }
         if self.workers.max_runs_per_org == Some(0) {
             bail!("workers.max_runs_per_org must be at least 1");
+        }
+        let slowest_step = self.llm.timeout_secs.max(self.git.timeout_secs);
+        if self.workers.stale_after_secs <= slowest_step {
+            bail!(
+                "workers.stale_after_secs must exceed the longest silent step ({slowest_step}s: llm.timeout_secs / git.timeout_secs)"
+            );
+        }
+        if self.workers.watchdog_interval_secs == 0 {
+            bail!("workers.watchdog_interval_secs must be at least 1");
         }
         if self.queue.max_attempts == 0 {
             bail!("queue.max_attempts must be at least 1");

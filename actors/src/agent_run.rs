@@ -209,7 +209,9 @@ impl AgentRunState {
             .await
     }
 
+    /// The run's heartbeat: tells the watchdog it is alive and extends its queue lease.
     async fn renew_lease(&self) -> Result<(), Stop> {
+        self.snapshot.beat();
         match self
             .deps
             .queue
@@ -437,6 +439,7 @@ impl AgentRunState {
         match joined {
             Ok((workspace, outcome)) => {
                 self.workspace = Some(workspace);
+                self.snapshot.beat();
                 Ok(outcome)
             }
             Err(err) => Err(Stop::Crash(Box::new(err))),

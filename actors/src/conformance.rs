@@ -25,6 +25,7 @@ where
     ack_removes_once(&fresh().await).await;
     recover_releases_held_leases(&fresh().await).await;
     one_task_per_repository_at_a_time(&fresh().await).await;
+    release_gives_the_task_back_in_place(&fresh().await).await;
 }
 
 async fn take(queue: &dyn Queue) -> crate::ports::Lease {
@@ -198,6 +199,29 @@ pub async fn one_task_per_repository_at_a_time(queue: &dyn Queue) {
     assert_eq!((again.task_id, again.delivery), (tasks[1], 2));
     queue.ack(&again).await.unwrap();
     assert_eq!(take(queue).await.task_id, tasks[2]);
+}
+
+/// A released task is delivered again before younger tasks, with its delivery counted;
+/// the released lease is gone.
+pub async fn release_gives_the_task_back_in_place(queue: &dyn Queue) {
+    let org = OrgId::new();
+    let (first, second) = (TaskId::new(), TaskId::new());
+    queue.enqueue(org, RepoId::new(), first).await.unwrap();
+    queue.enqueue(org, RepoId::new(), second).await.unwrap();
+    let lease = take(queue).await;
+    assert_eq!(lease.task_id, first);
+    queue.release(&lease).await.unwrap();
+    assert!(matches!(
+        queue.release(&lease).await,
+        Err(QueueError::LeaseLost)
+    ));
+    assert!(matches!(
+        queue.ack(&lease).await,
+        Err(QueueError::LeaseLost)
+    ));
+    let again = take(queue).await;
+    assert_eq!((again.task_id, again.delivery), (first, 2));
+    assert_eq!(take(queue).await.task_id, second);
 }
 
 #[cfg(test)]

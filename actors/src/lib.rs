@@ -3,6 +3,7 @@
 //! ```text
 //! RootSupervisor
 //!  ├─ Dispatcher            pulls leased tasks from the Queue port, at most max_workers at once
+//!  ├─ Watchdog              has runs without a heartbeat within stale_after stopped
 //!  └─ OrgSupervisor(org)    one per org with work, started on first use
 //!       └─ AgentRun(task)   one per task: clone → LLM/tool loop → commit → push
 //! ```
@@ -13,8 +14,8 @@
 //! - [`ports`]: the traits the core needs from the outside (`Store`, `Queue`, `Llm`,
 //!   `GitWorkspace`); adapters live in the `orchard` crate.
 //! - [`tools`]: the agent's file tools, confined to the task's work dir.
-//! - [`root_supervisor`], [`dispatcher`], [`org_supervisor`], [`agent_run`]: the actors, one
-//!   file each, in the order of the tree.
+//! - [`root_supervisor`], [`dispatcher`], [`watchdog`], [`org_supervisor`], [`agent_run`]:
+//!   the actors, one file each, in the order of the tree.
 //! - [`observe`]: serializable snapshots every actor answers `Observe` with.
 //! - [`backoff`]: the restart policy (exponential backoff, jitter, intensity limit).
 //! - [`runtime`]: the shared dependencies and settings handed to the tree.
@@ -37,5 +38,6 @@ pub mod root_supervisor;
 pub mod runtime;
 pub mod testing;
 pub mod tools;
+pub mod watchdog;
 
 pub use ractor;

@@ -71,31 +71,63 @@ pub struct RunSnapshot {
     pub steps: u32,
     /// Tokens used by this run.
     pub tokens: TokenUsage,
+    /// Milliseconds since the run's last heartbeat.
+    pub idle_ms: u64,
 }
 
 /// A run's snapshot, shared between the run (which writes it as it progresses) and its
 /// supervisor (which reads it without waiting on the run's mailbox, busy during LLM calls).
+/// Every update is also a heartbeat: the watchdog stops runs whose last one is too old.
 #[derive(Debug, Clone)]
-pub struct SharedRunSnapshot(Arc<Mutex<RunSnapshot>>);
+pub struct SharedRunSnapshot(Arc<Mutex<Shared>>);
+
+#[derive(Debug)]
+struct Shared {
+    snapshot: RunSnapshot,
+    heartbeat: tokio::time::Instant,
+}
 
 impl SharedRunSnapshot {
     /// A snapshot for a run that is starting.
     pub fn new(task_id: TaskId) -> Self {
-        Self(Arc::new(Mutex::new(RunSnapshot {
-            task_id,
-            phase: RunPhase::Starting,
-            steps: 0,
-            tokens: TokenUsage::default(),
+        Self(Arc::new(Mutex::new(Shared {
+            snapshot: RunSnapshot {
+                task_id,
+                phase: RunPhase::Starting,
+                steps: 0,
+                tokens: TokenUsage::default(),
+                idle_ms: 0,
+            },
+            heartbeat: tokio::time::Instant::now(),
         })))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A copy of the current state.
     pub fn get(&self) -> RunSnapshot {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        let shared = self.lock();
+        let mut snapshot = shared.snapshot.clone();
+        snapshot.idle_ms = shared.heartbeat.elapsed().as_millis() as u64;
+        snapshot
     }
 
-    /// Changes the state.
+    /// Changes the state (and counts as a heartbeat).
     pub fn update(&self, f: impl FnOnce(&mut RunSnapshot)) {
-        f(&mut self.0.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut shared = self.lock();
+        f(&mut shared.snapshot);
+        shared.heartbeat = tokio::time::Instant::now();
+    }
+
+    /// Records that the run is alive.
+    pub fn beat(&self) {
+        self.lock().heartbeat = tokio::time::Instant::now();
+    }
+
+    /// Time since the last heartbeat.
+    pub fn silence(&self) -> std::time::Duration {
+        self.lock().heartbeat.elapsed()
     }
 }

@@ -36,6 +36,8 @@ pub enum OrgMsg {
     Restart(Lease),
     /// Stop the task's run at once (it was cancelled); no restart, no failure recorded.
     Cancel(TaskId),
+    /// Kill runs whose last heartbeat is older than `stale_after` (from the watchdog).
+    Reap,
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
 }
@@ -72,6 +74,8 @@ pub struct OrgSupervisorState {
     backing_off: HashMap<TaskId, Lease>,
     /// Tasks whose runs are being killed because they were cancelled.
     cancelled: HashSet<TaskId>,
+    /// Tasks whose runs are being killed because they stopped heartbeating.
+    stale: HashSet<TaskId>,
     started_total: u64,
     failed_total: u64,
 }
@@ -95,6 +99,7 @@ impl Actor for OrgSupervisor {
             restarts: HashMap::new(),
             backing_off: HashMap::new(),
             cancelled: HashSet::new(),
+            stale: HashSet::new(),
             started_total: 0,
             failed_total: 0,
         })
@@ -139,6 +144,7 @@ impl Actor for OrgSupervisor {
                     state.cancelled.insert(task_id);
                 }
             }
+            OrgMsg::Reap => state.reap(),
             OrgMsg::Restart(lease) => {
                 if state.backing_off.remove(&lease.task_id).is_some() {
                     state.start_run(&myself, lease).await;
@@ -172,8 +178,13 @@ impl Actor for OrgSupervisor {
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
                 tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
-                state.restarts.remove(&entry.lease.task_id);
-                state.cancelled.remove(&entry.lease.task_id);
+                let task_id = entry.lease.task_id;
+                state.restarts.remove(&task_id);
+                state.cancelled.remove(&task_id);
+                if state.stale.remove(&task_id) {
+                    state.on_stale(entry).await;
+                    return Ok(());
+                }
                 state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
             }
             SupervisionEvent::ActorFailed(cell, err) => {
@@ -195,6 +206,60 @@ impl Actor for OrgSupervisor {
 }
 
 impl OrgSupervisorState {
+    /// Kills the runs that have been silent for longer than `stale_after`.
+    fn reap(&mut self) {
+        let stale_after = self.deps.settings.stale_after;
+        for run in self.runs.values() {
+            let task_id = run.lease.task_id;
+            let silence = run.snapshot.silence();
+            if silence <= stale_after
+                || self.stale.contains(&task_id)
+                || self.cancelled.contains(&task_id)
+            {
+                continue;
+            }
+            tracing::warn!(%task_id, silent_ms = silence.as_millis() as u64, "run is stale; stopping it");
+            metrics::counter!("orchard_runs_stale_total").increment(1);
+            if let Some(cell) = &run.cell {
+                cell.kill();
+            }
+            self.stale.insert(task_id);
+        }
+    }
+
+    /// A stale run is gone: requeue its task or fail it, as configured.
+    async fn on_stale(&mut self, entry: RunEntry) {
+        let task_id = entry.lease.task_id;
+        let scope = OrgScope::trusted(self.org_id);
+        let secs = self.deps.settings.stale_after.as_secs();
+        if !self.deps.settings.stale_requeue {
+            let error = TaskError {
+                code: "stale".into(),
+                message: format!("the agent run sent no heartbeat for {secs}s and was stopped"),
+            };
+            self.record_failure(task_id, error).await;
+            self.settle(entry, true).await;
+            return;
+        }
+        let store = &self.deps.store;
+        if let Err(err) = store.requeue_task(&scope, task_id).await {
+            tracing::error!(%task_id, error = %err, "could not requeue stale task");
+        }
+        let data = json!({"status": "queued", "reason": "stale", "stale_after_secs": secs});
+        if let Err(err) = store
+            .append_event(&scope, task_id, EventKind::Status, data)
+            .await
+        {
+            tracing::error!(%task_id, error = %err, "could not record requeue event");
+        }
+        match self.deps.queue.release(&entry.lease).await {
+            Ok(()) | Err(QueueError::LeaseLost) => {}
+            Err(err) => tracing::error!(%task_id, error = %err, "could not release stale task"),
+        }
+        self.remove_work_dir(&entry.lease).await;
+        self.release(task_id);
+    }
+
     /// A run crashed: restart it after a backoff, or give up past the intensity limit.
     async fn on_crash(&mut self, myself: &ActorRef<OrgMsg>, entry: RunEntry, error: String) {
         let task_id = entry.lease.task_id;
@@ -274,11 +339,15 @@ impl OrgSupervisorState {
     }
 
     async fn record_crash(&self, task_id: TaskId, message: String) {
-        let scope = OrgScope::trusted(self.org_id);
         let error = TaskError {
             code: "run_crashed".into(),
             message,
         };
+        self.record_failure(task_id, error).await;
+    }
+
+    async fn record_failure(&self, task_id: TaskId, error: TaskError) {
+        let scope = OrgScope::trusted(self.org_id);
         let store = &self.deps.store;
         let data = json!({"status": "failed", "code": error.code, "message": error.message});
         if let Err(err) = store
@@ -305,15 +374,20 @@ impl OrgSupervisorState {
                 Err(err) => tracing::error!(%task_id, error = %err, "could not ack task"),
             }
         }
-        if !self.deps.settings.keep_work_dirs {
-            let dir = work_dir(&self.deps, &entry.lease);
-            if let Err(err) = tokio::fs::remove_dir_all(&dir).await
-                && err.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(%task_id, error = %err, "could not remove work dir");
-            }
-        }
+        self.remove_work_dir(&entry.lease).await;
         self.release(task_id);
+    }
+
+    async fn remove_work_dir(&self, lease: &Lease) {
+        if self.deps.settings.keep_work_dirs {
+            return;
+        }
+        let dir = work_dir(&self.deps, lease);
+        if let Err(err) = tokio::fs::remove_dir_all(&dir).await
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(task_id = %lease.task_id, error = %err, "could not remove work dir");
+        }
     }
 
     fn release(&self, task_id: TaskId) {

@@ -83,6 +83,9 @@ pub trait Store: Send + Sync + 'static {
         usage: TokenUsage,
     ) -> Result<(), StoreError>;
 
+    /// Puts a running task back to `queued` (its run was stopped and the task requeued).
+    async fn requeue_task(&self, scope: &OrgScope, id: TaskId) -> Result<(), StoreError>;
+
     /// Records how the task ended. A task that already ended (e.g. was cancelled) keeps its
     /// first ending.
     async fn finish_task(
@@ -164,6 +167,10 @@ pub trait Queue: Send + Sync + 'static {
 
     /// Removes a finished task. `LeaseLost` if the lease is no longer held.
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError>;
+
+    /// Gives a held task back to the queue, at its old place, for another delivery (its
+    /// delivery count is kept). `LeaseLost` if the lease is no longer held.
+    async fn release(&self, lease: &Lease) -> Result<(), QueueError>;
 
     /// Makes leases held by a previous incarnation of this node available again; returns how
     /// many. Called once at start-up.

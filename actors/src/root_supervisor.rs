@@ -13,6 +13,7 @@ use crate::observe::{OrgSnapshot, TreeSnapshot};
 use crate::org_supervisor::{OrgMsg, OrgSupervisor, OrgSupervisorArgs};
 use crate::ports::Lease;
 use crate::runtime::Deps;
+use crate::watchdog::{Watchdog, WatchdogArgs};
 
 /// How long the root waits for a child's snapshot.
 const OBSERVE_TIMEOUT_MS: u64 = 2000;
@@ -30,6 +31,8 @@ pub enum RootMsg {
     TaskQueued,
     /// A task was cancelled: stop its run if one is alive on this node.
     Cancel(OrgId, TaskId),
+    /// The watchdog's round: every org supervisor checks its runs' heartbeats.
+    Reap,
     /// Reply with a snapshot of the whole tree.
     Observe(RpcReplyPort<TreeSnapshot>),
 }
@@ -65,6 +68,11 @@ impl Actor for RootSupervisor {
         deps: Arc<Deps>,
     ) -> Result<RootState, ActorProcessingErr> {
         let dispatcher = spawn_dispatcher(&myself, &deps).await?;
+        let watchdog = WatchdogArgs {
+            root: myself.clone(),
+            interval: deps.settings.watchdog_interval,
+        };
+        Actor::spawn_linked(None, Watchdog, watchdog, myself.get_cell()).await?;
         Ok(RootState {
             deps,
             dispatcher,
@@ -88,6 +96,11 @@ impl Actor for RootSupervisor {
                 // when dequeued, since the task is no longer queued.
                 if let Some(org) = state.orgs.get(&org_id) {
                     org.send_message(OrgMsg::Cancel(task_id))?;
+                }
+            }
+            RootMsg::Reap => {
+                for org in state.orgs.values() {
+                    org.send_message(OrgMsg::Reap)?;
                 }
             }
             RootMsg::TaskQueued => {

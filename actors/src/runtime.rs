@@ -33,6 +33,12 @@ pub struct RunSettings {
     pub keep_work_dirs: bool,
     /// How crashed runs are restarted.
     pub backoff: BackoffPolicy,
+    /// A run without a heartbeat for this long is stopped.
+    pub stale_after: Duration,
+    /// What happens to a stale run's task: requeued (`true`) or failed with `stale`.
+    pub stale_requeue: bool,
+    /// How often the watchdog looks.
+    pub watchdog_interval: Duration,
 }
 
 /// The ports and settings, shared by every actor of the tree.

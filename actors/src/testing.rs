@@ -197,6 +197,20 @@ impl Store for MemoryStore {
         Ok(task.clone())
     }
 
+    async fn requeue_task(&self, scope: &OrgScope, id: TaskId) -> Result<(), StoreError> {
+        let mut data = lock(&self.data);
+        let task = data
+            .tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        if task.status == TaskStatus::Running {
+            task.status = TaskStatus::Queued;
+            task.updated_at = OffsetDateTime::now_utc();
+        }
+        Ok(())
+    }
+
     async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
         let mut data = lock(&self.data);
         let task = data
@@ -410,6 +424,16 @@ impl Queue for MemoryQueue {
         Ok(())
     }
 
+    async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
+        let mut entries = lock(&self.entries);
+        let entry = entries
+            .iter_mut()
+            .find(|e| e.lease.is_some_and(|(id, _)| id == lease.lease_id))
+            .ok_or(QueueError::LeaseLost)?;
+        entry.lease = None;
+        Ok(())
+    }
+
     async fn recover(&self) -> Result<u64, QueueError> {
         let mut entries = lock(&self.entries);
         let mut count = 0;
@@ -464,6 +488,8 @@ impl Llm for ScriptedLlm {
 pub struct DirGit {
     pushed: Mutex<Vec<CommitRequest>>,
     checkouts: Mutex<Vec<tokio::time::Instant>>,
+    /// This many first checkouts never return (a hung clone), to test the watchdog.
+    pub hang_checkouts: std::sync::atomic::AtomicUsize,
     /// When set, `checkout` panics with this message (to test supervision).
     pub panic_on_checkout: Option<String>,
 }
@@ -492,6 +518,17 @@ impl DirGit {
 impl GitWorkspace for DirGit {
     async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError> {
         lock(&self.checkouts).push(tokio::time::Instant::now());
+        let hang = self
+            .hang_checkouts
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |n| n.checked_sub(1),
+            )
+            .is_ok();
+        if hang {
+            std::future::pending::<()>().await;
+        }
         if let Some(message) = &self.panic_on_checkout {
             panic!("{message}");
         }

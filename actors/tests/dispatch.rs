@@ -69,6 +69,9 @@ async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQue
             poll_interval: Duration::from_millis(50),
             keep_work_dirs: false,
             backoff: BackoffPolicy::default(),
+            stale_after: Duration::from_secs(600),
+            stale_requeue: false,
+            watchdog_interval: Duration::from_secs(10),
         },
     });
     let (dispatcher, _) = Actor::spawn(None, Dispatcher, DispatcherArgs { deps, root })

@@ -40,6 +40,14 @@ fn answer(calls: Vec<ToolCall>, prompt: u64, completion: u64) -> Result<ChatResp
 }
 
 async fn harness(script: Vec<Result<ChatResponse, LlmError>>, git: DirGit) -> Harness {
+    harness_with(script, git, |_| {}).await
+}
+
+async fn harness_with(
+    script: Vec<Result<ChatResponse, LlmError>>,
+    git: DirGit,
+    tweak: impl FnOnce(&mut RunSettings),
+) -> Harness {
     let store = Arc::new(MemoryStore::new());
     let queue = Arc::new(MemoryQueue::new());
     let git = Arc::new(git);
@@ -51,31 +59,36 @@ async fn harness(script: Vec<Result<ChatResponse, LlmError>>, git: DirGit) -> Ha
         .create_org_with_owner("acme", "a@acme.test", "hash")
         .await
         .unwrap();
+    let mut settings = RunSettings {
+        work_root: work.path().to_path_buf(),
+        max_steps: 5,
+        lease_ttl: Duration::from_secs(60),
+        llm_retries: 2,
+        llm_retry_initial: Duration::from_millis(1),
+        max_workers: 2,
+        max_runs_per_org: 2,
+        max_attempts: 3,
+        poll_interval: Duration::from_millis(20),
+        keep_work_dirs: false,
+        backoff: BackoffPolicy {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+            factor: 2.0,
+            jitter: 0.1,
+            max_restarts: 3,
+            window: Duration::from_secs(300),
+        },
+        stale_after: Duration::from_secs(60),
+        stale_requeue: false,
+        watchdog_interval: Duration::from_secs(1),
+    };
+    tweak(&mut settings);
     let deps = Arc::new(Deps {
         store: store.clone(),
         queue: queue.clone(),
         llm: llm.clone(),
         git: git.clone(),
-        settings: RunSettings {
-            work_root: work.path().to_path_buf(),
-            max_steps: 5,
-            lease_ttl: Duration::from_secs(60),
-            llm_retries: 2,
-            llm_retry_initial: Duration::from_millis(1),
-            max_workers: 2,
-            max_runs_per_org: 2,
-            max_attempts: 3,
-            poll_interval: Duration::from_millis(20),
-            keep_work_dirs: false,
-            backoff: BackoffPolicy {
-                initial: Duration::from_secs(1),
-                max: Duration::from_secs(60),
-                factor: 2.0,
-                jitter: 0.1,
-                max_restarts: 3,
-                window: Duration::from_secs(300),
-            },
-        },
+        settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
     Harness {
@@ -126,7 +139,7 @@ impl Harness {
     }
 
     async fn wait_finished(&self, task: &Task) -> Task {
-        for _ in 0..3000 {
+        for _ in 0..12_000 {
             let current = self.store.task(&self.scope, task.id).await.unwrap();
             if current.status.is_terminal() && self.queue.is_empty() {
                 return current;
@@ -372,4 +385,55 @@ async fn a_task_delivered_more_than_max_attempts_times_is_dead_lettered() {
     assert!(error.message.contains("4 times"), "{}", error.message);
     assert!(h.git.checkouts().is_empty(), "no run was attempted");
     assert!(h.llm.requests().is_empty());
+}
+
+fn hanging_git(hangs: usize) -> DirGit {
+    let git = DirGit::default();
+    git.hang_checkouts
+        .store(hangs, std::sync::atomic::Ordering::SeqCst);
+    git
+}
+
+/// A run stuck in a clone that never returns stops heartbeating; the watchdog stops it and
+/// the task fails with `stale`, its lease released. The clock is paused.
+#[tokio::test(start_paused = true)]
+async fn a_silent_run_is_stopped_by_the_watchdog_and_its_task_fails() {
+    let h = harness(vec![], hanging_git(1)).await;
+    let task = h.submit("hangs").await;
+    let started = tokio::time::Instant::now();
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Failed);
+    let error = done.error.unwrap();
+    assert_eq!(error.code, "stale");
+    assert!(error.message.contains("60s"), "{}", error.message);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(60) && waited <= Duration::from_secs(63),
+        "stopped after {waited:?}, stale_after is 60 s, checked every second"
+    );
+    let tree = h.idle_tree().await;
+    assert!(tree.orgs[0].runs.is_empty());
+}
+
+/// With `stale_requeue`, the stale run's task goes back to the queue and a new run
+/// completes it.
+#[tokio::test(start_paused = true)]
+async fn a_silent_run_can_be_requeued_instead() {
+    let script = vec![answer(
+        vec![call("1", "finish", r#"{"summary":"done"}"#)],
+        1,
+        1,
+    )];
+    let h = harness_with(script, hanging_git(1), |s| s.stale_requeue = true).await;
+    let task = h.submit("hangs once").await;
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 2);
+    assert_eq!(h.git.checkouts().len(), 2);
+    let events = h.store.task_events(&h.scope, task.id, 0).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.data["status"] == "queued" && e.data["reason"] == "stale")
+    );
 }

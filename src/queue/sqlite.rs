@@ -178,6 +178,24 @@ impl Queue for SqliteQueue {
         .await
     }
 
+    async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
+        let lease = lease.clone();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
+                     WHERE task_id = ?1 AND lease_id = ?2",
+                    params![lease.task_id.to_string(), lease.lease_id.to_string()],
+                )
+                .map_err(backend)?;
+            if changed == 0 {
+                return Err(QueueError::LeaseLost);
+            }
+            Ok(())
+        })
+        .await
+    }
+
     async fn recover(&self) -> Result<u64, QueueError> {
         self.with(|conn| {
             let changed = conn

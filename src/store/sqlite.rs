@@ -392,6 +392,24 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn requeue_task(&self, scope: &OrgScope, id: TaskId) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE tasks SET status = 'queued', updated_at = ?3
+                     WHERE org_id = ?1 AND id = ?2 AND status = 'running'",
+                    params![org.to_string(), id.to_string(), now()],
+                )
+                .map_err(backend)?;
+            if changed == 0 {
+                load_task(conn, org, id)?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
         let org = scope.org_id();
         self.with(move |conn| {
