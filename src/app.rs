@@ -32,6 +32,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// A built, bound, not yet serving Orchard.
 pub struct Application {
     acceptor: TcpAcceptor,
+    shutdown_grace: Duration,
     addr: SocketAddr,
     state: AppState,
     root: ActorRef<RootMsg>,
@@ -168,6 +169,7 @@ impl Application {
             .and_then(|a| a.as_socket_addr().copied())
             .context("listener has no address")?;
 
+        let shutdown_grace = Duration::from_secs(config.workers.shutdown_grace_secs);
         let state = AppState {
             store,
             queue,
@@ -178,6 +180,7 @@ impl Application {
         };
         Ok(Self {
             acceptor,
+            shutdown_grace,
             addr,
             state,
             root,
@@ -194,7 +197,9 @@ impl Application {
         self.addr
     }
 
-    /// Serves until `shutdown` resolves, then stops the actor tree.
+    /// Serves until `shutdown` resolves; then stops taking tasks, lets runs finish for the
+    /// grace period, gives the tasks of runs still going back to the queue, and stops the
+    /// actor tree.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
@@ -203,6 +208,13 @@ impl Application {
         let served = poem::Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(routes, shutdown, Some(SHUTDOWN_GRACE))
             .await;
+        let grace = self.shutdown_grace;
+        let wait_ms = (grace + Duration::from_secs(15)).as_millis() as u64;
+        match orchard_actors::ractor::call_t!(self.root, RootMsg::Shutdown, wait_ms, grace) {
+            Ok(0) => tracing::info!("all runs finished"),
+            Ok(count) => tracing::info!(count, "gave unfinished tasks back to the queue"),
+            Err(err) => tracing::error!(error = %err, "orderly shutdown of runs failed"),
+        }
         self.root.stop(Some("shutdown".into()));
         served.context("serving HTTP")
     }

@@ -167,6 +167,8 @@ pub struct WorkersConfig {
     pub stale_action: StaleAction,
     /// Seconds between the watchdog's rounds.
     pub watchdog_interval_secs: u64,
+    /// At shutdown, seconds runs get to finish before their tasks are given back to the queue.
+    pub shutdown_grace_secs: u64,
 }
 
 /// What the watchdog does with a stale run's task.
@@ -188,6 +190,7 @@ impl Default for WorkersConfig {
             stale_after_secs: 900,
             stale_action: StaleAction::Requeue,
             watchdog_interval_secs: 10,
+            shutdown_grace_secs: 30,
         }
     }
 }

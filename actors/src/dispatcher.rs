@@ -30,6 +30,8 @@ pub enum DispatcherMsg {
     Released(TaskId),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<DispatcherSnapshot>),
+    /// Shutdown: take no new tasks from the queue.
+    Drain,
 }
 
 /// Start-up arguments.
@@ -49,6 +51,7 @@ pub struct DispatcherState {
     in_flight: HashMap<TaskId, OrgId>,
     per_org: HashMap<OrgId, usize>,
     dispatched_total: u64,
+    draining: bool,
     ticker: Option<JoinHandle<()>>,
 }
 
@@ -70,6 +73,7 @@ impl Actor for Dispatcher {
             in_flight: HashMap::new(),
             per_org: HashMap::new(),
             dispatched_total: 0,
+            draining: false,
             ticker: Some(ticker),
         })
     }
@@ -97,6 +101,7 @@ impl Actor for Dispatcher {
                 state.release(task_id);
                 state.fill().await;
             }
+            DispatcherMsg::Drain => state.draining = true,
             DispatcherMsg::Observe(reply) => {
                 let _ = reply.send(DispatcherSnapshot {
                     in_flight: state.in_flight.len(),
@@ -126,7 +131,7 @@ impl DispatcherState {
     /// Dequeues until the worker slots are full or no org under its cap has work.
     async fn fill(&mut self) {
         let settings = &self.deps.settings;
-        while self.in_flight.len() < settings.max_workers {
+        while !self.draining && self.in_flight.len() < settings.max_workers {
             let at_cap: Vec<OrgId> = self
                 .per_org
                 .iter()

@@ -38,6 +38,9 @@ pub enum OrgMsg {
     Cancel(TaskId),
     /// Kill runs whose last heartbeat is older than `stale_after` (from the watchdog).
     Reap,
+    /// Shutdown: stop every run and give its task back to the queue at once, so another node
+    /// can take it; reply with how many tasks were given back, once all runs are gone.
+    Evacuate(RpcReplyPort<usize>),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
 }
@@ -51,6 +54,12 @@ pub struct OrgSupervisorArgs {
     pub deps: Arc<Deps>,
     /// Told when a run's worker slot is free.
     pub dispatcher: ActorRef<DispatcherMsg>,
+}
+
+#[derive(Debug)]
+struct Evacuation {
+    reply: Option<RpcReplyPort<usize>>,
+    count: usize,
 }
 
 #[derive(Debug)]
@@ -76,6 +85,8 @@ pub struct OrgSupervisorState {
     cancelled: HashSet<TaskId>,
     /// Tasks whose runs are being killed because they stopped heartbeating.
     stale: HashSet<TaskId>,
+    /// Set at shutdown: every run ends by giving its task back; who waits for the last one.
+    evacuation: Option<Evacuation>,
     started_total: u64,
     failed_total: u64,
 }
@@ -100,6 +111,7 @@ impl Actor for OrgSupervisor {
             backing_off: HashMap::new(),
             cancelled: HashSet::new(),
             stale: HashSet::new(),
+            evacuation: None,
             started_total: 0,
             failed_total: 0,
         })
@@ -145,6 +157,7 @@ impl Actor for OrgSupervisor {
                 }
             }
             OrgMsg::Reap => state.reap(),
+            OrgMsg::Evacuate(reply) => state.evacuate(reply).await,
             OrgMsg::Restart(lease) => {
                 if state.backing_off.remove(&lease.task_id).is_some() {
                     state.start_run(&myself, lease).await;
@@ -180,18 +193,30 @@ impl Actor for OrgSupervisor {
                 tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
                 let task_id = entry.lease.task_id;
                 state.restarts.remove(&task_id);
-                state.cancelled.remove(&task_id);
-                if state.stale.remove(&task_id) {
-                    state.on_stale(entry).await;
+                let cancelled = state.cancelled.remove(&task_id);
+                if state.evacuation.is_some() && !cancelled && exit.is_none() {
+                    // Killed by the evacuation (a run that finished on its own has an exit).
+                    state.requeue(entry, "shutdown").await;
+                    state.evacuated_one();
                     return Ok(());
                 }
-                state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
+                if state.stale.remove(&task_id) {
+                    state.on_stale(entry).await;
+                } else {
+                    state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
+                }
+                state.evacuated_one();
             }
             SupervisionEvent::ActorFailed(cell, err) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
                     return Ok(());
                 };
                 state.failed_total += 1;
+                if state.evacuation.is_some() {
+                    state.requeue(entry, "shutdown").await;
+                    state.evacuated_one();
+                    return Ok(());
+                }
                 if state.cancelled.remove(&entry.lease.task_id) {
                     state.restarts.remove(&entry.lease.task_id);
                     state.settle(entry, true).await;
@@ -230,7 +255,6 @@ impl OrgSupervisorState {
     /// A stale run is gone: requeue its task or fail it, as configured.
     async fn on_stale(&mut self, entry: RunEntry) {
         let task_id = entry.lease.task_id;
-        let scope = OrgScope::trusted(self.org_id);
         let secs = self.deps.settings.stale_after.as_secs();
         if !self.deps.settings.stale_requeue {
             let error = TaskError {
@@ -241,11 +265,18 @@ impl OrgSupervisorState {
             self.settle(entry, true).await;
             return;
         }
+        self.requeue(entry, "stale").await;
+    }
+
+    /// Gives a run's task back to the queue, in place, and frees the worker.
+    async fn requeue(&mut self, entry: RunEntry, reason: &str) {
+        let task_id = entry.lease.task_id;
+        let scope = OrgScope::trusted(self.org_id);
         let store = &self.deps.store;
         if let Err(err) = store.requeue_task(&scope, task_id).await {
-            tracing::error!(%task_id, error = %err, "could not requeue stale task");
+            tracing::error!(%task_id, error = %err, "could not requeue task");
         }
-        let data = json!({"status": "queued", "reason": "stale", "stale_after_secs": secs});
+        let data = json!({"status": "queued", "reason": reason});
         if let Err(err) = store
             .append_event(&scope, task_id, EventKind::Status, data)
             .await
@@ -254,10 +285,49 @@ impl OrgSupervisorState {
         }
         match self.deps.queue.release(&entry.lease).await {
             Ok(()) | Err(QueueError::LeaseLost) => {}
-            Err(err) => tracing::error!(%task_id, error = %err, "could not release stale task"),
+            Err(err) => tracing::error!(%task_id, error = %err, "could not release task"),
         }
         self.remove_work_dir(&entry.lease).await;
         self.release(task_id);
+    }
+
+    /// Stops every run; their tasks go back to the queue as their runs end.
+    async fn evacuate(&mut self, reply: RpcReplyPort<usize>) {
+        let backing_off: Vec<Lease> = self.backing_off.drain().map(|(_, lease)| lease).collect();
+        let mut count = backing_off.len();
+        for lease in backing_off {
+            let snapshot = SharedRunSnapshot::new(lease.task_id);
+            let entry = RunEntry {
+                lease,
+                snapshot,
+                cell: None,
+            };
+            self.requeue(entry, "shutdown").await;
+        }
+        for run in self.runs.values() {
+            if let Some(cell) = &run.cell {
+                cell.kill();
+            }
+        }
+        count += self.runs.len();
+        tracing::info!(org_id = %self.org_id, runs = self.runs.len(), "evacuating runs");
+        self.evacuation = Some(Evacuation {
+            reply: Some(reply),
+            count,
+        });
+        self.evacuated_one();
+    }
+
+    /// Answers the evacuation once the last run is gone.
+    fn evacuated_one(&mut self) {
+        if !self.runs.is_empty() {
+            return;
+        }
+        if let Some(evacuation) = &mut self.evacuation
+            && let Some(reply) = evacuation.reply.take()
+        {
+            let _ = reply.send(evacuation.count);
+        }
     }
 
     /// A run crashed: restart it after a backoff, or give up past the intensity limit.

@@ -17,6 +17,8 @@ use crate::watchdog::{Watchdog, WatchdogArgs};
 
 /// How long the root waits for a child's snapshot.
 const OBSERVE_TIMEOUT_MS: u64 = 2000;
+/// How long the root waits for an org supervisor to stop its runs at shutdown.
+const EVACUATE_TIMEOUT_MS: u64 = 10_000;
 
 /// The actor.
 #[derive(Debug)]
@@ -33,6 +35,9 @@ pub enum RootMsg {
     Cancel(OrgId, TaskId),
     /// The watchdog's round: every org supervisor checks its runs' heartbeats.
     Reap,
+    /// Shutdown: take no new work, let runs finish for up to `grace`, then give the tasks of
+    /// the runs still going back to the queue. Replies with how many were given back.
+    Shutdown(Duration, RpcReplyPort<usize>),
     /// Reply with a snapshot of the whole tree.
     Observe(RpcReplyPort<TreeSnapshot>),
 }
@@ -98,6 +103,10 @@ impl Actor for RootSupervisor {
                     org.send_message(OrgMsg::Cancel(task_id))?;
                 }
             }
+            RootMsg::Shutdown(grace, reply) => {
+                let evacuated = state.shutdown(grace).await;
+                let _ = reply.send(evacuated);
+            }
             RootMsg::Reap => {
                 for org in state.orgs.values() {
                     org.send_message(OrgMsg::Reap)?;
@@ -153,6 +162,29 @@ impl Actor for RootSupervisor {
 }
 
 impl RootState {
+    async fn shutdown(&mut self, grace: Duration) -> usize {
+        self.dispatcher.send_message(DispatcherMsg::Drain).ok();
+        let deadline = tokio::time::Instant::now() + grace;
+        loop {
+            let in_flight = call_t!(self.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
+                .map(|s| s.in_flight)
+                .unwrap_or(0);
+            if in_flight == 0 || tokio::time::Instant::now() >= deadline {
+                tracing::info!(in_flight, "shutdown: grace period over");
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut evacuated = 0;
+        for (org_id, org) in &self.orgs {
+            match call_t!(org, OrgMsg::Evacuate, EVACUATE_TIMEOUT_MS) {
+                Ok(count) => evacuated += count,
+                Err(err) => tracing::error!(%org_id, error = %err, "evacuation failed"),
+            }
+        }
+        evacuated
+    }
+
     async fn org_supervisor(
         &mut self,
         myself: &ActorRef<RootMsg>,

@@ -11,8 +11,7 @@ use crate::helpers::{ScriptedLlm, TestApp, bare_repo, git, test_config, tool_ste
 /// when they are allowed to.
 async fn slowish_llm() -> ScriptedLlm {
     let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
-    first["_delay_ms"] = json!(300);
-    first["_delay_when"] = json!("task");
+    first["_delays"] = json!({"task": 300});
     ScriptedLlm::start(vec![
         first,
         tool_step(

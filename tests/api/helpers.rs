@@ -194,8 +194,8 @@ struct Script {
     requests: Arc<Mutex<Vec<Value>>>,
 }
 
-/// A step may carry `"_delay_ms": N` and `"_delay_when": "text"`: the answer is then held
-/// back N ms when some message of the conversation contains the text.
+/// A step may carry `"_delays": {"text": ms, ...}`: the answer is then held back `ms` when
+/// some message of the conversation contains `text` (the first match counts).
 #[handler]
 async fn chat_completions(script: Data<&Script>, body: Json<Value>) -> poem::Response {
     script.requests.lock().unwrap().push(body.0.clone());
@@ -204,19 +204,22 @@ async fn chat_completions(script: Data<&Script>, body: Json<Value>) -> poem::Res
     match script.steps.get(turn) {
         Some(step) => {
             let mut step = step.clone();
-            if let (Some(delay), Some(when)) =
-                (step["_delay_ms"].as_u64(), step["_delay_when"].as_str())
-            {
-                let applies = messages
+            let delays = step["_delays"].as_object().cloned().unwrap_or_default();
+            let delay = delays.iter().find_map(|(text, ms)| {
+                messages
                     .iter()
-                    .any(|m| m["content"].as_str().is_some_and(|c| c.contains(when)));
-                if applies {
-                    tokio::time::sleep(Duration::from_millis(delay)).await;
-                }
+                    .any(|m| {
+                        m["content"]
+                            .as_str()
+                            .is_some_and(|c| c.contains(text.as_str()))
+                    })
+                    .then(|| ms.as_u64().unwrap_or(0))
+            });
+            if let Some(ms) = delay {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
             }
             if let Some(object) = step.as_object_mut() {
-                object.remove("_delay_ms");
-                object.remove("_delay_when");
+                object.remove("_delays");
             }
             poem::Response::builder()
                 .content_type("application/json")

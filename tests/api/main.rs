@@ -2,9 +2,11 @@
 //! only the LLM vendor is played by a local server that speaks its protocol.
 
 mod concurrency;
+mod crash;
 mod errors;
 mod git_http;
 mod helpers;
 mod restart;
+mod shutdown;
 mod spec;
 mod tasks;

@@ -274,8 +274,7 @@ async fn a_repository_served_over_http_is_cloned_and_pushed_to() {
 async fn cancel_stops_running_and_queued_tasks_and_frees_the_worker() {
     // The first LLM answer of a task whose instruction says "slow" takes a minute.
     let mut first = tool_step(&[("list_files", json!({}))], 10, 1);
-    first["_delay_ms"] = json!(60_000);
-    first["_delay_when"] = json!("slow");
+    first["_delays"] = json!({"slow": 60_000});
     let llm = ScriptedLlm::start(vec![
         first,
         tool_step(

@@ -1,0 +1,160 @@
+//! SIGKILL the real server binary while runs are in flight; after a restart every task
+//! completes exactly once from the repository's point of view, and none is lost.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::helpers::{ScriptedLlm, bare_repo, git, tool_step};
+
+/// The `orchard serve` process, and the base URL it printed.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Never leave a server behind, whatever the test's outcome.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(data_dir: &std::path::Path, llm: &ScriptedLlm) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_orchard"))
+        .arg("serve")
+        .env("ORCHARD_LISTEN", "127.0.0.1:0")
+        .env("ORCHARD_DATA_DIR", data_dir)
+        .env("ORCHARD_ALLOW_LOCAL_REPOS", "true")
+        .env("ORCHARD_LLM_BASE_URL", &llm.base_url)
+        .env("ORCHARD_MAX_WORKERS", "4")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the orchard binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server prints its address")
+            .unwrap();
+        if let Some(url) = line.trim().strip_prefix("API") {
+            break url.trim().trim_end_matches("/v1").to_owned();
+        }
+    };
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Server { child, base }
+}
+
+async fn call(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = req.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
+    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
+    first["_delays"] = json!({"task": 1_500});
+    let llm = ScriptedLlm::start(vec![
+        first,
+        tool_step(
+            &[(
+                "write_file",
+                json!({"path": "result.txt", "content": "done\n"}),
+            )],
+            1,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write the result"}))], 1, 1),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let fixtures = tempfile::tempdir().unwrap();
+    let client = reqwest::Client::new();
+
+    let mut server = serve(data_dir.path(), &llm);
+    let (status, body) = call(client.post(format!("{}/v1/auth/signup", server.base)).json(
+        &json!({
+            "org_name": "Acme", "email": "owner@acme.test", "password": "correct horse battery"
+        }),
+    ))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let token = body["token"].as_str().unwrap().to_owned();
+
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let root = fixtures.path().join(format!("r{i}"));
+        std::fs::create_dir_all(&root).unwrap();
+        let bare = bare_repo(&root);
+        let (_, repo) = call(
+            client
+                .post(format!("{}/v1/repos", server.base))
+                .bearer_auth(&token)
+                .json(&json!({"url": bare.to_str().unwrap(), "provider": "generic"})),
+        )
+        .await;
+        let (status, task) = call(
+            client
+                .post(format!("{}/v1/tasks", server.base))
+                .bearer_auth(&token)
+                .json(&json!({"repo_id": repo["id"], "instruction": format!("task {i}")})),
+        )
+        .await;
+        assert_eq!(status, 202, "{task}");
+        tasks.push((task["task_id"].as_str().unwrap().to_owned(), bare));
+    }
+
+    // Wait until runs are in flight (waiting on the LLM), then kill the server outright.
+    for _ in 0..200 {
+        if llm.requests().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert!(llm.requests().len() >= 2, "runs are in flight");
+    server.child.kill().unwrap(); // SIGKILL: no shutdown code runs
+    server.child.wait().unwrap();
+
+    let server = serve(data_dir.path(), &llm);
+    for (task_id, bare) in &tasks {
+        let mut task = Value::Null;
+        for _ in 0..600 {
+            let (_, body) = call(
+                client
+                    .get(format!("{}/v1/tasks/{task_id}", server.base))
+                    .bearer_auth(&token),
+            )
+            .await;
+            task = body;
+            if task["status"] == "succeeded" || task["status"] == "failed" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(task["status"], "succeeded", "{task}");
+        // Exactly once from the repository's point of view: one branch, one commit on main.
+        let branches = git(bare, &["branch", "--list", "orchard/*"]);
+        assert_eq!(branches.lines().count(), 1, "{branches}");
+        let branch = format!("orchard/{task_id}");
+        assert_eq!(
+            git(bare, &["rev-list", "--count", &format!("main..{branch}")]),
+            "1"
+        );
+        assert_eq!(
+            git(bare, &["show", &format!("{branch}:result.txt")]),
+            "done"
+        );
+        assert_eq!(
+            git(bare, &["rev-parse", &branch]),
+            task["commit"].as_str().unwrap()
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! Shutdown stops taking work, lets runs finish within the grace period, and gives the tasks
+//! of runs still going back to the queue at once — not after their leases expire.
+
+use std::time::Duration;
+
+use orchard::db::Db;
+use orchard::queue::sqlite::SqliteQueue;
+use orchard_actors::ports::Queue;
+use serde_json::json;
+
+use crate::helpers::{ScriptedLlm, TestApp, bare_repo, test_config, tool_step};
+
+#[tokio::test]
+async fn shutdown_lets_short_runs_finish_and_gives_long_ones_back() {
+    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
+    first["_delays"] = json!({"slow": 60_000, "short": 1_000});
+    let llm = ScriptedLlm::start(vec![
+        first,
+        tool_step(
+            &[("write_file", json!({"path": "a.txt", "content": "a"}))],
+            1,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write a"}))], 1, 1),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(data_dir.path(), Some(&llm));
+    config.workers.shutdown_grace_secs = 5;
+    config.workers.max_runs_per_org = Some(2);
+    let app = TestApp::spawn_in(data_dir, config).await;
+    let fixtures = tempfile::tempdir().unwrap();
+    let (token, _) = app.signup("Acme", "owner@acme.test").await;
+    let mut repos = Vec::new();
+    for name in ["one", "two"] {
+        let root = fixtures.path().join(name);
+        std::fs::create_dir_all(&root).unwrap();
+        repos.push(
+            app.create_repo(&token, bare_repo(&root).to_str().unwrap())
+                .await,
+        );
+    }
+    let slow = app.submit_task(&token, &repos[0], "a slow task").await;
+    let short = app.submit_task(&token, &repos[1], "a short task").await;
+    for _ in 0..200 {
+        if llm.requests().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(llm.requests().len(), 2, "both runs are waiting on the LLM");
+
+    let data_dir = app.stop().await;
+
+    let db = Db::open(&data_dir.path().join("orchard.db")).unwrap();
+    let status = |id: &str| {
+        let id = id.to_owned();
+        let db = db.clone();
+        async move {
+            db.run(move |c| {
+                c.query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| {
+                    r.get::<_, String>(0)
+                })
+            })
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        status(&short).await,
+        "succeeded",
+        "the short run finished within the grace period"
+    );
+    assert_eq!(
+        status(&slow).await,
+        "queued",
+        "the long run was stopped and its task requeued"
+    );
+    // Given back, not merely abandoned: it can be taken at once, without recovery or expiry.
+    let queue = SqliteQueue::new(db.clone());
+    let lease = queue
+        .dequeue(Duration::from_secs(60), &[])
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(lease.task_id.to_string(), slow);
+    assert!(
+        queue
+            .dequeue(Duration::from_secs(60), &[])
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
