@@ -13,6 +13,7 @@ use std::time::Duration;
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use serde_json::json;
 
+use crate::backoff::BackoffPolicy;
 use crate::domain::{
     EventKind, OrgScope, Repo, Task, TaskError, TaskOutcome, TokenUsage, task_branch,
 };
@@ -393,7 +394,16 @@ impl AgentRunState {
             tools: tool_specs(),
         };
         let settings = &self.deps.settings;
-        let mut delay = settings.llm_retry_initial;
+        // Exponential backoff with ±20 % jitter, so runs that hit the same rate limit do not
+        // retry in lockstep; a server's Retry-After is honoured as given.
+        let backoff = BackoffPolicy {
+            initial: settings.llm_retry_initial,
+            max: MAX_RETRY_WAIT,
+            factor: 2.0,
+            jitter: 0.2,
+            max_restarts: settings.llm_retries,
+            window: Duration::MAX,
+        };
         let mut attempt = 0;
         loop {
             if attempt > 0 {
@@ -413,11 +423,13 @@ impl AgentRunState {
                             format!("gave up after {} attempts: {message}", attempt + 1),
                         ));
                     }
+                    let spread = rand::random_range(-1.0..=1.0);
+                    let wait = retry_after
+                        .unwrap_or_else(|| backoff.delay(attempt, spread))
+                        .min(MAX_RETRY_WAIT);
                     attempt += 1;
-                    let wait = retry_after.unwrap_or(delay).min(MAX_RETRY_WAIT);
                     tracing::warn!(task_id = %self.lease.task_id, attempt, wait_ms = wait.as_millis() as u64, error = %message, "llm call failed, retrying");
                     tokio::time::sleep(wait).await;
-                    delay = (delay * 2).min(MAX_RETRY_WAIT);
                 }
             }
         }

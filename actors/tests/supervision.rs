@@ -311,6 +311,11 @@ async fn llm_failures_are_retried_when_transient_and_fail_fast_when_permanent() 
     let done = h.wait_finished(&first).await;
     assert_eq!(done.status, TaskStatus::Succeeded);
     assert_eq!(done.branch, None, "no changes, no branch");
+    assert_eq!(
+        done.tokens.total(),
+        2,
+        "the retried call's tokens are counted once"
+    );
     assert!(h.git.pushed().is_empty());
 
     let second = h.submit("will fail").await;
