@@ -23,6 +23,7 @@ use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, Vect
 use crate::db::Db;
 use crate::git::GixWorkspace;
 use crate::llm::{OpenAiLlm, ReplayLlm};
+use crate::queue::redis::RedisQueue;
 use crate::queue::sqlite::SqliteQueue;
 use crate::store::sqlite::SqliteStore;
 
@@ -102,9 +103,6 @@ impl Application {
         if config.store.kind != StoreKind::Sqlite {
             bail!("store \"scylla\" is not available in this build yet; use \"sqlite\"");
         }
-        if config.queue.kind != QueueKind::Embedded {
-            bail!("queue \"redis\" is not available in this build yet; use \"embedded\"");
-        }
         if config.vectors.kind != VectorsKind::Embedded {
             bail!("vectors \"qdrant\" is not available in this build yet; use \"embedded\"");
         }
@@ -117,7 +115,15 @@ impl Application {
 
         let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
         let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
-        let queue: Arc<dyn Queue> = Arc::new(SqliteQueue::new(db));
+        let queue: Arc<dyn Queue> = match (config.queue.kind, &config.queue.redis_url) {
+            (QueueKind::Redis, Some(url)) => Arc::new(
+                RedisQueue::connect(url, &config.queue.redis_prefix)
+                    .await
+                    .context("connecting to Redis")?,
+            ),
+            (QueueKind::Redis, None) => bail!("queue.redis_url is required for the redis queue"),
+            (QueueKind::Embedded, _) => Arc::new(SqliteQueue::new(db)),
+        };
         let recovered = queue.recover().await?;
         if recovered > 0 {
             tracing::info!(

@@ -105,6 +105,8 @@ pub struct QueueConfig {
     pub kind: QueueKind,
     /// Redis URL.
     pub redis_url: Option<String>,
+    /// Prefix of every Redis key Orchard writes (several deployments can share a server).
+    pub redis_prefix: String,
     /// Seconds a dequeued task is leased; runs renew it every step.
     pub lease_ttl_secs: u64,
     /// Milliseconds between queue polls when nothing wakes the dispatcher.
@@ -306,6 +308,7 @@ impl Default for QueueConfig {
         Self {
             kind: QueueKind::Embedded,
             redis_url: None,
+            redis_prefix: "orchard:".into(),
             lease_ttl_secs: 600,
             poll_interval_ms: 500,
             max_attempts: 5,
@@ -470,6 +473,9 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        if self.queue.kind == QueueKind::Redis && self.queue.redis_url.is_none() {
+            bail!("queue.kind = \"redis\" needs queue.redis_url (or ORCHARD_REDIS_URL)");
+        }
         if self.workers.max_workers == Some(0) {
             bail!("workers.max_workers must be at least 1");
         }

@@ -13,6 +13,7 @@
 //! - [`llm`]: the `Llm` port over an OpenAI-compatible API, and an offline replay.
 //! - [`git`]: the `GitWorkspace` port: gix clone and commit, `git push`.
 //! - [`cli`], [`telemetry`]: the command line and logging.
+//! - [`testing`]: throwaway services (a `redis-server`) for tests.
 //!
 //! The actor tree itself (supervisors, dispatcher, agent runs) lives in `orchard-actors`;
 //! arrows point inward: this crate depends on it, never the reverse.
@@ -30,6 +31,7 @@ pub mod llm;
 pub mod queue;
 pub mod store;
 pub mod telemetry;
+pub mod testing;
 
 pub use app::Application;
 pub use config::Config;

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs Orchard's whole test suite on a fresh machine: installs what the tests need
-# (git, for the real repositories they clone and push to), then checks formatting and
+# (git, for the real repositories they clone and push to; redis-server, which the Redis
+# tests start on their own ports), then checks formatting and
 # lints and runs every test of the workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if ((${#need_apt[@]})); then
     echo "installing: ${need_apt[*]}"
     SUDO=""

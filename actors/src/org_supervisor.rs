@@ -439,9 +439,16 @@ impl OrgSupervisorState {
     async fn settle(&self, entry: RunEntry, ack: bool) {
         let task_id = entry.lease.task_id;
         if ack {
-            match self.deps.queue.ack(&entry.lease).await {
-                Ok(()) | Err(QueueError::LeaseLost) => {}
-                Err(err) => tracing::error!(%task_id, error = %err, "could not ack task"),
+            // A queue that is briefly away (a restarting Redis) gets a few tries; if the ack
+            // still fails, the lease expires and the redelivery finds the task finished.
+            for attempt in 1..=3 {
+                match self.deps.queue.ack(&entry.lease).await {
+                    Ok(()) | Err(QueueError::LeaseLost) => break,
+                    Err(err) if attempt == 3 => {
+                        tracing::error!(%task_id, error = %err, "could not ack task");
+                    }
+                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(200)).await,
+                }
             }
         }
         self.remove_work_dir(&entry.lease).await;

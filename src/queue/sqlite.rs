@@ -221,7 +221,7 @@ mod tests {
     async fn conforms_to_the_queue_port() {
         let dir = tempfile::tempdir().unwrap();
         let counter = std::sync::atomic::AtomicUsize::new(0);
-        orchard_actors::conformance::all_queue_checks(|| async {
+        orchard_actors::conformance::all_single_node_queue_checks(|| async {
             let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             SqliteQueue::new(Db::open(&dir.path().join(format!("q{n}.db"))).unwrap())
         })

@@ -6,6 +6,7 @@ mod crash;
 mod errors;
 mod git_http;
 mod helpers;
+mod redis;
 mod restart;
 mod shutdown;
 mod spec;
