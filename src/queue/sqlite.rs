@@ -1,8 +1,8 @@
 //! The embedded durable queue: a SQLite table with a status and a lease per task.
 //!
-//! Orgs are served round-robin: `queue_orgs` records when each org was last served, and a
-//! dequeue takes the oldest ready task of the org served least recently whose repository has
-//! no other task under a live lease (the lease doubles as the repository's lock).
+//! Orgs are served round-robin: `queue_orgs` records when each org was last served (0: never),
+//! and a dequeue takes the oldest ready task of the org served least recently whose repository
+//! has no other task under a live lease (the lease doubles as the repository's lock).
 //!
 //! Delivery is at-least-once: a dequeued task is leased for a time-to-live; its run renews the
 //! lease; a lease that expires (its holder died) makes the task available again, and the
@@ -59,7 +59,9 @@ impl Queue for SqliteQueue {
         task_id: TaskId,
     ) -> Result<(), QueueError> {
         self.with(move |conn| {
-            conn.execute(
+            // One transaction: a task must never be queued without its org being listed.
+            let tx = conn.transaction().map_err(backend)?;
+            tx.execute(
                 "INSERT INTO queue (task_id, org_id, repo_id, status, enqueued_at)
                  VALUES (?1, ?2, ?3, 'ready', ?4)
                  ON CONFLICT (task_id) DO NOTHING",
@@ -71,55 +73,89 @@ impl Queue for SqliteQueue {
                 ],
             )
             .map_err(backend)?;
-            Ok(())
+            tx.execute(
+                "INSERT INTO queue_orgs (org_id, last_served) VALUES (?1, 0)
+                 ON CONFLICT (org_id) DO NOTHING",
+                params![org_id.to_string()],
+            )
+            .map_err(backend)?;
+            tx.commit().map_err(backend)
         })
         .await
     }
 
     async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError> {
         let lease_id = uuid::Uuid::now_v7();
-        let skip = serde_json::to_string(&skip.iter().map(|o| o.to_string()).collect::<Vec<_>>())
-            .map_err(backend)?;
+        let skip: Vec<String> = skip.iter().map(|o| o.to_string()).collect();
         self.with(move |conn| {
             let now = now_ms();
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(backend)?;
-            let row = tx
-                .query_row(
-                    "UPDATE queue SET status = 'leased', lease_id = ?1, lease_until = ?2,
-                                      deliveries = deliveries + 1
-                     WHERE task_id = (
-                         SELECT q.task_id FROM queue q
-                         LEFT JOIN queue_orgs o ON o.org_id = q.org_id
-                         WHERE (q.status = 'ready' OR (q.status = 'leased' AND q.lease_until <= ?3))
-                           AND q.org_id NOT IN (SELECT value FROM json_each(?4))
+            // Expired leases go back to ready, in place; clearing the lease id fences their
+            // old holders. After this, every leased row is live.
+            tx.execute(
+                "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
+                 WHERE status = 'leased' AND lease_until <= ?1",
+                params![now],
+            )
+            .map_err(backend)?;
+            // Orgs with ready tasks, least recently served first; within an org, the oldest
+            // ready task whose repository has no leased task. Both walk indexes, so the cost
+            // does not grow with the backlog.
+            let orgs: Vec<String> = {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "SELECT o.org_id FROM queue_orgs o
+                         WHERE EXISTS (SELECT 1 FROM queue q
+                                       WHERE q.org_id = o.org_id AND q.status = 'ready')
+                         ORDER BY o.last_served, o.org_id",
+                    )
+                    .map_err(backend)?;
+                stmt.query_map([], |row| row.get(0))
+                    .map_err(backend)?
+                    .collect::<rusqlite::Result<_>>()
+                    .map_err(backend)?
+            };
+            let mut picked = None;
+            {
+                let mut next = tx
+                    .prepare_cached(
+                        "SELECT q.task_id, q.repo_id FROM queue q
+                         WHERE q.org_id = ?1 AND q.status = 'ready'
                            AND NOT EXISTS (
                                SELECT 1 FROM queue busy
                                WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
-                                 AND busy.status = 'leased' AND busy.lease_until > ?3)
-                         ORDER BY COALESCE(o.last_served, 0), q.rowid LIMIT 1)
-                     RETURNING task_id, org_id, repo_id, deliveries",
-                    params![
-                        lease_id.to_string(),
-                        now + ttl.as_millis() as i64,
-                        now,
-                        skip
-                    ],
-                    |row| {
-                        Ok((
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, String>(2)?,
-                            row.get::<_, u32>(3)?,
-                        ))
-                    },
-                )
-                .optional()
-                .map_err(backend)?;
-            let Some((task_id, org_id, repo_id, delivery)) = row else {
+                                 AND busy.status = 'leased')
+                         ORDER BY q.rowid LIMIT 1",
+                    )
+                    .map_err(backend)?;
+                for org in orgs.iter().filter(|org| !skip.contains(org)) {
+                    let row = next
+                        .query_row(params![org], |row| {
+                            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                        })
+                        .optional()
+                        .map_err(backend)?;
+                    if let Some((task_id, repo_id)) = row {
+                        picked = Some((task_id, org.clone(), repo_id));
+                        break;
+                    }
+                }
+            }
+            let Some((task_id, org_id, repo_id)) = picked else {
                 return Ok(None);
             };
+            let delivery: u32 = tx
+                .query_row(
+                    "UPDATE queue SET status = 'leased', lease_id = ?2, lease_until = ?3,
+                                      deliveries = deliveries + 1
+                     WHERE task_id = ?1
+                     RETURNING deliveries",
+                    params![task_id, lease_id.to_string(), now + ttl.as_millis() as i64],
+                    |row| row.get(0),
+                )
+                .map_err(backend)?;
             tx.execute(
                 "INSERT INTO queue_orgs (org_id, last_served)
                  VALUES (?1, (SELECT COALESCE(MAX(last_served), 0) + 1 FROM queue_orgs))
