@@ -490,6 +490,8 @@ pub struct DirGit {
     checkouts: Mutex<Vec<tokio::time::Instant>>,
     /// This many first checkouts never return (a hung clone), to test the watchdog.
     pub hang_checkouts: std::sync::atomic::AtomicUsize,
+    /// When set, checkouts of repositories whose URL contains this text panic.
+    pub panic_when_url_contains: Option<String>,
     /// When set, `checkout` panics with this message (to test supervision).
     pub panic_on_checkout: Option<String>,
 }
@@ -528,6 +530,11 @@ impl GitWorkspace for DirGit {
             .is_ok();
         if hang {
             std::future::pending::<()>().await;
+        }
+        if let Some(text) = &self.panic_when_url_contains
+            && repo.url.contains(text.as_str())
+        {
+            panic!("checkout of {} blew up", repo.url);
         }
         if let Some(message) = &self.panic_on_checkout {
             panic!("{message}");

@@ -442,3 +442,99 @@ async fn a_silent_run_can_be_requeued_instead() {
             .any(|e| e.data["status"] == "queued" && e.data["reason"] == "stale")
     );
 }
+
+/// One org's runs crash again and again; another org's task, submitted at the same time,
+/// runs to the end under its own supervisor, which sees no failure at all.
+#[tokio::test(start_paused = true)]
+async fn a_crash_in_one_orgs_run_leaves_other_orgs_alone() {
+    let mut git = DirGit::default();
+    git.panic_when_url_contains = Some("crashy".into());
+    let script = vec![answer(
+        vec![call("1", "finish", r#"{"summary":"fine"}"#)],
+        1,
+        1,
+    )];
+    let h = harness(script, git).await;
+    let crashy = h.source.path().join("crashy");
+    std::fs::create_dir_all(&crashy).unwrap();
+    std::fs::write(crashy.join("a.txt"), "a").unwrap();
+
+    let (other_org, _) = h
+        .store
+        .create_org_with_owner("globex", "b@globex.test", "hash")
+        .await
+        .unwrap();
+    let other = OrgScope::trusted(other_org.id);
+    let mut tasks = Vec::new();
+    for (scope, url) in [
+        (h.scope, crashy.to_string_lossy().into_owned()),
+        (other, h.source.path().to_string_lossy().into_owned()),
+    ] {
+        let repo = h
+            .store
+            .create_repo(
+                &scope,
+                NewRepo {
+                    url,
+                    provider: Provider::Generic,
+                    default_branch: None,
+                },
+            )
+            .await
+            .unwrap();
+        let task = h
+            .store
+            .create_task(
+                &scope,
+                NewTask {
+                    repo_id: repo.id,
+                    instruction: "go".into(),
+                    sprint: None,
+                    max_tokens: None,
+                },
+            )
+            .await
+            .unwrap();
+        h.queue
+            .enqueue(scope.org_id(), repo.id, task.id)
+            .await
+            .unwrap();
+        tasks.push((scope, task.id));
+    }
+    h.root.send_message(RootMsg::TaskQueued).unwrap();
+
+    let mut ended = Vec::new();
+    for (scope, id) in &tasks {
+        let mut task = h.store.task(scope, *id).await.unwrap();
+        for _ in 0..12_000 {
+            if task.status.is_terminal() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            task = h.store.task(scope, *id).await.unwrap();
+        }
+        ended.push(task);
+    }
+    assert_eq!(ended[0].status, TaskStatus::Failed);
+    assert_eq!(ended[0].error.as_ref().unwrap().code, "run_crashed");
+    assert_eq!(
+        ended[1].status,
+        TaskStatus::Succeeded,
+        "{:?}",
+        ended[1].error
+    );
+
+    let tree = h.idle_tree().await;
+    let by_org = |org| tree.orgs.iter().find(|o| o.org_id == org).unwrap();
+    assert_eq!(
+        by_org(h.scope.org_id()).failed_total,
+        4,
+        "one run and three restarts"
+    );
+    assert_eq!(
+        by_org(other.org_id()).failed_total,
+        0,
+        "the other org saw no failure"
+    );
+    assert_eq!(by_org(other.org_id()).started_total, 1);
+}
