@@ -252,13 +252,16 @@ fn main() {
         };
         run("embedded (SQLite)", sqlite, if quick { 2_000 } else { 20_000 }, quick).await;
 
-        let server = RedisServer::start();
-        let redis = async || -> Arc<dyn Queue> {
-            let prefix = format!("bench:{}:", uuid::Uuid::now_v7());
-            let queue: Arc<dyn Queue> =
-                Arc::new(RedisQueue::connect(&server.url(), &prefix).await.unwrap());
-            queue
-        };
-        run("Redis", redis, if quick { 2_000 } else { 20_000 }, quick).await;
+        for fsync in ["always", "everysec"] {
+            let server = RedisServer::start_with_fsync(fsync);
+            let redis = async || -> Arc<dyn Queue> {
+                let prefix = format!("bench:{}:", uuid::Uuid::now_v7());
+                let queue: Arc<dyn Queue> =
+                    Arc::new(RedisQueue::connect(&server.url(), &prefix).await.unwrap());
+                queue
+            };
+            let name = format!("Redis (appendfsync {fsync})");
+            run(&name, redis, if quick { 2_000 } else { 20_000 }, quick).await;
+        }
     });
 }

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
+    appendfsync: &'static str,
     dir: tempfile::TempDir,
 }
 
@@ -31,10 +32,16 @@ impl RedisServer {
     /// When `redis-server` is not installed: the test command (`tests/run.sh`) installs it,
     /// and the Redis tests are never skipped.
     pub fn start() -> Self {
+        Self::start_with_fsync("always")
+    }
+
+    /// Starts a server whose AOF is fsynced as given (`always`, `everysec`, `no`).
+    pub fn start_with_fsync(appendfsync: &'static str) -> Self {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut server = Self {
             child: None,
             port: free_port(),
+            appendfsync,
             dir,
         };
         server.spawn();
@@ -75,7 +82,7 @@ impl RedisServer {
                 "--appendonly",
                 "yes",
                 "--appendfsync",
-                "always",
+                self.appendfsync,
                 "--save",
                 "",
             ])
