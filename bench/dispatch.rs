@@ -146,6 +146,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         DispatcherArgs {
             deps,
             root: root.clone(),
+            in_flight: HashMap::new(),
         },
     )
     .await

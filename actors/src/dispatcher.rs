@@ -41,6 +41,8 @@ pub struct DispatcherArgs {
     pub deps: Arc<Deps>,
     /// Where leased tasks go.
     pub root: ActorRef<RootMsg>,
+    /// Runs already going (when a crashed dispatcher is replaced), so caps keep holding.
+    pub in_flight: HashMap<TaskId, OrgId>,
 }
 
 /// The dispatcher's state.
@@ -70,8 +72,14 @@ impl Actor for Dispatcher {
         Ok(DispatcherState {
             deps: args.deps,
             root: args.root,
-            in_flight: HashMap::new(),
-            per_org: HashMap::new(),
+            per_org: args
+                .in_flight
+                .values()
+                .fold(HashMap::new(), |mut counts, org| {
+                    *counts.entry(*org).or_default() += 1;
+                    counts
+                }),
+            in_flight: args.in_flight,
             dispatched_total: 0,
             draining: false,
             ticker: Some(ticker),

@@ -41,6 +41,8 @@ pub enum OrgMsg {
     /// Shutdown: stop every run and give its task back to the queue at once, so another node
     /// can take it; reply with how many tasks were given back, once all runs are gone.
     Evacuate(RpcReplyPort<usize>),
+    /// The dispatcher was replaced: tell this one when worker slots are freed.
+    NewDispatcher(ActorRef<DispatcherMsg>),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
 }
@@ -158,6 +160,7 @@ impl Actor for OrgSupervisor {
             }
             OrgMsg::Reap => state.reap(),
             OrgMsg::Evacuate(reply) => state.evacuate(reply).await,
+            OrgMsg::NewDispatcher(dispatcher) => state.dispatcher = dispatcher,
             OrgMsg::Restart(lease) => {
                 if state.backing_off.remove(&lease.task_id).is_some() {
                     state.start_run(&myself, lease).await;

@@ -53,10 +53,12 @@ pub struct RootState {
 async fn spawn_dispatcher(
     myself: &ActorRef<RootMsg>,
     deps: &Arc<Deps>,
+    in_flight: HashMap<TaskId, OrgId>,
 ) -> Result<ActorRef<DispatcherMsg>, ActorProcessingErr> {
     let args = DispatcherArgs {
         deps: deps.clone(),
         root: myself.clone(),
+        in_flight,
     };
     let (dispatcher, _) = Actor::spawn_linked(None, Dispatcher, args, myself.get_cell()).await?;
     Ok(dispatcher)
@@ -72,7 +74,7 @@ impl Actor for RootSupervisor {
         myself: ActorRef<Self::Msg>,
         deps: Arc<Deps>,
     ) -> Result<RootState, ActorProcessingErr> {
-        let dispatcher = spawn_dispatcher(&myself, &deps).await?;
+        let dispatcher = spawn_dispatcher(&myself, &deps, HashMap::new()).await?;
         let watchdog = WatchdogArgs {
             root: myself.clone(),
             interval: deps.settings.watchdog_interval,
@@ -147,7 +149,21 @@ impl Actor for RootSupervisor {
             tracing::error!(reason = ?failure, "dispatcher stopped; starting a new one");
             // Give a failing backend a moment before polling it again.
             tokio::time::sleep(Duration::from_millis(100)).await;
-            state.dispatcher = spawn_dispatcher(&myself, &state.deps).await?;
+            // The runs going on now hold worker slots: seed the new dispatcher with them, and
+            // point the org supervisors at it.
+            let mut in_flight = HashMap::new();
+            for (org_id, org) in &state.orgs {
+                if let Ok(snapshot) = call_t!(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS) {
+                    let tasks = snapshot.runs.iter().map(|r| r.task_id);
+                    for task_id in tasks.chain(snapshot.restarting.iter().copied()) {
+                        in_flight.insert(task_id, *org_id);
+                    }
+                }
+            }
+            state.dispatcher = spawn_dispatcher(&myself, &state.deps, in_flight).await?;
+            for org in state.orgs.values() {
+                org.send_message(OrgMsg::NewDispatcher(state.dispatcher.clone()))?;
+            }
             return Ok(());
         }
         state.orgs.retain(|org_id, org| {

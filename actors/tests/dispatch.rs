@@ -74,9 +74,12 @@ async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQue
             watchdog_interval: Duration::from_secs(10),
         },
     });
-    let (dispatcher, _) = Actor::spawn(None, Dispatcher, DispatcherArgs { deps, root })
-        .await
-        .unwrap();
+    let args = DispatcherArgs {
+        deps,
+        root,
+        in_flight: Default::default(),
+    };
+    let (dispatcher, _) = Actor::spawn(None, Dispatcher, args).await.unwrap();
     Setup {
         queue,
         dispatcher,
