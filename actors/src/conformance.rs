@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::domain::{OrgId, RepoId, TaskId};
-use crate::ports::{Queue, QueueError};
+use crate::ports::{OrgRoom, Queue, QueueError};
 
 const TTL: Duration = Duration::from_secs(60);
 
@@ -25,6 +25,7 @@ where
     ack_removes_once(&fresh().await).await;
     one_task_per_repository_at_a_time(&fresh().await).await;
     release_gives_the_task_back_in_place(&fresh().await).await;
+    dequeue_many_follows_the_same_rules(&fresh().await).await;
 }
 
 /// Runs [`all_queue_checks`] plus the checks only a queue owned by one node can pass (its
@@ -233,6 +234,49 @@ pub async fn release_gives_the_task_back_in_place(queue: &dyn Queue) {
     let again = take(queue).await;
     assert_eq!((again.task_id, again.delivery), (first, 2));
     assert_eq!(take(queue).await.task_id, second);
+}
+
+/// Taking many at once keeps round-robin, per-org room, repository locks and FIFO order.
+pub async fn dequeue_many_follows_the_same_rules(queue: &dyn Queue) {
+    let (a, b, c) = (OrgId::new(), OrgId::new(), OrgId::new());
+    let shared = RepoId::new();
+    for _ in 0..5 {
+        queue
+            .enqueue(a, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
+    }
+    for _ in 0..5 {
+        queue
+            .enqueue(b, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
+    }
+    let c_tasks = [TaskId::new(), TaskId::new()];
+    for task in c_tasks {
+        queue.enqueue(c, shared, task).await.unwrap();
+    }
+    let mut room = OrgRoom {
+        default: 2,
+        per_org: Default::default(),
+    };
+    room.per_org.insert(b, 1);
+    let leases = queue.dequeue_many(TTL, 10, &room).await.unwrap();
+    let orgs: Vec<OrgId> = leases.iter().map(|l| l.org_id).collect();
+    assert_eq!(
+        orgs,
+        [a, b, c, a],
+        "round-robin; B has room for one, C's repository is held"
+    );
+    assert_eq!(leases[2].task_id, c_tasks[0]);
+    let ids: std::collections::HashSet<_> = leases.iter().map(|l| l.lease_id).collect();
+    assert_eq!(ids.len(), 4, "each lease has its own id");
+    for lease in &leases {
+        queue.renew(lease, TTL).await.unwrap();
+    }
+    let none = OrgRoom::default();
+    assert!(queue.dequeue_many(TTL, 10, &none).await.unwrap().is_empty());
+    assert!(queue.dequeue_many(TTL, 0, &room).await.unwrap().is_empty());
 }
 
 #[cfg(test)]

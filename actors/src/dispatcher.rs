@@ -14,6 +14,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
 use crate::domain::{OrgId, TaskId};
 use crate::observe::DispatcherSnapshot;
+use crate::ports::OrgRoom;
 use crate::root_supervisor::RootMsg;
 use crate::runtime::Deps;
 
@@ -136,36 +137,50 @@ impl DispatcherState {
         }
     }
 
-    /// Dequeues until the worker slots are full or no org under its cap has work.
+    /// Fills the free worker slots, one queue round trip at a time, until they are full or
+    /// no org under its cap has work.
     async fn fill(&mut self) {
         let settings = &self.deps.settings;
         while !self.draining && self.in_flight.len() < settings.max_workers {
-            let at_cap: Vec<OrgId> = self
-                .per_org
-                .iter()
-                .filter(|(_, count)| **count >= settings.max_runs_per_org)
-                .map(|(org, _)| *org)
-                .collect();
-            let lease = match self.deps.queue.dequeue(settings.lease_ttl, &at_cap).await {
-                Ok(Some(lease)) => lease,
-                Ok(None) => return,
+            let free = settings.max_workers - self.in_flight.len();
+            let room = OrgRoom {
+                default: settings.max_runs_per_org,
+                per_org: self
+                    .per_org
+                    .iter()
+                    .map(|(org, count)| (*org, settings.max_runs_per_org.saturating_sub(*count)))
+                    .collect(),
+            };
+            let leases = match self
+                .deps
+                .queue
+                .dequeue_many(settings.lease_ttl, free, &room)
+                .await
+            {
+                Ok(leases) => leases,
                 Err(err) => {
                     tracing::warn!(error = %err, "dequeue failed");
                     return;
                 }
             };
-            if self.in_flight.contains_key(&lease.task_id) {
-                // Delivered again while its run is alive here (the lease expired): the org
-                // supervisor ignores the duplicate and releases it, which must not free the
-                // slot of the live run — so do not count it twice.
-                tracing::warn!(task_id = %lease.task_id, "task redelivered while in flight");
-                continue;
+            let exhausted = leases.len() < free;
+            for lease in leases {
+                if self.in_flight.contains_key(&lease.task_id) {
+                    // Delivered again while its run is alive here (the lease expired): the org
+                    // supervisor ignores the duplicate and releases it, which must not free
+                    // the slot of the live run — so do not count it twice.
+                    tracing::warn!(task_id = %lease.task_id, "task redelivered while in flight");
+                    continue;
+                }
+                self.in_flight.insert(lease.task_id, lease.org_id);
+                *self.per_org.entry(lease.org_id).or_default() += 1;
+                self.dispatched_total += 1;
+                if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
+                    tracing::error!(error = %err, "root supervisor is gone");
+                    return;
+                }
             }
-            self.in_flight.insert(lease.task_id, lease.org_id);
-            *self.per_org.entry(lease.org_id).or_default() += 1;
-            self.dispatched_total += 1;
-            if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
-                tracing::error!(error = %err, "root supervisor is gone");
+            if exhausted {
                 return;
             }
         }

@@ -124,6 +124,37 @@ pub enum QueueError {
     Backend(String),
 }
 
+/// How many more tasks each org may take right now (its cap minus its runs in flight).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrgRoom {
+    /// Room of an org not in `per_org` (one with nothing in flight).
+    pub default: usize,
+    /// Room of the orgs with runs in flight.
+    pub per_org: std::collections::HashMap<OrgId, usize>,
+}
+
+impl OrgRoom {
+    /// The room of `org`.
+    pub fn of(&self, org: OrgId) -> usize {
+        self.per_org.get(&org).copied().unwrap_or(self.default)
+    }
+
+    /// One more task of `org` taken.
+    pub fn take(&mut self, org: OrgId) {
+        let left = self.of(org).saturating_sub(1);
+        self.per_org.insert(org, left);
+    }
+
+    /// The orgs with no room left.
+    pub fn full(&self) -> Vec<OrgId> {
+        self.per_org
+            .iter()
+            .filter(|(_, room)| **room == 0)
+            .map(|(org, _)| *org)
+            .collect()
+    }
+}
+
 /// A task taken from the queue, held for a limited time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
@@ -161,6 +192,28 @@ pub trait Queue: Send + Sync + 'static {
     /// with the dequeue, released by ack, expired with the lease when its holder dies — so
     /// tasks of a busy repository wait in the queue, in order, without holding a worker.
     async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError>;
+
+    /// Takes up to `max` tasks in one go, by the rules of [`Queue::dequeue`], and never more
+    /// tasks of one org than its room in `room`. Adapters override it to make one round trip.
+    async fn dequeue_many(
+        &self,
+        ttl: Duration,
+        max: usize,
+        room: &OrgRoom,
+    ) -> Result<Vec<Lease>, QueueError> {
+        let mut room = room.clone();
+        let mut leases = Vec::new();
+        while leases.len() < max && room.default > 0 {
+            match self.dequeue(ttl, &room.full()).await? {
+                Some(lease) => {
+                    room.take(lease.org_id);
+                    leases.push(lease);
+                }
+                None => break,
+            }
+        }
+        Ok(leases)
+    }
 
     /// Extends a held lease. `LeaseLost` if it is no longer held.
     async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError>;

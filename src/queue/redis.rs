@@ -22,7 +22,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use bb8_redis::RedisConnectionManager;
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
-use orchard_actors::ports::{Lease, Queue, QueueError};
+use orchard_actors::ports::{Lease, OrgRoom, Queue, QueueError};
 use redis::Script;
 
 /// Shared Lua: give an expired or released task back to its org's ready set.
@@ -43,6 +43,53 @@ end
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local function reclaim(p, now)
+  for _, task in ipairs(redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, 100)) do
+    requeue(p, task)
+  end
+end
+-- Leases the oldest ready task, whose repository is free, of the least recently served org
+-- that `allowed` accepts; returns {task, org, repo, deliveries} or false.
+local function pick(p, now, ttl, lease_id, allowed)
+  local batch = 32
+  local org_start = 0
+  while true do
+    local orgs = redis.call('ZRANGE', p .. 'orgs', org_start, org_start + batch - 1)
+    if #orgs == 0 then return false end
+    for _, org in ipairs(orgs) do
+      if allowed(org) then
+        local ready = p .. 'ready:' .. org
+        local start = 0
+        while true do
+          local tasks = redis.call('ZRANGE', ready, start, start + batch - 1)
+          if #tasks == 0 then break end
+          for _, task in ipairs(tasks) do
+            local key = p .. 'task:' .. task
+            local repo = redis.call('HGET', key, 'repo')
+            local busy = org .. '|' .. repo
+            if redis.call('HEXISTS', p .. 'busy', busy) == 0 then
+              redis.call('ZREM', ready, task)
+              local served = redis.call('INCR', p .. 'served_seq')
+              redis.call('HSET', p .. 'served', org, served)
+              if redis.call('ZCARD', ready) == 0 then
+                redis.call('ZREM', p .. 'orgs', org)
+              else
+                redis.call('ZADD', p .. 'orgs', served, org)
+              end
+              local deliveries = redis.call('HINCRBY', key, 'deliveries', 1)
+              redis.call('HSET', key, 'lease_id', lease_id)
+              redis.call('ZADD', p .. 'leases', now + ttl, task)
+              redis.call('HSET', p .. 'busy', busy, task)
+              return {task, org, repo, deliveries}
+            end
+          end
+          start = start + batch
+        end
+      end
+    end
+    org_start = org_start + batch
+  end
 end
 local function holds(p, task, lease_id)
   return redis.call('HGET', p .. 'task:' .. task, 'lease_id') == lease_id
@@ -67,47 +114,29 @@ local p, lease_id, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
 local skip = {}
 for i = 4, #ARGV do skip[ARGV[i]] = true end
 local now = now_ms()
-for _, task in ipairs(redis.call('ZRANGEBYSCORE', p .. 'leases', '-inf', now, 'LIMIT', 0, 100)) do
-  requeue(p, task)
+reclaim(p, now)
+return pick(p, now, ttl, lease_id, function(org) return not skip[org] end)
+"#;
+
+const DEQUEUE_MANY: &str = r#"
+local p, ttl, max, default_room = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local room = {}
+local i = 6
+for _ = 1, tonumber(ARGV[5]) do
+  room[ARGV[i]] = tonumber(ARGV[i + 1])
+  i = i + 2
 end
-local batch = 32
-local org_start = 0
-while true do
-  local orgs = redis.call('ZRANGE', p .. 'orgs', org_start, org_start + batch - 1)
-  if #orgs == 0 then return false end
-  for _, org in ipairs(orgs) do
-    if not skip[org] then
-      local ready = p .. 'ready:' .. org
-      local start = 0
-      while true do
-        local tasks = redis.call('ZRANGE', ready, start, start + batch - 1)
-        if #tasks == 0 then break end
-        for _, task in ipairs(tasks) do
-          local key = p .. 'task:' .. task
-          local repo = redis.call('HGET', key, 'repo')
-          local busy = org .. '|' .. repo
-          if redis.call('HEXISTS', p .. 'busy', busy) == 0 then
-            redis.call('ZREM', ready, task)
-            local served = redis.call('INCR', p .. 'served_seq')
-            redis.call('HSET', p .. 'served', org, served)
-            if redis.call('ZCARD', ready) == 0 then
-              redis.call('ZREM', p .. 'orgs', org)
-            else
-              redis.call('ZADD', p .. 'orgs', served, org)
-            end
-            local deliveries = redis.call('HINCRBY', key, 'deliveries', 1)
-            redis.call('HSET', key, 'lease_id', lease_id)
-            redis.call('ZADD', p .. 'leases', now + ttl, task)
-            redis.call('HSET', p .. 'busy', busy, task)
-            return {task, org, repo, deliveries}
-          end
-        end
-        start = start + batch
-      end
-    end
-  end
-  org_start = org_start + batch
+local function left(org) return room[org] or default_room end
+local now = now_ms()
+reclaim(p, now)
+local out = {}
+for k = 0, max - 1 do
+  local got = pick(p, now, ttl, ARGV[i + k], function(org) return left(org) > 0 end)
+  if not got then break end
+  room[got[2]] = left(got[2]) - 1
+  out[#out + 1] = got
 end
+return out
 "#;
 
 const RENEW: &str = r#"
@@ -144,6 +173,7 @@ pub struct RedisQueue {
     prefix: String,
     enqueue: Script,
     dequeue: Script,
+    dequeue_many: Script,
     renew: Script,
     ack: Script,
     release: Script,
@@ -187,6 +217,7 @@ impl RedisQueue {
             prefix: prefix.to_owned(),
             enqueue: script(ENQUEUE),
             dequeue: script(DEQUEUE),
+            dequeue_many: script(DEQUEUE_MANY),
             renew: script(RENEW),
             ack: script(ACK),
             release: script(RELEASE),
@@ -242,6 +273,42 @@ impl Queue for RedisQueue {
             lease_id,
             delivery,
         }))
+    }
+
+    async fn dequeue_many(
+        &self,
+        ttl: Duration,
+        max: usize,
+        room: &OrgRoom,
+    ) -> Result<Vec<Lease>, QueueError> {
+        if max == 0 {
+            return Ok(Vec::new());
+        }
+        let lease_ids: Vec<uuid::Uuid> = (0..max).map(|_| uuid::Uuid::now_v7()).collect();
+        let mut args = vec![
+            ttl.as_millis().to_string(),
+            max.to_string(),
+            room.default.to_string(),
+            room.per_org.len().to_string(),
+        ];
+        for (org, left) in &room.per_org {
+            args.push(org.to_string());
+            args.push(left.to_string());
+        }
+        args.extend(lease_ids.iter().map(|id| id.to_string()));
+        let rows: Vec<(String, String, String, u32)> = self.run(&self.dequeue_many, &args).await?;
+        rows.into_iter()
+            .zip(lease_ids)
+            .map(|((task_id, org_id, repo_id, delivery), lease_id)| {
+                Ok(Lease {
+                    org_id: org_id.parse().map_err(backend)?,
+                    repo_id: repo_id.parse().map_err(backend)?,
+                    task_id: task_id.parse().map_err(backend)?,
+                    lease_id,
+                    delivery,
+                })
+            })
+            .collect()
     }
 
     async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError> {

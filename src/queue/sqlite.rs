@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
-use orchard_actors::ports::{Lease, Queue, QueueError};
+use orchard_actors::ports::{Lease, OrgRoom, Queue, QueueError};
 use rusqlite::{OptionalExtension, params};
 
 use crate::db::Db;
@@ -33,6 +33,97 @@ fn now_ms() -> i64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or_default()
+}
+
+/// Expired leases go back to ready, in place; clearing the lease id fences their old
+/// holders. After this, every leased row is live.
+fn reclaim_expired(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<(), QueueError> {
+    tx.execute(
+        "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
+         WHERE status = 'leased' AND lease_until <= ?1",
+        params![now],
+    )
+    .map_err(backend)?;
+    Ok(())
+}
+
+/// Leases the next task: among orgs with ready tasks, least recently served first (skipping
+/// `skip`), the org's oldest ready task whose repository has no leased task. Both steps walk
+/// indexes, so the cost does not grow with the backlog.
+fn lease_next(
+    tx: &rusqlite::Transaction<'_>,
+    now: i64,
+    ttl: Duration,
+    skip: &[String],
+) -> Result<Option<Lease>, QueueError> {
+    let orgs: Vec<String> = {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT o.org_id FROM queue_orgs o
+                 WHERE EXISTS (SELECT 1 FROM queue q
+                               WHERE q.org_id = o.org_id AND q.status = 'ready')
+                 ORDER BY o.last_served, o.org_id",
+            )
+            .map_err(backend)?;
+        stmt.query_map([], |row| row.get(0))
+            .map_err(backend)?
+            .collect::<rusqlite::Result<_>>()
+            .map_err(backend)?
+    };
+    let mut picked = None;
+    {
+        let mut next = tx
+            .prepare_cached(
+                "SELECT q.task_id, q.repo_id FROM queue q
+                 WHERE q.org_id = ?1 AND q.status = 'ready'
+                   AND NOT EXISTS (
+                       SELECT 1 FROM queue busy
+                       WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
+                         AND busy.status = 'leased')
+                 ORDER BY q.rowid LIMIT 1",
+            )
+            .map_err(backend)?;
+        for org in orgs.iter().filter(|org| !skip.contains(org)) {
+            let row = next
+                .query_row(params![org], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
+                .optional()
+                .map_err(backend)?;
+            if let Some((task_id, repo_id)) = row {
+                picked = Some((task_id, org.clone(), repo_id));
+                break;
+            }
+        }
+    }
+    let Some((task_id, org_id, repo_id)) = picked else {
+        return Ok(None);
+    };
+    let lease_id = uuid::Uuid::now_v7();
+    let delivery: u32 = tx
+        .query_row(
+            "UPDATE queue SET status = 'leased', lease_id = ?2, lease_until = ?3,
+                              deliveries = deliveries + 1
+             WHERE task_id = ?1
+             RETURNING deliveries",
+            params![task_id, lease_id.to_string(), now + ttl.as_millis() as i64],
+            |row| row.get(0),
+        )
+        .map_err(backend)?;
+    tx.execute(
+        "INSERT INTO queue_orgs (org_id, last_served)
+         VALUES (?1, (SELECT COALESCE(MAX(last_served), 0) + 1 FROM queue_orgs))
+         ON CONFLICT (org_id) DO UPDATE SET last_served = excluded.last_served",
+        params![org_id],
+    )
+    .map_err(backend)?;
+    Ok(Some(Lease {
+        org_id: org_id.parse().map_err(backend)?,
+        repo_id: repo_id.parse().map_err(backend)?,
+        task_id: task_id.parse().map_err(backend)?,
+        lease_id,
+        delivery,
+    }))
 }
 
 impl SqliteQueue {
@@ -85,92 +176,44 @@ impl Queue for SqliteQueue {
     }
 
     async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError> {
-        let lease_id = uuid::Uuid::now_v7();
         let skip: Vec<String> = skip.iter().map(|o| o.to_string()).collect();
         self.with(move |conn| {
             let now = now_ms();
             let tx = conn
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(backend)?;
-            // Expired leases go back to ready, in place; clearing the lease id fences their
-            // old holders. After this, every leased row is live.
-            tx.execute(
-                "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
-                 WHERE status = 'leased' AND lease_until <= ?1",
-                params![now],
-            )
-            .map_err(backend)?;
-            // Orgs with ready tasks, least recently served first; within an org, the oldest
-            // ready task whose repository has no leased task. Both walk indexes, so the cost
-            // does not grow with the backlog.
-            let orgs: Vec<String> = {
-                let mut stmt = tx
-                    .prepare_cached(
-                        "SELECT o.org_id FROM queue_orgs o
-                         WHERE EXISTS (SELECT 1 FROM queue q
-                                       WHERE q.org_id = o.org_id AND q.status = 'ready')
-                         ORDER BY o.last_served, o.org_id",
-                    )
-                    .map_err(backend)?;
-                stmt.query_map([], |row| row.get(0))
-                    .map_err(backend)?
-                    .collect::<rusqlite::Result<_>>()
-                    .map_err(backend)?
-            };
-            let mut picked = None;
-            {
-                let mut next = tx
-                    .prepare_cached(
-                        "SELECT q.task_id, q.repo_id FROM queue q
-                         WHERE q.org_id = ?1 AND q.status = 'ready'
-                           AND NOT EXISTS (
-                               SELECT 1 FROM queue busy
-                               WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
-                                 AND busy.status = 'leased')
-                         ORDER BY q.rowid LIMIT 1",
-                    )
-                    .map_err(backend)?;
-                for org in orgs.iter().filter(|org| !skip.contains(org)) {
-                    let row = next
-                        .query_row(params![org], |row| {
-                            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                        })
-                        .optional()
-                        .map_err(backend)?;
-                    if let Some((task_id, repo_id)) = row {
-                        picked = Some((task_id, org.clone(), repo_id));
-                        break;
-                    }
-                }
-            }
-            let Some((task_id, org_id, repo_id)) = picked else {
-                return Ok(None);
-            };
-            let delivery: u32 = tx
-                .query_row(
-                    "UPDATE queue SET status = 'leased', lease_id = ?2, lease_until = ?3,
-                                      deliveries = deliveries + 1
-                     WHERE task_id = ?1
-                     RETURNING deliveries",
-                    params![task_id, lease_id.to_string(), now + ttl.as_millis() as i64],
-                    |row| row.get(0),
-                )
-                .map_err(backend)?;
-            tx.execute(
-                "INSERT INTO queue_orgs (org_id, last_served)
-                 VALUES (?1, (SELECT COALESCE(MAX(last_served), 0) + 1 FROM queue_orgs))
-                 ON CONFLICT (org_id) DO UPDATE SET last_served = excluded.last_served",
-                params![org_id],
-            )
-            .map_err(backend)?;
+            reclaim_expired(&tx, now)?;
+            let lease = lease_next(&tx, now, ttl, &skip)?;
             tx.commit().map_err(backend)?;
-            Ok(Some(Lease {
-                org_id: org_id.parse().map_err(backend)?,
-                repo_id: repo_id.parse().map_err(backend)?,
-                task_id: task_id.parse().map_err(backend)?,
-                lease_id,
-                delivery,
-            }))
+            Ok(lease)
+        })
+        .await
+    }
+
+    async fn dequeue_many(
+        &self,
+        ttl: Duration,
+        max: usize,
+        room: &OrgRoom,
+    ) -> Result<Vec<Lease>, QueueError> {
+        let mut room = room.clone();
+        self.with(move |conn| {
+            let now = now_ms();
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            reclaim_expired(&tx, now)?;
+            let mut leases = Vec::new();
+            while leases.len() < max && room.default > 0 {
+                let skip: Vec<String> = room.full().iter().map(|o| o.to_string()).collect();
+                let Some(lease) = lease_next(&tx, now, ttl, &skip)? else {
+                    break;
+                };
+                room.take(lease.org_id);
+                leases.push(lease);
+            }
+            tx.commit().map_err(backend)?;
+            Ok(leases)
         })
         .await
     }
