@@ -7,8 +7,9 @@
 //! - enqueue→start latency at half that rate: tasks enqueued at a steady pace, each waking the
 //!   dispatcher as the API does, and the time from enqueue to dispatch, p50 and p99.
 //!
-//! The agent is a stand-in root supervisor that acks each task as soon as it is dispatched and
-//! frees its worker: what is measured is the runtime's own overhead, not an LLM's.
+//! The agent is a stand-in root supervisor that acks each task as soon as it is dispatched
+//! (acks run concurrently, as they do from many org supervisors) and frees its worker: what is
+//! measured is the runtime's own overhead, not an LLM's.
 //! Results go to `bench/RESULTS.md` (by hand, with the machine noted).
 
 use std::collections::HashMap;
@@ -75,21 +76,31 @@ impl Actor for NoopRoot {
             return Ok(());
         };
         let now = Instant::now();
-        state.queue.ack(&lease).await?;
-        let done = {
+        {
             let mut record = state.record.lock().unwrap();
             if let Some(at) = record.enqueued.get(&lease.task_id).copied() {
                 record.latencies.push(now - at);
             }
-            record.done += 1;
-            record.done
-        };
-        if let Some(dispatcher) = state.dispatcher.lock().unwrap().as_ref() {
-            dispatcher.send_message(DispatcherMsg::Released(lease.task_id))?;
         }
-        if done == state.target {
-            state.finished.notify_one();
-        }
+        // Acks come from many org supervisors at once in the real tree: run them concurrently.
+        let queue = state.queue.clone();
+        let record = state.record.clone();
+        let dispatcher = state.dispatcher.lock().unwrap().clone();
+        let (target, finished) = (state.target, state.finished.clone());
+        tokio::spawn(async move {
+            queue.ack(&lease).await.expect("ack");
+            let done = {
+                let mut record = record.lock().unwrap();
+                record.done += 1;
+                record.done
+            };
+            if let Some(dispatcher) = dispatcher {
+                let _ = dispatcher.send_message(DispatcherMsg::Released(lease.task_id));
+            }
+            if done == target {
+                finished.notify_one();
+            }
+        });
         Ok(())
     }
 }

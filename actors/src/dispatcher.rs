@@ -55,6 +55,7 @@ pub struct DispatcherState {
     per_org: HashMap<OrgId, usize>,
     dispatched_total: u64,
     draining: bool,
+    fill_scheduled: bool,
     ticker: Option<JoinHandle<()>>,
 }
 
@@ -83,6 +84,7 @@ impl Actor for Dispatcher {
             in_flight: args.in_flight,
             dispatched_total: 0,
             draining: false,
+            fill_scheduled: false,
             ticker: Some(ticker),
         })
     }
@@ -100,15 +102,23 @@ impl Actor for Dispatcher {
 
     async fn handle(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         message: DispatcherMsg,
         state: &mut DispatcherState,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            DispatcherMsg::Poll => state.fill().await,
+            DispatcherMsg::Poll => {
+                state.fill_scheduled = false;
+                state.fill().await;
+            }
             DispatcherMsg::Released(task_id) => {
                 state.release(task_id);
-                state.fill().await;
+                // Fill after the releases already in the mailbox: runs often end in bursts,
+                // and one queue round trip can then fill every slot they freed.
+                if !state.fill_scheduled {
+                    state.fill_scheduled = true;
+                    myself.send_message(DispatcherMsg::Poll)?;
+                }
             }
             DispatcherMsg::Drain => state.draining = true,
             DispatcherMsg::Observe(reply) => {
