@@ -20,14 +20,13 @@ use orchard::db::Db;
 use orchard::queue::redis::RedisQueue;
 use orchard::queue::sqlite::SqliteQueue;
 use orchard::testing::RedisServer;
-use orchard_actors::backoff::BackoffPolicy;
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::Queue;
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
 use orchard_actors::runtime::{Deps, RunSettings};
-use orchard_actors::testing::{DirGit, MemoryStore, ScriptedLlm};
+use orchard_actors::testing::{DirGit, MemoryStore, ScriptedLlm, run_settings};
 use tokio::sync::Notify;
 
 const ORGS: usize = 16;
@@ -135,20 +134,15 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings: RunSettings {
-            work_root: std::env::temp_dir(),
             max_steps: 1,
             lease_ttl: Duration::from_secs(600),
-            llm_retries: 0,
-            llm_retry_initial: Duration::from_millis(1),
             max_workers: WORKERS,
             max_runs_per_org: WORKERS,
             max_attempts: 5,
             poll_interval: Duration::from_millis(500),
-            keep_work_dirs: false,
-            backoff: BackoffPolicy::default(),
             stale_after: Duration::from_secs(3600),
-            stale_requeue: false,
             watchdog_interval: Duration::from_secs(3600),
+            ..run_settings(std::env::temp_dir())
         },
     });
     let (dispatcher, _) = Actor::spawn(

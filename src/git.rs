@@ -254,26 +254,8 @@ impl GitWorkspace for GixWorkspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::git;
     use orchard_actors::domain::{OrgId, Provider, RepoId};
-    use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) -> String {
-        let output = Command::new("git")
-            .current_dir(dir)
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@t")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@t")
-            .output()
-            .expect("git runs");
-        assert!(
-            output.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        String::from_utf8_lossy(&output.stdout).trim().to_owned()
-    }
 
     /// A bare repository with one commit on `main`.
     fn bare_repo(root: &Path) -> PathBuf {

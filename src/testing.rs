@@ -1,4 +1,4 @@
-//! Support for tests: throwaway instances of the services Orchard talks to.
+//! Support for tests: throwaway instances of the services Orchard talks to, and git fixtures.
 //!
 //! Used by this crate's unit tests and by the integration tests in `tests/`. Nothing here is
 //! used by the server itself.
@@ -16,6 +16,25 @@ pub struct RedisServer {
     port: u16,
     appendfsync: &'static str,
     dir: tempfile::TempDir,
+}
+
+/// Runs `git` in `dir` as a fixture author, asserting success; returns trimmed stdout.
+pub fn git(dir: &std::path::Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Fixture")
+        .env("GIT_AUTHOR_EMAIL", "fixture@test")
+        .env("GIT_COMMITTER_NAME", "Fixture")
+        .env("GIT_COMMITTER_EMAIL", "fixture@test")
+        .output()
+        .expect("git is installed");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
 }
 
 fn free_port() -> u16 {

@@ -52,7 +52,6 @@ pub struct DispatcherState {
     deps: Arc<Deps>,
     root: ActorRef<RootMsg>,
     in_flight: HashMap<TaskId, OrgId>,
-    per_org: HashMap<OrgId, usize>,
     dispatched_total: u64,
     draining: bool,
     fill_scheduled: bool,
@@ -74,13 +73,6 @@ impl Actor for Dispatcher {
         Ok(DispatcherState {
             deps: args.deps,
             root: args.root,
-            per_org: args
-                .in_flight
-                .values()
-                .fold(HashMap::new(), |mut counts, org| {
-                    *counts.entry(*org).or_default() += 1;
-                    counts
-                }),
             in_flight: args.in_flight,
             dispatched_total: 0,
             draining: false,
@@ -125,7 +117,7 @@ impl Actor for Dispatcher {
                 let _ = reply.send(DispatcherSnapshot {
                     in_flight: state.in_flight.len(),
                     max_workers: state.deps.settings.max_workers,
-                    in_flight_by_org: state.per_org.clone(),
+                    in_flight_by_org: state.runs_per_org(),
                     dispatched_total: state.dispatched_total,
                 });
             }
@@ -136,15 +128,16 @@ impl Actor for Dispatcher {
 
 impl DispatcherState {
     fn release(&mut self, task_id: TaskId) {
-        let Some(org_id) = self.in_flight.remove(&task_id) else {
-            return;
-        };
-        if let Some(count) = self.per_org.get_mut(&org_id) {
-            *count -= 1;
-            if *count == 0 {
-                self.per_org.remove(&org_id);
-            }
+        self.in_flight.remove(&task_id);
+    }
+
+    /// Runs in flight per org (at most `max_workers` entries to count).
+    fn runs_per_org(&self) -> HashMap<OrgId, usize> {
+        let mut counts = HashMap::new();
+        for org in self.in_flight.values() {
+            *counts.entry(*org).or_default() += 1;
         }
+        counts
     }
 
     /// Fills the free worker slots, one queue round trip at a time, until they are full or
@@ -156,9 +149,9 @@ impl DispatcherState {
             let room = OrgRoom {
                 default: settings.max_runs_per_org,
                 per_org: self
-                    .per_org
-                    .iter()
-                    .map(|(org, count)| (*org, settings.max_runs_per_org.saturating_sub(*count)))
+                    .runs_per_org()
+                    .into_iter()
+                    .map(|(org, count)| (org, settings.max_runs_per_org.saturating_sub(count)))
                     .collect(),
             };
             let leases = match self
@@ -183,7 +176,6 @@ impl DispatcherState {
                     continue;
                 }
                 self.in_flight.insert(lease.task_id, lease.org_id);
-                *self.per_org.entry(lease.org_id).or_default() += 1;
                 self.dispatched_total += 1;
                 if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
                     tracing::error!(error = %err, "root supervisor is gone");

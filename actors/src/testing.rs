@@ -4,13 +4,14 @@
 //! exercise the same rules the real adapters enforce.
 
 use std::collections::{HashMap, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
+use crate::backoff::BackoffPolicy;
 use crate::domain::{
     CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task,
     TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User,
@@ -20,6 +21,34 @@ use crate::ports::{
     ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
     LlmError, Queue, QueueError, Store, StoreError,
 };
+use crate::runtime::RunSettings;
+
+/// Settings for tests: small limits and short delays, work dirs under `work_root`.
+pub fn run_settings(work_root: PathBuf) -> RunSettings {
+    RunSettings {
+        work_root,
+        max_steps: 5,
+        lease_ttl: Duration::from_secs(60),
+        llm_retries: 2,
+        llm_retry_initial: Duration::from_millis(1),
+        max_workers: 2,
+        max_runs_per_org: 2,
+        max_attempts: 3,
+        poll_interval: Duration::from_millis(20),
+        keep_work_dirs: false,
+        backoff: BackoffPolicy {
+            initial: Duration::from_secs(1),
+            max: Duration::from_secs(60),
+            factor: 2.0,
+            jitter: 0.1,
+            max_restarts: 3,
+            window: Duration::from_secs(300),
+        },
+        stale_after: Duration::from_secs(60),
+        stale_requeue: false,
+        watchdog_interval: Duration::from_secs(1),
+    }
+}
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -32,6 +61,16 @@ struct Data {
     repos: Vec<Repo>,
     tasks: HashMap<TaskId, Task>,
     events: HashMap<TaskId, Vec<TaskEvent>>,
+}
+
+impl Data {
+    /// The org's task `id`, to change; `NotFound` for another org's.
+    fn task_mut(&mut self, scope: &OrgScope, id: TaskId) -> Result<&mut Task, StoreError> {
+        self.tasks
+            .get_mut(&id)
+            .filter(|t| t.org_id == scope.org_id())
+            .ok_or(StoreError::NotFound)
+    }
 }
 
 /// A [`Store`] in a `Mutex<HashMap>`.
@@ -184,11 +223,7 @@ impl Store for MemoryStore {
 
     async fn start_attempt(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
         let mut data = lock(&self.data);
-        let task = data
-            .tasks
-            .get_mut(&id)
-            .filter(|t| t.org_id == scope.org_id())
-            .ok_or(StoreError::NotFound)?;
+        let task = data.task_mut(scope, id)?;
         if !task.status.is_terminal() {
             task.status = TaskStatus::Running;
             task.attempts += 1;
@@ -199,11 +234,7 @@ impl Store for MemoryStore {
 
     async fn requeue_task(&self, scope: &OrgScope, id: TaskId) -> Result<(), StoreError> {
         let mut data = lock(&self.data);
-        let task = data
-            .tasks
-            .get_mut(&id)
-            .filter(|t| t.org_id == scope.org_id())
-            .ok_or(StoreError::NotFound)?;
+        let task = data.task_mut(scope, id)?;
         if task.status == TaskStatus::Running {
             task.status = TaskStatus::Queued;
             task.updated_at = OffsetDateTime::now_utc();
@@ -213,11 +244,7 @@ impl Store for MemoryStore {
 
     async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
         let mut data = lock(&self.data);
-        let task = data
-            .tasks
-            .get_mut(&id)
-            .filter(|t| t.org_id == scope.org_id())
-            .ok_or(StoreError::NotFound)?;
+        let task = data.task_mut(scope, id)?;
         if task.status.is_terminal() {
             return Ok(CancelOutcome::AlreadyFinished(task.status));
         }
@@ -234,11 +261,7 @@ impl Store for MemoryStore {
         usage: TokenUsage,
     ) -> Result<(), StoreError> {
         let mut data = lock(&self.data);
-        let task = data
-            .tasks
-            .get_mut(&id)
-            .filter(|t| t.org_id == scope.org_id())
-            .ok_or(StoreError::NotFound)?;
+        let task = data.task_mut(scope, id)?;
         task.tokens += usage;
         Ok(())
     }
@@ -250,11 +273,7 @@ impl Store for MemoryStore {
         outcome: &TaskOutcome,
     ) -> Result<(), StoreError> {
         let mut data = lock(&self.data);
-        let task = data
-            .tasks
-            .get_mut(&id)
-            .filter(|t| t.org_id == scope.org_id())
-            .ok_or(StoreError::NotFound)?;
+        let task = data.task_mut(scope, id)?;
         if task.status.is_terminal() {
             return Ok(());
         }

@@ -5,14 +5,13 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use orchard_actors::backoff::BackoffPolicy;
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::{Lease, Queue};
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
 use orchard_actors::runtime::{Deps, RunSettings};
-use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm};
+use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm, run_settings};
 
 /// Stands in for the root supervisor: records every dispatched lease.
 struct Recorder;
@@ -58,20 +57,9 @@ async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQue
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings: RunSettings {
-            work_root: std::env::temp_dir(),
-            max_steps: 5,
-            lease_ttl: Duration::from_secs(600),
-            llm_retries: 0,
-            llm_retry_initial: Duration::from_millis(1),
             max_workers,
             max_runs_per_org,
-            max_attempts: 3,
-            poll_interval: Duration::from_millis(50),
-            keep_work_dirs: false,
-            backoff: BackoffPolicy::default(),
-            stale_after: Duration::from_secs(600),
-            stale_requeue: false,
-            watchdog_interval: Duration::from_secs(10),
+            ..run_settings(std::env::temp_dir())
         },
     });
     let args = DispatcherArgs {

@@ -1,16 +1,16 @@
 //! The tree with in-memory ports: runs succeed through the real actors, and a crashing run
 //! is reported to its org supervisor, which marks the task failed with the reason.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orchard_actors::backoff::BackoffPolicy;
 use orchard_actors::domain::{NewRepo, NewTask, OrgScope, Provider, Task, TaskStatus, TokenUsage};
 use orchard_actors::ports::{ChatResponse, LlmError, Queue, Store, ToolCall};
 use orchard_actors::ractor::{Actor, ActorRef, call_t};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
-use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm};
+use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm, run_settings};
 
 struct Harness {
     store: Arc<MemoryStore>,
@@ -59,29 +59,7 @@ async fn harness_with(
         .create_org_with_owner("acme", "a@acme.test", "hash")
         .await
         .unwrap();
-    let mut settings = RunSettings {
-        work_root: work.path().to_path_buf(),
-        max_steps: 5,
-        lease_ttl: Duration::from_secs(60),
-        llm_retries: 2,
-        llm_retry_initial: Duration::from_millis(1),
-        max_workers: 2,
-        max_runs_per_org: 2,
-        max_attempts: 3,
-        poll_interval: Duration::from_millis(20),
-        keep_work_dirs: false,
-        backoff: BackoffPolicy {
-            initial: Duration::from_secs(1),
-            max: Duration::from_secs(60),
-            factor: 2.0,
-            jitter: 0.1,
-            max_restarts: 3,
-            window: Duration::from_secs(300),
-        },
-        stale_after: Duration::from_secs(60),
-        stale_requeue: false,
-        watchdog_interval: Duration::from_secs(1),
-    };
+    let mut settings = run_settings(work.path().to_path_buf());
     tweak(&mut settings);
     let deps = Arc::new(Deps {
         store: store.clone(),
@@ -104,34 +82,30 @@ async fn harness_with(
 }
 
 impl Harness {
+    /// Records a repository at `url` and a task on it for `scope`, without queueing it.
+    async fn create_task(&self, scope: &OrgScope, url: &Path, instruction: &str) -> Task {
+        let repo = NewRepo {
+            url: url.to_string_lossy().into_owned(),
+            provider: Provider::Generic,
+            default_branch: None,
+        };
+        let repo = self.store.create_repo(scope, repo).await.unwrap();
+        let task = NewTask {
+            repo_id: repo.id,
+            instruction: instruction.into(),
+            sprint: None,
+            max_tokens: None,
+        };
+        self.store.create_task(scope, task).await.unwrap()
+    }
+
+    /// A task on the harness's repository, queued, the dispatcher woken.
     async fn submit(&self, instruction: &str) -> Task {
-        let repo = self
-            .store
-            .create_repo(
-                &self.scope,
-                NewRepo {
-                    url: self.source.path().to_string_lossy().into_owned(),
-                    provider: Provider::Generic,
-                    default_branch: None,
-                },
-            )
-            .await
-            .unwrap();
         let task = self
-            .store
-            .create_task(
-                &self.scope,
-                NewTask {
-                    repo_id: repo.id,
-                    instruction: instruction.into(),
-                    sprint: None,
-                    max_tokens: None,
-                },
-            )
-            .await
-            .unwrap();
+            .create_task(&self.scope, self.source.path(), instruction)
+            .await;
         self.queue
-            .enqueue(self.scope.org_id(), repo.id, task.id)
+            .enqueue(self.scope.org_id(), task.repo_id, task.id)
             .await
             .unwrap();
         self.root.send_message(RootMsg::TaskQueued).unwrap();
@@ -347,35 +321,11 @@ async fn a_run_that_never_finishes_stops_at_the_step_limit() {
 #[tokio::test]
 async fn a_task_delivered_more_than_max_attempts_times_is_dead_lettered() {
     let h = harness(vec![], DirGit::default()).await;
-    let repo = h
-        .store
-        .create_repo(
-            &h.scope,
-            NewRepo {
-                url: h.source.path().to_string_lossy().into_owned(),
-                provider: Provider::Generic,
-                default_branch: None,
-            },
-        )
-        .await
-        .unwrap();
-    let task = h
-        .store
-        .create_task(
-            &h.scope,
-            NewTask {
-                repo_id: repo.id,
-                instruction: "doomed".into(),
-                sprint: None,
-                max_tokens: None,
-            },
-        )
-        .await
-        .unwrap();
+    let task = h.create_task(&h.scope, h.source.path(), "doomed").await;
     // Three deliveries whose holders "died": leased with no time to live. The in-memory
     // queue never yields, so the dispatcher cannot take the task in between.
     h.queue
-        .enqueue(h.scope.org_id(), repo.id, task.id)
+        .enqueue(h.scope.org_id(), task.repo_id, task.id)
         .await
         .unwrap();
     for _ in 0..3 {
@@ -466,37 +416,10 @@ async fn a_crash_in_one_orgs_run_leaves_other_orgs_alone() {
         .unwrap();
     let other = OrgScope::trusted(other_org.id);
     let mut tasks = Vec::new();
-    for (scope, url) in [
-        (h.scope, crashy.to_string_lossy().into_owned()),
-        (other, h.source.path().to_string_lossy().into_owned()),
-    ] {
-        let repo = h
-            .store
-            .create_repo(
-                &scope,
-                NewRepo {
-                    url,
-                    provider: Provider::Generic,
-                    default_branch: None,
-                },
-            )
-            .await
-            .unwrap();
-        let task = h
-            .store
-            .create_task(
-                &scope,
-                NewTask {
-                    repo_id: repo.id,
-                    instruction: "go".into(),
-                    sprint: None,
-                    max_tokens: None,
-                },
-            )
-            .await
-            .unwrap();
+    for (scope, url) in [(h.scope, crashy.as_path()), (other, h.source.path())] {
+        let task = h.create_task(&scope, url, "go").await;
         h.queue
-            .enqueue(scope.org_id(), repo.id, task.id)
+            .enqueue(scope.org_id(), task.repo_id, task.id)
             .await
             .unwrap();
         tasks.push((scope, task.id));

@@ -113,18 +113,6 @@ impl ApiError {
             format!("{context} failed; see the server log"),
         )
     }
-
-    /// The body, for tests and logs.
-    pub fn body(&self) -> &ErrorBody {
-        match self {
-            ApiError::BadRequest(b)
-            | ApiError::Unauthorized(b)
-            | ApiError::Forbidden(b)
-            | ApiError::NotFound(b)
-            | ApiError::Conflict(b)
-            | ApiError::Internal(b) => &b.0,
-        }
-    }
 }
 
 /// Requests poem-openapi could not parse (bad JSON, wrong types, missing fields, bad token).

@@ -127,6 +127,29 @@ fn lease_next(
 }
 
 impl SqliteQueue {
+    /// Runs `sql` on the lease's row (`?1` task, `?2` lease id, `?3` the optional value);
+    /// `LeaseLost` when the lease id no longer matches: the fencing of renew, ack and release.
+    async fn fenced(
+        &self,
+        sql: &'static str,
+        lease: &Lease,
+        value: Option<i64>,
+    ) -> Result<(), QueueError> {
+        let (task_id, lease_id) = (lease.task_id.to_string(), lease.lease_id.to_string());
+        self.with(move |conn| {
+            let changed = match value {
+                Some(value) => conn.execute(sql, params![task_id, lease_id, value]),
+                None => conn.execute(sql, params![task_id, lease_id]),
+            }
+            .map_err(backend)?;
+            if changed == 0 {
+                return Err(QueueError::LeaseLost);
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// A queue on an open database.
     pub fn new(db: Db) -> Self {
         Self { db }
@@ -219,59 +242,32 @@ impl Queue for SqliteQueue {
     }
 
     async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError> {
-        let lease = lease.clone();
-        self.with(move |conn| {
-            let changed = conn
-                .execute(
-                    "UPDATE queue SET lease_until = ?3
-                     WHERE task_id = ?1 AND lease_id = ?2 AND status = 'leased'",
-                    params![
-                        lease.task_id.to_string(),
-                        lease.lease_id.to_string(),
-                        now_ms() + ttl.as_millis() as i64
-                    ],
-                )
-                .map_err(backend)?;
-            if changed == 0 {
-                return Err(QueueError::LeaseLost);
-            }
-            Ok(())
-        })
+        let until = now_ms() + ttl.as_millis() as i64;
+        self.fenced(
+            "UPDATE queue SET lease_until = ?3
+             WHERE task_id = ?1 AND lease_id = ?2 AND status = 'leased'",
+            lease,
+            Some(until),
+        )
         .await
     }
 
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
-        let lease = lease.clone();
-        self.with(move |conn| {
-            let changed = conn
-                .execute(
-                    "DELETE FROM queue WHERE task_id = ?1 AND lease_id = ?2",
-                    params![lease.task_id.to_string(), lease.lease_id.to_string()],
-                )
-                .map_err(backend)?;
-            if changed == 0 {
-                return Err(QueueError::LeaseLost);
-            }
-            Ok(())
-        })
+        self.fenced(
+            "DELETE FROM queue WHERE task_id = ?1 AND lease_id = ?2",
+            lease,
+            None,
+        )
         .await
     }
 
     async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
-        let lease = lease.clone();
-        self.with(move |conn| {
-            let changed = conn
-                .execute(
-                    "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
-                     WHERE task_id = ?1 AND lease_id = ?2",
-                    params![lease.task_id.to_string(), lease.lease_id.to_string()],
-                )
-                .map_err(backend)?;
-            if changed == 0 {
-                return Err(QueueError::LeaseLost);
-            }
-            Ok(())
-        })
+        self.fenced(
+            "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
+             WHERE task_id = ?1 AND lease_id = ?2",
+            lease,
+            None,
+        )
         .await
     }
 

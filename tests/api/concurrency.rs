@@ -118,14 +118,7 @@ async fn twenty_repositories_run_in_parallel_up_to_the_cap() {
     let app = app_with_workers(&llm, 4).await;
     let fixtures = tempfile::tempdir().unwrap();
     let (token, _) = app.signup("Acme", "owner@acme.test").await;
-    let mut ids = Vec::new();
-    for i in 0..20 {
-        let root = fixtures.path().join(format!("r{i}"));
-        std::fs::create_dir_all(&root).unwrap();
-        let bare = bare_repo(&root);
-        let repo_id = app.create_repo(&token, bare.to_str().unwrap()).await;
-        ids.push(repo_id);
-    }
+    let ids = app.create_repos(&token, fixtures.path(), 20).await;
     let mut tasks = Vec::new();
     for (i, repo_id) in ids.iter().enumerate() {
         tasks.push(app.submit_task(&token, repo_id, &format!("task {i}")).await);

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ScriptedLlm, bare_repo, git, tool_step};
+use crate::helpers::{ScriptedLlm, bare_repos, git, tool_step};
 
 /// The `orchard serve` process, and the base URL it printed.
 struct Server {
@@ -90,10 +90,7 @@ async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
     let token = body["token"].as_str().unwrap().to_owned();
 
     let mut tasks = Vec::new();
-    for i in 0..6 {
-        let root = fixtures.path().join(format!("r{i}"));
-        std::fs::create_dir_all(&root).unwrap();
-        let bare = bare_repo(&root);
+    for (i, bare) in bare_repos(fixtures.path(), 6).into_iter().enumerate() {
         let (_, repo) = call(
             client
                 .post(format!("{}/v1/repos", server.base))
@@ -113,13 +110,7 @@ async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
     }
 
     // Wait until runs are in flight (waiting on the LLM), then kill the server outright.
-    for _ in 0..200 {
-        if llm.requests().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert!(llm.requests().len() >= 2, "runs are in flight");
+    assert!(llm.wait_for_requests(2).await >= 2, "runs are in flight");
     server.child.kill().unwrap(); // SIGKILL: no shutdown code runs
     server.child.wait().unwrap();
 

@@ -3,12 +3,12 @@
 //! OpenAI-compatible LLM server, git fixtures, and one helper per endpoint.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use orchard::Application;
 use orchard::config::Config;
+pub use orchard::testing::git;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::{Data, Json};
 use poem::{EndpointExt, Route, handler, post};
@@ -137,6 +137,15 @@ impl TestApp {
         body["id"].as_str().unwrap().to_owned()
     }
 
+    /// Registers `count` new bare repositories under `root`; returns their ids.
+    pub async fn create_repos(&self, token: &str, root: &Path, count: usize) -> Vec<String> {
+        let mut ids = Vec::new();
+        for bare in bare_repos(root, count) {
+            ids.push(self.create_repo(token, bare.to_str().unwrap()).await);
+        }
+        ids
+    }
+
     pub async fn submit_task(&self, token: &str, repo_id: &str, instruction: &str) -> String {
         let (status, body) = self
             .post(
@@ -261,6 +270,17 @@ impl ScriptedLlm {
     pub fn requests(&self) -> Vec<Value> {
         self.requests.lock().unwrap().clone()
     }
+
+    /// Waits (up to 5 s) until `count` requests have arrived; returns how many did.
+    pub async fn wait_for_requests(&self, count: usize) -> usize {
+        for _ in 0..200 {
+            if self.requests.lock().unwrap().len() >= count {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        self.requests.lock().unwrap().len()
+    }
 }
 
 /// A chat-completions response with tool calls `(name, arguments)` and usage.
@@ -289,25 +309,6 @@ pub fn tool_step(calls: &[(&str, Value)], prompt: u64, completion: u64) -> Value
     })
 }
 
-/// Runs git in `dir`, asserting success; returns trimmed stdout.
-pub fn git(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Fixture")
-        .env("GIT_AUTHOR_EMAIL", "fixture@test")
-        .env("GIT_COMMITTER_NAME", "Fixture")
-        .env("GIT_COMMITTER_EMAIL", "fixture@test")
-        .output()
-        .expect("git is installed");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).trim().to_owned()
-}
-
 /// A bare repository with a few files on `main`; returns its path.
 pub fn bare_repo(root: &Path) -> PathBuf {
     let seed = root.join("seed");
@@ -334,4 +335,15 @@ pub fn bare_repo(root: &Path) -> PathBuf {
         ],
     );
     bare
+}
+
+/// `count` bare repositories, each in its own folder under `root`.
+pub fn bare_repos(root: &Path, count: usize) -> Vec<PathBuf> {
+    (0..count)
+        .map(|i| {
+            let folder = root.join(format!("r{i}"));
+            std::fs::create_dir_all(&folder).unwrap();
+            bare_repo(&folder)
+        })
+        .collect()
 }

@@ -70,15 +70,7 @@ async fn killing_redis_under_load_loses_no_accepted_task() {
     let app = app_on_redis(&llm, &redis).await;
     let fixtures = tempfile::tempdir().unwrap();
     let (token, _) = app.signup("Acme", "owner@acme.test").await;
-    let mut repos = Vec::new();
-    for i in 0..12 {
-        let root = fixtures.path().join(format!("r{i}"));
-        std::fs::create_dir_all(&root).unwrap();
-        repos.push(
-            app.create_repo(&token, bare_repo(&root).to_str().unwrap())
-                .await,
-        );
-    }
+    let repos = app.create_repos(&token, fixtures.path(), 12).await;
 
     let mut accepted = Vec::new();
     let mut refused = 0;

@@ -8,7 +8,7 @@ use orchard::queue::sqlite::SqliteQueue;
 use orchard_actors::ports::Queue;
 use serde_json::json;
 
-use crate::helpers::{ScriptedLlm, TestApp, bare_repo, test_config, tool_step};
+use crate::helpers::{ScriptedLlm, TestApp, test_config, tool_step};
 
 #[tokio::test]
 async fn shutdown_lets_short_runs_finish_and_gives_long_ones_back() {
@@ -31,24 +31,14 @@ async fn shutdown_lets_short_runs_finish_and_gives_long_ones_back() {
     let app = TestApp::spawn_in(data_dir, config).await;
     let fixtures = tempfile::tempdir().unwrap();
     let (token, _) = app.signup("Acme", "owner@acme.test").await;
-    let mut repos = Vec::new();
-    for name in ["one", "two"] {
-        let root = fixtures.path().join(name);
-        std::fs::create_dir_all(&root).unwrap();
-        repos.push(
-            app.create_repo(&token, bare_repo(&root).to_str().unwrap())
-                .await,
-        );
-    }
+    let repos = app.create_repos(&token, fixtures.path(), 2).await;
     let slow = app.submit_task(&token, &repos[0], "a slow task").await;
     let short = app.submit_task(&token, &repos[1], "a short task").await;
-    for _ in 0..200 {
-        if llm.requests().len() >= 2 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(llm.requests().len(), 2, "both runs are waiting on the LLM");
+    assert_eq!(
+        llm.wait_for_requests(2).await,
+        2,
+        "both runs are waiting on the LLM"
+    );
 
     let data_dir = app.stop().await;
 

@@ -295,12 +295,7 @@ async fn cancel_stops_running_and_queued_tasks_and_frees_the_worker() {
     let repo_id = app.create_repo(&token, bare.to_str().unwrap()).await;
 
     let slow = app.submit_task(&token, &repo_id, "a slow task").await;
-    for _ in 0..200 {
-        if !llm.requests().is_empty() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    llm.wait_for_requests(1).await;
     assert_eq!(
         llm.requests().len(),
         1,
