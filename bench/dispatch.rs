@@ -131,6 +131,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
     let deps = Arc::new(Deps {
         store: Arc::new(MemoryStore::new()),
         queue: queue.clone(),
+        locks: Arc::new(orchard_actors::locks::InProcessLocks::new()),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings: RunSettings {

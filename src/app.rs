@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
-use orchard_actors::ports::{Llm, Queue, Store};
+use orchard_actors::locks::InProcessLocks;
+use orchard_actors::ports::{Llm, LockService, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorRef};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
@@ -23,6 +24,7 @@ use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, Vect
 use crate::db::Db;
 use crate::git::GixWorkspace;
 use crate::llm::{OpenAiLlm, ReplayLlm};
+use crate::locks::redis::RedisLocks;
 use crate::queue::redis::RedisQueue;
 use crate::queue::sqlite::SqliteQueue;
 use crate::store::sqlite::SqliteStore;
@@ -115,15 +117,28 @@ impl Application {
 
         let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
         let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
-        let queue: Arc<dyn Queue> = match (config.queue.kind, &config.queue.redis_url) {
-            (QueueKind::Redis, Some(url)) => Arc::new(
-                RedisQueue::connect(url, &config.queue.redis_prefix)
-                    .await
-                    .context("connecting to Redis")?,
-            ),
-            (QueueKind::Redis, None) => bail!("queue.redis_url is required for the redis queue"),
-            (QueueKind::Embedded, _) => Arc::new(SqliteQueue::new(db)),
-        };
+        // Repository locks follow the queue: shared in Redis when the queue is shared, in this
+        // process when it is embedded (single node).
+        let (queue, locks): (Arc<dyn Queue>, Arc<dyn LockService>) =
+            match (config.queue.kind, &config.queue.redis_url) {
+                (QueueKind::Redis, Some(url)) => {
+                    let prefix = &config.queue.redis_prefix;
+                    let queue = RedisQueue::connect(url, prefix)
+                        .await
+                        .context("connecting to Redis")?;
+                    let locks = RedisLocks::connect(url, prefix)
+                        .await
+                        .context("connecting to Redis")?;
+                    (Arc::new(queue), Arc::new(locks))
+                }
+                (QueueKind::Redis, None) => {
+                    bail!("queue.redis_url is required for the redis queue")
+                }
+                (QueueKind::Embedded, _) => (
+                    Arc::new(SqliteQueue::new(db)),
+                    Arc::new(InProcessLocks::new()),
+                ),
+            };
         let recovered = queue.recover().await?;
         if recovered > 0 {
             tracing::info!(
@@ -137,6 +152,7 @@ impl Application {
         let deps = Arc::new(Deps {
             store: store.clone(),
             queue: queue.clone(),
+            locks,
             llm: build_llm(&config)?,
             git: Arc::new(GixWorkspace::new(
                 &config.git.author_name,

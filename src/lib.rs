@@ -28,6 +28,7 @@ pub mod config;
 pub mod db;
 pub mod git;
 pub mod llm;
+pub mod locks;
 pub mod queue;
 pub mod store;
 pub mod telemetry;

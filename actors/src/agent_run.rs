@@ -22,6 +22,7 @@ use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitErrorKind, Lease,
     LlmError, QueueError, StoreError,
 };
+use crate::repo_lock::RepoLockMsg;
 use crate::runtime::Deps;
 use crate::tools::{ToolOutcome, Workspace, tool_specs};
 
@@ -33,6 +34,9 @@ summary of the change: it becomes the commit message.";
 
 /// Most time a run waits for one LLM retry, whatever `Retry-After` says.
 const MAX_RETRY_WAIT: Duration = Duration::from_secs(60);
+
+/// How long a run waits for one answer of its repository's lock actor.
+const LOCK_CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The actor.
 #[derive(Debug)]
@@ -58,6 +62,10 @@ pub enum RunExit {
     AlreadyFinished,
     /// The queue lease was lost to another worker; this run gave up without recording.
     LeaseLost,
+    /// The repository stayed locked by another holder; the task goes back to the queue.
+    RepoBusy,
+    /// The repository lock was lost before the push; the task goes back to the queue.
+    LockLost,
 }
 
 impl RunExit {
@@ -68,6 +76,8 @@ impl RunExit {
             RunExit::Failed => "failed",
             RunExit::AlreadyFinished => "already_finished",
             RunExit::LeaseLost => "lease_lost",
+            RunExit::RepoBusy => "repo_busy",
+            RunExit::LockLost => "lock_lost",
         }
     }
 
@@ -78,6 +88,8 @@ impl RunExit {
             "failed" => RunExit::Failed,
             "already_finished" => RunExit::AlreadyFinished,
             "lease_lost" => RunExit::LeaseLost,
+            "repo_busy" => RunExit::RepoBusy,
+            "lock_lost" => RunExit::LockLost,
             _ => return None,
         })
     }
@@ -92,6 +104,8 @@ pub struct AgentRunArgs {
     pub lease: Lease,
     /// Where the run reports progress.
     pub snapshot: SharedRunSnapshot,
+    /// The lock actor of the task's repository.
+    pub lock: ActorRef<RepoLockMsg>,
 }
 
 /// The run's state.
@@ -101,6 +115,7 @@ pub struct AgentRunState {
     lease: Lease,
     scope: OrgScope,
     snapshot: SharedRunSnapshot,
+    lock: ActorRef<RepoLockMsg>,
     task: Option<Task>,
     repo: Option<Repo>,
     workspace: Option<Workspace>,
@@ -121,6 +136,8 @@ enum Stop {
     Fail(TaskError),
     /// The lease is gone: someone else owns the task now.
     LeaseLost,
+    /// Stop without recording anything; the supervisor requeues the task.
+    Exit(RunExit),
     /// Unexpected: the actor fails and its supervisor records it.
     Crash(ActorProcessingErr),
 }
@@ -162,6 +179,7 @@ impl Actor for AgentRun {
             deps: args.deps,
             lease: args.lease,
             snapshot: args.snapshot,
+            lock: args.lock,
             task: None,
             repo: None,
             workspace: None,
@@ -185,6 +203,7 @@ impl Actor for AgentRun {
             Ok(flow) => flow,
             Err(Stop::Crash(err)) => return Err(err),
             Err(Stop::LeaseLost) => Flow::Exit(RunExit::LeaseLost),
+            Err(Stop::Exit(exit)) => Flow::Exit(exit),
             Err(Stop::Fail(error)) => {
                 tracing::info!(task_id = %state.lease.task_id, code = %error.code, "run failed");
                 state.finish(TaskOutcome::Failed(error)).await?;
@@ -225,6 +244,60 @@ impl AgentRunState {
         }
     }
 
+    /// Takes the repository's lock; returns its fencing token.
+    ///
+    /// The queue gives out one task per repository at a time, so the lock is normally free.
+    /// It is not when the previous holder's node lost its lease without noticing, or died with
+    /// the lock held: then the run waits, heartbeating, for up to one lease TTL — the lock's
+    /// TTL too, so a dead holder's lock has expired by then — and otherwise gives the task
+    /// back to the queue.
+    async fn take_lock(&self) -> Result<u64, Stop> {
+        let ttl = self.deps.settings.lease_ttl;
+        let poll = (ttl / 20).clamp(Duration::from_millis(10), Duration::from_secs(1));
+        let deadline = tokio::time::Instant::now() + ttl + poll;
+        let task_id = self.lease.task_id;
+        let mut waited = false;
+        loop {
+            let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
+            let answer = ractor::call_t!(
+                self.lock,
+                |reply| RepoLockMsg::Acquire { task_id, reply },
+                timeout
+            )
+            .map_err(|err| Stop::Crash(format!("repository lock actor: {err}").into()))?;
+            match answer {
+                Ok(Some(lock)) => return Ok(lock.token),
+                Ok(None) if tokio::time::Instant::now() < deadline => {
+                    if !waited {
+                        tracing::info!(%task_id, "repository is locked by another holder; waiting");
+                        metrics::counter!("orchard_repo_lock_waits_total").increment(1);
+                        waited = true;
+                    }
+                    self.renew_lease().await?;
+                    tokio::time::sleep(poll).await;
+                }
+                Ok(None) => return Err(Stop::Exit(RunExit::RepoBusy)),
+                Err(message) => {
+                    return Err(Stop::Crash(
+                        format!("repository lock backend: {message}").into(),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Whether the run still holds its repository lock, as the backend says right now.
+    async fn confirm_lock(&self) -> bool {
+        let task_id = self.lease.task_id;
+        let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
+        ractor::call_t!(
+            self.lock,
+            |reply| RepoLockMsg::Confirm { task_id, reply },
+            timeout
+        )
+        .unwrap_or(false)
+    }
+
     async fn start(&mut self) -> Result<Flow, Stop> {
         let store = &self.deps.store;
         let current = store.task(&self.scope, self.lease.task_id).await?;
@@ -243,6 +316,7 @@ impl AgentRunState {
                 ),
             ));
         }
+        let lock_token = self.take_lock().await?;
         let task = store.start_attempt(&self.scope, self.lease.task_id).await?;
         if task.status.is_terminal() {
             // Cancelled between the check above and now.
@@ -271,8 +345,11 @@ impl AgentRunState {
         if let Err(err) = self.deps.git.checkout(&repo, &dir).await {
             return Err(fail("clone_failed", err.message));
         }
-        self.event(EventKind::Checkout, json!({"repo_id": repo.id}))
-            .await?;
+        self.event(
+            EventKind::Checkout,
+            json!({"repo_id": repo.id, "lock_token": lock_token}),
+        )
+        .await?;
         let workspace = Workspace::open(&dir)
             .map_err(|err| Stop::Crash(format!("work dir {}: {err}", dir.display()).into()))?;
 
@@ -465,6 +542,10 @@ impl AgentRunState {
         let (Some(repo), Some(workspace)) = (&self.repo, &self.workspace) else {
             return Err(Stop::Crash("publish before the workspace was ready".into()));
         };
+        if !self.confirm_lock().await {
+            // Another holder may be working on the repository: push nothing.
+            return Err(Stop::Exit(RunExit::LockLost));
+        }
         let changed_files = workspace.changed_paths();
         let branch = task_branch(self.lease.task_id);
         let request = CommitRequest {

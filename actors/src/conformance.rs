@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::domain::{OrgId, RepoId, TaskId};
-use crate::ports::{OrgRoom, Queue, QueueError};
+use crate::ports::{LockError, LockService, OrgRoom, Queue, QueueError, RepoLock};
 
 const TTL: Duration = Duration::from_secs(60);
 
@@ -277,6 +277,145 @@ pub async fn dequeue_many_follows_the_same_rules(queue: &dyn Queue) {
     let none = OrgRoom::default();
     assert!(queue.dequeue_many(TTL, 10, &none).await.unwrap().is_empty());
     assert!(queue.dequeue_many(TTL, 0, &room).await.unwrap().is_empty());
+}
+
+/// Runs every lock-service check, each on a fresh lock service from `fresh`.
+///
+/// Expiry is real: a few checks sleep for some hundreds of milliseconds.
+pub async fn all_lock_checks<L, F, Fut>(fresh: F)
+where
+    L: LockService,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = L>,
+{
+    a_lock_has_one_holder(&fresh().await).await;
+    release_frees_and_tokens_grow(&fresh().await).await;
+    locks_are_per_org_and_repository(&fresh().await).await;
+    a_stale_holder_can_neither_renew_nor_release(&fresh().await).await;
+    renewal_keeps_a_lock_past_its_ttl(&fresh().await).await;
+    one_of_many_concurrent_acquirers_wins(&fresh().await).await;
+}
+
+const LOCK_TTL: Duration = Duration::from_secs(60);
+
+async fn acquire(locks: &dyn LockService, org: OrgId, repo: RepoId, ttl: Duration) -> RepoLock {
+    locks
+        .try_acquire(org, repo, TaskId::new(), ttl)
+        .await
+        .expect("acquire works")
+        .expect("the lock is free")
+}
+
+/// While held, nobody else gets the lock, and `holder` names who has it.
+pub async fn a_lock_has_one_holder(locks: &dyn LockService) {
+    let (org, repo) = (OrgId::new(), RepoId::new());
+    assert_eq!(locks.holder(org, repo).await.unwrap(), None);
+    let task = TaskId::new();
+    let held = locks
+        .try_acquire(org, repo, task, LOCK_TTL)
+        .await
+        .unwrap()
+        .expect("a free lock is taken");
+    assert_eq!((held.org_id, held.repo_id, held.holder), (org, repo, task));
+    assert!(
+        locks
+            .try_acquire(org, repo, TaskId::new(), LOCK_TTL)
+            .await
+            .unwrap()
+            .is_none(),
+        "a held lock is not handed out twice"
+    );
+    assert_eq!(locks.holder(org, repo).await.unwrap(), Some(held));
+}
+
+/// Release frees the lock at once; the next holder's token is larger.
+pub async fn release_frees_and_tokens_grow(locks: &dyn LockService) {
+    let (org, repo) = (OrgId::new(), RepoId::new());
+    let first = acquire(locks, org, repo, LOCK_TTL).await;
+    locks.release(&first).await.unwrap();
+    assert_eq!(locks.holder(org, repo).await.unwrap(), None);
+    assert!(
+        matches!(locks.release(&first).await, Err(LockError::Lost)),
+        "a second release frees nothing"
+    );
+    let second = acquire(locks, org, repo, LOCK_TTL).await;
+    assert!(second.token > first.token, "fencing tokens only grow");
+}
+
+/// Locks of different repositories, or of the same repository id in another org, are apart.
+pub async fn locks_are_per_org_and_repository(locks: &dyn LockService) {
+    let (org, other_org, repo) = (OrgId::new(), OrgId::new(), RepoId::new());
+    acquire(locks, org, repo, LOCK_TTL).await;
+    acquire(locks, org, RepoId::new(), LOCK_TTL).await;
+    acquire(locks, other_org, repo, LOCK_TTL).await;
+}
+
+/// A holder whose lock expired and was taken by another can neither extend nor free the new
+/// holder's lock: renew and release compare fencing tokens. An expired lock is free.
+pub async fn a_stale_holder_can_neither_renew_nor_release(locks: &dyn LockService) {
+    let (org, repo) = (OrgId::new(), RepoId::new());
+    let ttl = Duration::from_millis(200);
+    let stale = acquire(locks, org, repo, ttl).await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(
+        locks.holder(org, repo).await.unwrap(),
+        None,
+        "an expired lock has no holder (its node died)"
+    );
+    assert!(matches!(
+        locks.renew(&stale, LOCK_TTL).await,
+        Err(LockError::Lost)
+    ));
+    let current = acquire(locks, org, repo, LOCK_TTL).await;
+    assert!(current.token > stale.token);
+    assert!(matches!(
+        locks.renew(&stale, LOCK_TTL).await,
+        Err(LockError::Lost)
+    ));
+    assert!(matches!(locks.release(&stale).await, Err(LockError::Lost)));
+    assert_eq!(
+        locks.holder(org, repo).await.unwrap(),
+        Some(current.clone()),
+        "the stale holder changed nothing"
+    );
+    locks.renew(&current, LOCK_TTL).await.unwrap();
+    locks.release(&current).await.unwrap();
+}
+
+/// A lock renewed before it expires stays held well past its first TTL.
+pub async fn renewal_keeps_a_lock_past_its_ttl(locks: &dyn LockService) {
+    let (org, repo) = (OrgId::new(), RepoId::new());
+    let ttl = Duration::from_millis(300);
+    let held = acquire(locks, org, repo, ttl).await;
+    for _ in 0..6 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        locks.renew(&held, ttl).await.unwrap();
+    }
+    assert_eq!(locks.holder(org, repo).await.unwrap(), Some(held.clone()));
+    assert!(
+        locks
+            .try_acquire(org, repo, TaskId::new(), ttl)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    locks.release(&held).await.unwrap();
+}
+
+/// Of many acquirers racing for one free lock, exactly one wins.
+pub async fn one_of_many_concurrent_acquirers_wins(locks: &dyn LockService) {
+    let (org, repo) = (OrgId::new(), RepoId::new());
+    let attempts = (0..16).map(|_| locks.try_acquire(org, repo, TaskId::new(), LOCK_TTL));
+    let results = futures_util::future::join_all(attempts).await;
+    let winners: Vec<RepoLock> = results
+        .into_iter()
+        .filter_map(|r| r.expect("acquire works"))
+        .collect();
+    assert_eq!(winners.len(), 1, "exactly one holder: {winners:?}");
+    assert_eq!(
+        locks.holder(org, repo).await.unwrap(),
+        Some(winners[0].clone())
+    );
 }
 
 #[cfg(test)]

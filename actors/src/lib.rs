@@ -5,16 +5,19 @@
 //!  ├─ Dispatcher            pulls leased tasks from the Queue port, at most max_workers at once
 //!  ├─ Watchdog              has runs without a heartbeat within stale_after stopped
 //!  └─ OrgSupervisor(org)    one per org with work, started on first use
+//!       ├─ RepoLockActor    one per repository with a run: holds, renews, frees its lock
 //!       └─ AgentRun(task)   one per task: clone → LLM/tool loop → commit → push
 //! ```
 //!
 //! # Layout
 //! - [`domain`]: ids, tasks, repos, the [`OrgScope`](domain::OrgScope) that every tenant
 //!   data access needs.
-//! - [`ports`]: the traits the core needs from the outside (`Store`, `Queue`, `Llm`,
-//!   `GitWorkspace`); adapters live in the `orchard` crate.
+//! - [`ports`]: the traits the core needs from the outside (`Store`, `Queue`,
+//!   `LockService`, `Llm`, `GitWorkspace`); adapters live in the `orchard` crate, except the
+//!   in-process lock service of [`locks`], which needs nothing but memory.
 //! - [`tools`]: the agent's file tools, confined to the task's work dir.
-//! - [`root_supervisor`], [`dispatcher`], [`watchdog`], [`org_supervisor`], [`agent_run`]:
+//! - [`root_supervisor`], [`dispatcher`], [`watchdog`], [`org_supervisor`], [`repo_lock`],
+//!   [`agent_run`]:
 //!   the actors, one file each, in the order of the tree.
 //! - [`observe`]: serializable snapshots every actor answers `Observe` with.
 //! - [`backoff`]: the restart policy (exponential backoff, jitter, intensity limit).
@@ -31,9 +34,11 @@ pub mod backoff;
 pub mod conformance;
 pub mod dispatcher;
 pub mod domain;
+pub mod locks;
 pub mod observe;
 pub mod org_supervisor;
 pub mod ports;
+pub mod repo_lock;
 pub mod root_supervisor;
 pub mod runtime;
 pub mod testing;

@@ -3,9 +3,10 @@
 //! It starts an [`AgentRun`] per leased task, linked so that it hears how the run ended.
 //! A run that crashed (error or panic) is restarted after an exponential backoff with jitter
 //! (see [`crate::backoff`]); past the intensity limit the task is recorded as failed with the
-//! last error, since the run could not record it. Whatever the ending it acknowledges the
-//! lease, removes the work dir and tells the dispatcher the worker slot is free. Each org has
-//! its own supervisor, so a crash in one org's run never touches another org's actors.
+//! last error, since the run could not record it. Whatever the ending it frees the run's
+//! repository lock (through the repository's [`RepoLockActor`]), then acknowledges the lease,
+//! removes the work dir and tells the dispatcher the worker slot is free. Each org has its own
+//! supervisor, so a crash in one org's run never touches another org's actors.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -18,9 +19,10 @@ use serde_json::json;
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
 use crate::backoff::{RestartDecision, RestartTracker};
 use crate::dispatcher::DispatcherMsg;
-use crate::domain::{EventKind, OrgId, OrgScope, TaskError, TaskId, TaskOutcome};
+use crate::domain::{EventKind, OrgId, OrgScope, RepoId, TaskError, TaskId, TaskOutcome};
 use crate::observe::{OrgSnapshot, SharedRunSnapshot};
 use crate::ports::{Lease, QueueError};
+use crate::repo_lock::{RepoLockActor, RepoLockArgs, RepoLockMsg};
 use crate::runtime::Deps;
 
 /// The actor.
@@ -38,6 +40,9 @@ pub enum OrgMsg {
     Cancel(TaskId),
     /// Kill runs whose last heartbeat is older than `stale_after` (from the watchdog).
     Reap,
+    /// The task's repository lock could not be renewed: stop its run before it pushes, and
+    /// give the task back to the queue.
+    LockLost(TaskId),
     /// Shutdown: stop every run and give its task back to the queue at once, so another node
     /// can take it; reply with how many tasks were given back, once all runs are gone.
     Evacuate(RpcReplyPort<usize>),
@@ -64,6 +69,16 @@ struct Evacuation {
     count: usize,
 }
 
+/// A repository's lock actor and how many live runs use it.
+#[derive(Debug)]
+struct LockEntry {
+    actor: ActorRef<RepoLockMsg>,
+    users: usize,
+}
+
+/// How long the supervisor waits for a lock actor to free a lock.
+const RELEASE_TIMEOUT_MS: u64 = 5_000;
+
 #[derive(Debug)]
 struct RunEntry {
     lease: Lease,
@@ -87,6 +102,10 @@ pub struct OrgSupervisorState {
     cancelled: HashSet<TaskId>,
     /// Tasks whose runs are being killed because they stopped heartbeating.
     stale: HashSet<TaskId>,
+    /// Tasks whose runs are being killed because their repository lock was lost.
+    lock_lost: HashSet<TaskId>,
+    /// Lock actors of the repositories with live runs.
+    locks: HashMap<RepoId, LockEntry>,
     /// Set at shutdown: every run ends by giving its task back; who waits for the last one.
     evacuation: Option<Evacuation>,
     started_total: u64,
@@ -113,6 +132,8 @@ impl Actor for OrgSupervisor {
             backing_off: HashMap::new(),
             cancelled: HashSet::new(),
             stale: HashSet::new(),
+            lock_lost: HashSet::new(),
+            locks: HashMap::new(),
             evacuation: None,
             started_total: 0,
             failed_total: 0,
@@ -159,6 +180,17 @@ impl Actor for OrgSupervisor {
                 }
             }
             OrgMsg::Reap => state.reap(),
+            OrgMsg::LockLost(task_id) => {
+                if let Some(run) = state.runs.values().find(|r| r.lease.task_id == task_id)
+                    && !state.cancelled.contains(&task_id)
+                {
+                    tracing::warn!(%task_id, "repository lock lost; stopping run");
+                    if let Some(cell) = &run.cell {
+                        cell.kill();
+                    }
+                    state.lock_lost.insert(task_id);
+                }
+            }
             OrgMsg::Evacuate(reply) => state.evacuate(reply).await,
             OrgMsg::NewDispatcher(dispatcher) => state.dispatcher = dispatcher,
             OrgMsg::Restart(lease) => {
@@ -190,13 +222,16 @@ impl Actor for OrgSupervisor {
         match event {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
+                    state.forget_lock_actor(&cell);
                     return Ok(());
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
                 tracing::debug!(task_id = %entry.lease.task_id, exit = ?exit, "run ended");
                 let task_id = entry.lease.task_id;
+                state.unlock(&entry.lease).await;
                 state.restarts.remove(&task_id);
                 let cancelled = state.cancelled.remove(&task_id);
+                let lock_lost = state.lock_lost.remove(&task_id);
                 if state.evacuation.is_some() && !cancelled && exit.is_none() {
                     // Killed by the evacuation (a run that finished on its own has an exit).
                     state.requeue(entry, "shutdown").await;
@@ -205,6 +240,10 @@ impl Actor for OrgSupervisor {
                 }
                 if state.stale.remove(&task_id) {
                     state.on_stale(entry).await;
+                } else if !cancelled && (lock_lost || exit == Some(RunExit::LockLost)) {
+                    state.requeue(entry, "lock_lost").await;
+                } else if exit == Some(RunExit::RepoBusy) {
+                    state.requeue(entry, "repo_busy").await;
                 } else {
                     state.settle(entry, exit != Some(RunExit::LeaseLost)).await;
                 }
@@ -212,9 +251,14 @@ impl Actor for OrgSupervisor {
             }
             SupervisionEvent::ActorFailed(cell, err) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
+                    if state.forget_lock_actor(&cell) {
+                        tracing::error!(error = %err, "repository lock actor failed");
+                    }
                     return Ok(());
                 };
                 state.failed_total += 1;
+                state.unlock(&entry.lease).await;
+                state.lock_lost.remove(&entry.lease.task_id);
                 if state.evacuation.is_some() {
                     state.requeue(entry, "shutdown").await;
                     state.evacuated_one();
@@ -379,13 +423,94 @@ impl OrgSupervisorState {
         }
     }
 
+    /// The repository's lock actor, started if no live run uses it yet; counts one more user.
+    async fn lock_actor(
+        &mut self,
+        myself: &ActorRef<OrgMsg>,
+        repo_id: RepoId,
+    ) -> Result<ActorRef<RepoLockMsg>, ActorProcessingErr> {
+        if let Some(entry) = self.locks.get_mut(&repo_id) {
+            entry.users += 1;
+            return Ok(entry.actor.clone());
+        }
+        let args = RepoLockArgs {
+            org_id: self.org_id,
+            repo_id,
+            locks: self.deps.locks.clone(),
+            ttl: self.deps.settings.lease_ttl,
+            supervisor: myself.clone(),
+        };
+        let (actor, _) = Actor::spawn_linked(None, RepoLockActor, args, myself.get_cell()).await?;
+        let entry = LockEntry {
+            actor: actor.clone(),
+            users: 1,
+        };
+        self.locks.insert(repo_id, entry);
+        Ok(actor)
+    }
+
+    /// A run of `lease` ended: free its repository lock (if it took it) before its lease is
+    /// acknowledged or released, so the next task of the repository finds the lock free. The
+    /// last user of a lock actor stops it.
+    async fn unlock(&mut self, lease: &Lease) {
+        let Some(entry) = self.locks.get_mut(&lease.repo_id) else {
+            return;
+        };
+        entry.users = entry.users.saturating_sub(1);
+        let last = entry.users == 0;
+        let actor = entry.actor.clone();
+        if last {
+            self.locks.remove(&lease.repo_id);
+        }
+        let task_id = lease.task_id;
+        let released = ractor::call_t!(
+            actor,
+            |reply| RepoLockMsg::Release {
+                task_id,
+                last,
+                reply
+            },
+            RELEASE_TIMEOUT_MS
+        );
+        if let Err(err) = released {
+            tracing::warn!(%task_id, error = %err, "could not free repository lock; it expires");
+        }
+    }
+
+    /// Forgets a lock actor that stopped on its own (it failed); `true` if `cell` was one.
+    fn forget_lock_actor(&mut self, cell: &ActorCell) -> bool {
+        let before = self.locks.len();
+        self.locks
+            .retain(|_, entry| entry.actor.get_id() != cell.get_id());
+        self.locks.len() != before
+    }
+
     async fn start_run(&mut self, myself: &ActorRef<OrgMsg>, lease: Lease) {
         let task_id = lease.task_id;
         let snapshot = SharedRunSnapshot::new(task_id);
+        let lock = match self.lock_actor(myself, lease.repo_id).await {
+            Ok(lock) => lock,
+            Err(err) => {
+                tracing::error!(%task_id, error = %err, "could not start repository lock actor");
+                self.record_crash(
+                    task_id,
+                    format!("could not start the repository lock: {err}"),
+                )
+                .await;
+                let entry = RunEntry {
+                    lease,
+                    snapshot,
+                    cell: None,
+                };
+                self.settle(entry, true).await;
+                return;
+            }
+        };
         let args = AgentRunArgs {
             deps: self.deps.clone(),
             lease: lease.clone(),
             snapshot: snapshot.clone(),
+            lock,
         };
         match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
             Ok((run, _)) => {
@@ -399,6 +524,7 @@ impl OrgSupervisorState {
             }
             Err(err) => {
                 tracing::error!(%task_id, error = %err, "could not start agent run");
+                self.unlock(&lease).await;
                 self.record_crash(task_id, format!("could not start the agent run: {err}"))
                     .await;
                 let entry = RunEntry {

@@ -230,6 +230,57 @@ pub trait Queue: Send + Sync + 'static {
     async fn recover(&self) -> Result<u64, QueueError>;
 }
 
+/// Errors of the [`LockService`] port.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// The lock is no longer held by this holder (it expired, or was released).
+    #[error("lock lost")]
+    Lost,
+    /// The backend failed.
+    #[error("lock backend error: {0}")]
+    Backend(String),
+}
+
+/// A held repository lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoLock {
+    /// Org of the repository.
+    pub org_id: OrgId,
+    /// The repository.
+    pub repo_id: RepoId,
+    /// The task whose run holds it.
+    pub holder: TaskId,
+    /// Fencing token: larger than the token of every earlier holder of this repository's
+    /// lock, so a holder that lost the lock without noticing can be told from the current one.
+    pub token: u64,
+}
+
+/// One run per repository at a time, across nodes.
+///
+/// A lock lives for `ttl` unless renewed, so a lock held by a dead node expires. Renew and
+/// release only act on the holder's own lock (compare by fencing token): a holder whose lock
+/// expired and was taken by another can neither extend nor free the new holder's lock.
+#[async_trait]
+pub trait LockService: Send + Sync + 'static {
+    /// Takes the repository's lock for `holder` if nobody holds it; `None` if somebody does.
+    async fn try_acquire(
+        &self,
+        org_id: OrgId,
+        repo_id: RepoId,
+        holder: TaskId,
+        ttl: Duration,
+    ) -> Result<Option<RepoLock>, LockError>;
+
+    /// Extends a held lock to `ttl` from now. `Lost` if it is no longer held.
+    async fn renew(&self, lock: &RepoLock, ttl: Duration) -> Result<(), LockError>;
+
+    /// Frees a held lock. `Lost` if it was no longer held (nothing is freed then).
+    async fn release(&self, lock: &RepoLock) -> Result<(), LockError>;
+
+    /// The lock's current holder, if any.
+    async fn holder(&self, org_id: OrgId, repo_id: RepoId) -> Result<Option<RepoLock>, LockError>;
+}
+
 /// A chat message in the OpenAI chat-completions shape.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "role", rename_all = "snake_case")]

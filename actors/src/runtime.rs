@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backoff::BackoffPolicy;
-use crate::ports::{GitWorkspace, Llm, Queue, Store};
+use crate::ports::{GitWorkspace, Llm, LockService, Queue, Store};
 
 /// Settings of agent runs and dispatch.
 #[derive(Debug, Clone)]
@@ -48,6 +48,8 @@ pub struct Deps {
     pub store: Arc<dyn Store>,
     /// Task queue.
     pub queue: Arc<dyn Queue>,
+    /// Repository locks.
+    pub locks: Arc<dyn LockService>,
     /// The model.
     pub llm: Arc<dyn Llm>,
     /// Git operations.

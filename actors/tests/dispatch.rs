@@ -54,6 +54,7 @@ async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQue
     let deps = Arc::new(Deps {
         store: Arc::new(MemoryStore::new()),
         queue: queue.clone(),
+        locks: Arc::new(orchard_actors::locks::InProcessLocks::new()),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings: RunSettings {

@@ -5,8 +5,13 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use orchard_actors::domain::{NewRepo, NewTask, OrgScope, Provider, Task, TaskStatus, TokenUsage};
-use orchard_actors::ports::{ChatResponse, LlmError, Queue, Store, ToolCall};
+use orchard_actors::domain::{
+    NewRepo, NewTask, OrgScope, Provider, Task, TaskId, TaskStatus, TokenUsage,
+};
+use orchard_actors::locks::InProcessLocks;
+use orchard_actors::ports::{
+    ChatResponse, LlmError, LockService, Queue, RepoLock, Store, ToolCall,
+};
 use orchard_actors::ractor::{Actor, ActorRef, call_t};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
@@ -15,6 +20,7 @@ use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm, run
 struct Harness {
     store: Arc<MemoryStore>,
     queue: Arc<MemoryQueue>,
+    locks: Arc<InProcessLocks>,
     git: Arc<DirGit>,
     llm: Arc<ScriptedLlm>,
     root: ActorRef<RootMsg>,
@@ -50,6 +56,7 @@ async fn harness_with(
 ) -> Harness {
     let store = Arc::new(MemoryStore::new());
     let queue = Arc::new(MemoryQueue::new());
+    let locks = Arc::new(InProcessLocks::new());
     let git = Arc::new(git);
     let llm = Arc::new(ScriptedLlm::new(script));
     let work = tempfile::tempdir().unwrap();
@@ -64,6 +71,7 @@ async fn harness_with(
     let deps = Arc::new(Deps {
         store: store.clone(),
         queue: queue.clone(),
+        locks: locks.clone(),
         llm: llm.clone(),
         git: git.clone(),
         settings,
@@ -72,6 +80,7 @@ async fn harness_with(
     Harness {
         store,
         queue,
+        locks,
         git,
         llm,
         root,
@@ -104,12 +113,78 @@ impl Harness {
         let task = self
             .create_task(&self.scope, self.source.path(), instruction)
             .await;
+        self.queue_task(&task).await;
+        task
+    }
+
+    /// Queues a recorded task and wakes the dispatcher.
+    async fn queue_task(&self, task: &Task) {
         self.queue
             .enqueue(self.scope.org_id(), task.repo_id, task.id)
             .await
             .unwrap();
         self.root.send_message(RootMsg::TaskQueued).unwrap();
-        task
+    }
+
+    /// Who holds the lock of the task's repository.
+    async fn lock_holder(&self, task: &Task) -> Option<RepoLock> {
+        self.locks
+            .holder(self.scope.org_id(), task.repo_id)
+            .await
+            .unwrap()
+    }
+
+    /// Takes the lock of the task's repository for somebody else (another node's run).
+    async fn lock_elsewhere(&self, task: &Task, ttl: Duration) -> RepoLock {
+        self.locks
+            .try_acquire(self.scope.org_id(), task.repo_id, TaskId::new(), ttl)
+            .await
+            .unwrap()
+            .expect("the repository is free")
+    }
+
+    /// Waits until the task's run holds its repository's lock.
+    async fn wait_locked(&self, task: &Task) -> RepoLock {
+        for _ in 0..1_000 {
+            if let Some(lock) = self.lock_holder(task).await {
+                return lock;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("the run never took the lock");
+    }
+
+    /// Waits for a `queued` status event with `reason`.
+    async fn wait_requeued(&self, task: &Task, reason: &str) {
+        for _ in 0..10_000 {
+            let events = self
+                .store
+                .task_events(&self.scope, task.id, 0)
+                .await
+                .unwrap();
+            if events
+                .iter()
+                .any(|e| e.data["status"] == "queued" && e.data["reason"] == reason)
+            {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the task was never requeued with reason {reason}");
+    }
+
+    /// The fencing tokens of the task's runs, from their checkout events.
+    async fn lock_tokens(&self, task: &Task) -> Vec<u64> {
+        let events = self
+            .store
+            .task_events(&self.scope, task.id, 0)
+            .await
+            .unwrap();
+        events
+            .iter()
+            .filter(|e| e.kind.as_str() == "checkout")
+            .map(|e| e.data["lock_token"].as_u64().expect("a lock token"))
+            .collect()
     }
 
     async fn wait_finished(&self, task: &Task) -> Task {
@@ -213,6 +288,8 @@ async fn a_run_goes_through_the_tree_and_records_its_result() {
     );
     assert_eq!(tree.orgs[0].org_id, h.scope.org_id());
     assert_eq!(tree.orgs[0].started_total, 1);
+    assert_eq!(h.lock_tokens(&task).await.len(), 1, "the run took the lock");
+    assert_eq!(h.lock_holder(&task).await, None, "and freed it");
 }
 
 /// The clock is paused: tokio advances it whenever every task is idle, so the backoff delays
@@ -255,6 +332,9 @@ async fn a_crashing_run_is_restarted_with_backoff_then_fails_with_the_reason() {
     let tree = h.idle_tree().await;
     assert_eq!(tree.orgs[0].failed_total, 4);
     assert!(tree.orgs[0].runs.is_empty() && tree.orgs[0].restarting.is_empty());
+
+    // Each crashed run freed the lock; the next run took it again.
+    assert_eq!(h.lock_holder(&task).await, None);
 }
 
 #[tokio::test]
@@ -316,6 +396,11 @@ async fn a_run_that_never_finishes_stops_at_the_step_limit() {
     assert_eq!(done.status, TaskStatus::Failed);
     assert_eq!(done.error.unwrap().code, "step_limit");
     assert_eq!(done.tokens.total(), 10, "five calls were made and counted");
+    assert_eq!(
+        h.lock_holder(&task).await,
+        None,
+        "a failed run frees its lock"
+    );
 }
 
 #[tokio::test]
@@ -368,6 +453,11 @@ async fn a_silent_run_is_stopped_by_the_watchdog_and_its_task_fails() {
     );
     let tree = h.idle_tree().await;
     assert!(tree.orgs[0].runs.is_empty());
+    assert_eq!(
+        h.lock_holder(&task).await,
+        None,
+        "the killed run's lock is free"
+    );
 }
 
 /// With `stale_requeue`, the stale run's task goes back to the queue and a new run
@@ -460,4 +550,115 @@ async fn a_crash_in_one_orgs_run_leaves_other_orgs_alone() {
         "the other org saw no failure"
     );
     assert_eq!(by_org(other.org_id()).started_total, 1);
+}
+
+fn finishing_script() -> Vec<Result<ChatResponse, LlmError>> {
+    vec![
+        answer(
+            vec![call("1", "write_file", r#"{"path":"a.txt","content":"a"}"#)],
+            1,
+            1,
+        ),
+        answer(vec![call("2", "finish", r#"{"summary":"done"}"#)], 1, 1),
+    ]
+}
+
+/// A lock left by a node that died (nobody renews it) keeps the repository until it expires;
+/// the run waits for it, heartbeating, instead of failing, then takes it with a larger
+/// fencing token. The clock is paused.
+#[tokio::test(start_paused = true)]
+async fn a_run_waits_out_a_dead_nodes_lock() {
+    let h = harness(finishing_script(), DirGit::default()).await;
+    let task = h
+        .create_task(&h.scope, h.source.path(), "after the dead node")
+        .await;
+    let dead = h.lock_elsewhere(&task, Duration::from_secs(30)).await;
+    let queued_at = tokio::time::Instant::now();
+    h.queue_task(&task).await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 1, "waiting for the lock is not an attempt");
+    let checkouts = h.git.checkouts();
+    assert_eq!(checkouts.len(), 1);
+    let waited = checkouts[0] - queued_at;
+    assert!(
+        waited >= Duration::from_secs(30) && waited <= Duration::from_secs(35),
+        "cloned {waited:?} after queueing; the dead lock lived 30 s"
+    );
+    let tokens = h.lock_tokens(&task).await;
+    assert!(tokens[0] > dead.token, "{tokens:?} after {}", dead.token);
+    assert_eq!(h.lock_holder(&task).await, None);
+}
+
+/// A repository locked by a live holder elsewhere for longer than a lease TTL: the run gives
+/// its task back to the queue (`repo_busy`) rather than hold a worker forever, and the task
+/// runs once the lock is free. The clock is paused.
+#[tokio::test(start_paused = true)]
+async fn a_repository_locked_elsewhere_sends_its_task_back_to_the_queue() {
+    let h = harness(finishing_script(), DirGit::default()).await;
+    let task = h
+        .create_task(&h.scope, h.source.path(), "behind a live lock")
+        .await;
+    let other = h.lock_elsewhere(&task, Duration::from_secs(3600)).await;
+    h.queue_task(&task).await;
+    h.wait_requeued(&task, "repo_busy").await;
+    assert!(
+        h.git.checkouts().is_empty(),
+        "nothing ran under the other lock"
+    );
+
+    h.locks.release(&other).await.unwrap();
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(h.git.checkouts().len(), 1);
+    assert_eq!(h.git.pushed().len(), 1);
+}
+
+/// A run whose lock is lost (it expired, or the backend lost it, and another holder took it)
+/// is stopped before it can push: the lock actor notices at its next renewal, the task goes
+/// back to the queue (`lock_lost`) and runs again under a new lock. The clock is paused.
+#[tokio::test(start_paused = true)]
+async fn a_run_that_loses_its_lock_is_stopped_before_it_pushes() {
+    let h = harness_with(finishing_script(), hanging_git(1), |s| {
+        s.stale_after = Duration::from_secs(3600);
+    })
+    .await;
+    let task = h.submit("lose the lock").await;
+    // The run holds the lock, hung in its clone; the lock is taken from under it.
+    let held = h.wait_locked(&task).await;
+    assert_eq!(held.holder, task.id);
+    h.locks.release(&held).await.unwrap();
+    let thief = h.lock_elsewhere(&task, Duration::from_secs(3600)).await;
+
+    h.wait_requeued(&task, "lock_lost").await;
+    assert!(h.git.pushed().is_empty());
+    h.locks.release(&thief).await.unwrap();
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 2);
+    assert_eq!(
+        h.git.pushed().len(),
+        1,
+        "one push, by the run that held the lock"
+    );
+    let tokens = h.lock_tokens(&task).await;
+    assert!(tokens.iter().any(|t| *t > thief.token), "{tokens:?}");
+    assert_eq!(h.lock_holder(&task).await, None);
+}
+
+/// Cancelling a run frees its repository lock with the rest.
+#[tokio::test(start_paused = true)]
+async fn cancelling_a_run_frees_its_lock() {
+    let h = harness(vec![], hanging_git(1)).await;
+    let task = h.submit("hangs until cancelled").await;
+    h.wait_locked(&task).await;
+    h.store.cancel_task(&h.scope, task.id).await.unwrap();
+    h.root
+        .send_message(RootMsg::Cancel(h.scope.org_id(), task.id))
+        .unwrap();
+    let done = h.wait_finished(&task).await;
+    assert_eq!(done.status, TaskStatus::Cancelled);
+    h.idle_tree().await;
+    assert_eq!(h.lock_holder(&task).await, None);
 }

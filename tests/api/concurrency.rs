@@ -24,12 +24,8 @@ async fn slowish_llm() -> ScriptedLlm {
     .await
 }
 
-/// (start, end) of a task's run: its `running` event and its final status event.
-async fn run_interval(
-    app: &TestApp,
-    token: &str,
-    task_id: &str,
-) -> (OffsetDateTime, OffsetDateTime) {
+/// A finished task's events.
+async fn task_events(app: &TestApp, token: &str, task_id: &str) -> Vec<Value> {
     let text = app
         .client
         .get(app.url(&format!("/v1/tasks/{task_id}/events")))
@@ -40,15 +36,18 @@ async fn run_interval(
         .text()
         .await
         .unwrap();
-    let statuses: Vec<Value> = text
-        .lines()
+    text.lines()
         .filter_map(|l| l.strip_prefix("data: "))
         .map(|d| serde_json::from_str::<Value>(d).unwrap())
-        .filter(|e| e["kind"] == "status")
-        .collect();
+        .collect()
+}
+
+/// (start, end) of a task's run: its `running` event and its final status event.
+fn run_interval(events: &[Value]) -> (OffsetDateTime, OffsetDateTime) {
+    let statuses: Vec<&Value> = events.iter().filter(|e| e["kind"] == "status").collect();
     assert_eq!(statuses.len(), 2, "one start and one end: {statuses:?}");
     let at = |e: &Value| OffsetDateTime::parse(e["at"].as_str().unwrap(), &Rfc3339).unwrap();
-    (at(&statuses[0]), at(&statuses[1]))
+    (at(statuses[0]), at(statuses[1]))
 }
 
 /// The largest number of intervals open at once.
@@ -93,10 +92,14 @@ async fn twenty_tasks_on_one_repository_never_overlap() {
         );
     }
     let mut intervals = Vec::new();
+    let mut lock_tokens = Vec::new();
     for id in &ids {
         let task = app.wait_for_task(&token, id).await;
         assert_eq!(task["status"], "succeeded", "{task}");
-        intervals.push(run_interval(&app, &token, id).await);
+        let events = task_events(&app, &token, id).await;
+        intervals.push(run_interval(&events));
+        let checkout = events.iter().find(|e| e["kind"] == "checkout").unwrap();
+        lock_tokens.push(checkout["data"]["lock_token"].as_u64().unwrap());
     }
     assert_eq!(
         max_overlap(&intervals),
@@ -107,6 +110,11 @@ async fn twenty_tasks_on_one_repository_never_overlap() {
     let mut by_start = intervals.clone();
     by_start.sort();
     assert_eq!(by_start, intervals);
+    // Each run held the repository lock, with fencing tokens growing run after run.
+    assert!(
+        lock_tokens.windows(2).all(|w| w[0] < w[1]),
+        "{lock_tokens:?}"
+    );
     for id in &ids {
         git(&bare, &["rev-parse", &format!("orchard/{id}")]);
     }
@@ -127,7 +135,7 @@ async fn twenty_repositories_run_in_parallel_up_to_the_cap() {
     for id in &tasks {
         let task = app.wait_for_task(&token, id).await;
         assert_eq!(task["status"], "succeeded", "{task}");
-        intervals.push(run_interval(&app, &token, id).await);
+        intervals.push(run_interval(&task_events(&app, &token, id).await));
     }
     assert_eq!(
         max_overlap(&intervals),
