@@ -1,7 +1,8 @@
 //! Dispatch benchmark: the queue and the dispatcher with a no-op agent.
 //!
-//! `cargo bench --bench dispatch` (add `-- --quick` for a short run). For each queue (embedded
-//! SQLite, Redis on a `redis-server` of its own) it measures
+//! `cargo bench --bench dispatch` (add `-- --quick` for a short run, or words that pick rows
+//! by name: `-- everysec`). For each queue (embedded SQLite, Redis on a `redis-server` of its
+//! own), composed as the server composes it (acks batched by `BatchedAcks`), it measures
 //! - peak throughput: N tasks enqueued up front, the time until every one was dispatched and
 //!   acknowledged, as tasks per second;
 //! - enqueue→start latency at half that rate: tasks enqueued at a steady pace, each waking the
@@ -16,10 +17,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use orchard::app::ACK_BATCH;
 use orchard::db::Db;
 use orchard::queue::redis::RedisQueue;
 use orchard::queue::sqlite::SqliteQueue;
 use orchard::testing::RedisServer;
+use orchard_actors::batching::BatchedAcks;
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::Queue;
@@ -242,6 +245,16 @@ async fn run(name: &str, fresh: impl AsyncFn() -> Arc<dyn Queue>, n: usize, quic
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
+    // Other words select rows by name: `-- everysec` runs only that one.
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .map(|a| a.to_lowercase())
+        .collect();
+    let wanted = |name: &str| {
+        let name = name.to_lowercase();
+        only.is_empty() || only.iter().any(|w| name.contains(w.as_str()))
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -255,17 +268,24 @@ fn main() {
             let i = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let db = Db::open(&dir.path().join(format!("bench{i}.db"))).unwrap();
             let queue: Arc<dyn Queue> = Arc::new(SqliteQueue::new(db));
-            queue
+            let batched: Arc<dyn Queue> = Arc::new(BatchedAcks::new(queue, ACK_BATCH));
+            batched
         };
-        run("embedded (SQLite)", sqlite, if quick { 2_000 } else { 20_000 }, quick).await;
+        if wanted("embedded (SQLite)") {
+            run("embedded (SQLite)", sqlite, if quick { 2_000 } else { 20_000 }, quick).await;
+        }
 
         for fsync in ["always", "everysec"] {
+            if !wanted(&format!("Redis (appendfsync {fsync})")) {
+                continue;
+            }
             let server = RedisServer::start_with_fsync(fsync);
             let redis = async || -> Arc<dyn Queue> {
                 let prefix = format!("bench:{}:", uuid::Uuid::now_v7());
                 let queue: Arc<dyn Queue> =
                     Arc::new(RedisQueue::connect(&server.url(), &prefix).await.unwrap());
-                queue
+                let batched: Arc<dyn Queue> = Arc::new(BatchedAcks::new(queue, ACK_BATCH));
+            batched
             };
             let name = format!("Redis (appendfsync {fsync})");
             run(&name, redis, if quick { 2_000 } else { 20_000 }, quick).await;

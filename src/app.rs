@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use orchard_actors::batching::BatchedAcks;
 use orchard_actors::locks::InProcessLocks;
 use orchard_actors::ports::{Llm, LockService, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorRef};
@@ -31,6 +32,9 @@ use crate::store::sqlite::SqliteStore;
 
 /// How long in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Most acks sent to the queue backend in one call.
+pub const ACK_BATCH: usize = 256;
 
 /// A built, bound, not yet serving Orchard.
 pub struct Application {
@@ -123,13 +127,11 @@ impl Application {
             match (config.queue.kind, &config.queue.redis_url) {
                 (QueueKind::Redis, Some(url)) => {
                     let prefix = &config.queue.redis_prefix;
-                    let queue = RedisQueue::connect(url, prefix)
-                        .await
-                        .context("connecting to Redis")?;
-                    let locks = RedisLocks::connect(url, prefix)
-                        .await
-                        .context("connecting to Redis")?;
-                    (Arc::new(queue), Arc::new(locks))
+                    let conn = crate::redis_conn::connect(url).await?;
+                    (
+                        Arc::new(RedisQueue::with_connection(conn.clone(), prefix)),
+                        Arc::new(RedisLocks::with_connection(conn, prefix)),
+                    )
                 }
                 (QueueKind::Redis, None) => {
                     bail!("queue.redis_url is required for the redis queue")
@@ -139,6 +141,8 @@ impl Application {
                     Arc::new(InProcessLocks::new()),
                 ),
             };
+        // Runs end by acking; under load their acks reach the backend in batches.
+        let queue: Arc<dyn Queue> = Arc::new(BatchedAcks::new(queue, ACK_BATCH));
         let recovered = queue.recover().await?;
         if recovered > 0 {
             tracing::info!(

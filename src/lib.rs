@@ -30,6 +30,7 @@ pub mod git;
 pub mod llm;
 pub mod locks;
 pub mod queue;
+pub mod redis_conn;
 pub mod store;
 pub mod telemetry;
 pub mod testing;

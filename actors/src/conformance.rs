@@ -26,6 +26,7 @@ where
     one_task_per_repository_at_a_time(&fresh().await).await;
     release_gives_the_task_back_in_place(&fresh().await).await;
     dequeue_many_follows_the_same_rules(&fresh().await).await;
+    ack_many_acks_each_held_lease_once(&fresh().await).await;
 }
 
 /// Runs [`all_queue_checks`] plus the checks only a queue owned by one node can pass (its
@@ -277,6 +278,37 @@ pub async fn dequeue_many_follows_the_same_rules(queue: &dyn Queue) {
     let none = OrgRoom::default();
     assert!(queue.dequeue_many(TTL, 10, &none).await.unwrap().is_empty());
     assert!(queue.dequeue_many(TTL, 0, &room).await.unwrap().is_empty());
+}
+
+/// `ack_many` acks every lease still held, reports the others as lost, and frees their
+/// repositories, as one `ack` per lease would.
+pub async fn ack_many_acks_each_held_lease_once(queue: &dyn Queue) {
+    assert!(queue.ack_many(&[]).await.is_empty());
+    let org = OrgId::new();
+    let repos: Vec<RepoId> = (0..3).map(|_| RepoId::new()).collect();
+    for repo in &repos {
+        queue.enqueue(org, *repo, TaskId::new()).await.unwrap();
+    }
+    let leases = vec![take(queue).await, take(queue).await, take(queue).await];
+    queue.ack(&leases[0]).await.unwrap();
+    let results = queue.ack_many(&leases).await;
+    assert!(
+        matches!(results[0], Err(QueueError::LeaseLost)),
+        "{results:?}"
+    );
+    assert!(results[1].is_ok() && results[2].is_ok(), "{results:?}");
+    assert_eq!(results.len(), 3);
+    assert!(
+        queue.dequeue(TTL, &[]).await.unwrap().is_none(),
+        "all acked"
+    );
+    let next = TaskId::new();
+    queue.enqueue(org, leases[2].repo_id, next).await.unwrap();
+    assert_eq!(
+        take(queue).await.task_id,
+        next,
+        "the acked task's repository is free"
+    );
 }
 
 /// Runs every lock-service check, each on a fresh lock service from `fresh`.

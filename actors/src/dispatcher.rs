@@ -25,8 +25,11 @@ pub struct Dispatcher;
 /// Messages of [`Dispatcher`].
 #[derive(Debug)]
 pub enum DispatcherMsg {
-    /// Look at the queue now.
+    /// Look at the queue soon: after the messages already in the mailbox, so that a burst of
+    /// wake-ups (submissions, ended runs, ticks) costs one queue round trip, not one each.
     Poll,
+    /// Look at the queue now (the dispatcher sends it to itself; see `Poll`).
+    Fill,
     /// A run of this task ended; its worker slot is free.
     Released(TaskId),
     /// Reply with a snapshot.
@@ -99,18 +102,15 @@ impl Actor for Dispatcher {
         state: &mut DispatcherState,
     ) -> Result<(), ActorProcessingErr> {
         match message {
-            DispatcherMsg::Poll => {
+            DispatcherMsg::Poll => state.schedule_fill(&myself)?,
+            DispatcherMsg::Fill => {
                 state.fill_scheduled = false;
                 state.fill().await;
             }
             DispatcherMsg::Released(task_id) => {
                 state.release(task_id);
-                // Fill after the releases already in the mailbox: runs often end in bursts,
-                // and one queue round trip can then fill every slot they freed.
-                if !state.fill_scheduled {
-                    state.fill_scheduled = true;
-                    myself.send_message(DispatcherMsg::Poll)?;
-                }
+                // Runs often end in bursts: one fill after them refills every slot they freed.
+                state.schedule_fill(&myself)?;
             }
             DispatcherMsg::Drain => state.draining = true,
             DispatcherMsg::Observe(reply) => {
@@ -127,6 +127,18 @@ impl Actor for Dispatcher {
 }
 
 impl DispatcherState {
+    /// Queues one `Fill` behind the mailbox's current messages, unless one is queued already.
+    fn schedule_fill(
+        &mut self,
+        myself: &ActorRef<DispatcherMsg>,
+    ) -> Result<(), ActorProcessingErr> {
+        if !self.fill_scheduled {
+            self.fill_scheduled = true;
+            myself.send_message(DispatcherMsg::Fill)?;
+        }
+        Ok(())
+    }
+
     fn release(&mut self, task_id: TaskId) {
         self.in_flight.remove(&task_id);
     }

@@ -31,6 +31,7 @@
 
 pub mod agent_run;
 pub mod backoff;
+pub mod batching;
 pub mod conformance;
 pub mod dispatcher;
 pub mod domain;

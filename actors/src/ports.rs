@@ -221,6 +221,16 @@ pub trait Queue: Send + Sync + 'static {
     /// Removes a finished task. `LeaseLost` if the lease is no longer held.
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError>;
 
+    /// Acks several tasks, by the rules of [`Queue::ack`]; one result per lease, in order.
+    /// Adapters override it to make one round trip (see [`crate::batching::BatchedAcks`]).
+    async fn ack_many(&self, leases: &[Lease]) -> Vec<Result<(), QueueError>> {
+        let mut results = Vec::with_capacity(leases.len());
+        for lease in leases {
+            results.push(self.ack(lease).await);
+        }
+        results
+    }
+
     /// Gives a held task back to the queue, at its old place, for another delivery (its
     /// delivery count is kept). `LeaseLost` if the lease is no longer held.
     async fn release(&self, lease: &Lease) -> Result<(), QueueError>;

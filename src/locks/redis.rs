@@ -10,10 +10,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bb8_redis::RedisConnectionManager;
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::{LockError, LockService, RepoLock};
 use redis::Script;
+use redis::aio::ConnectionManager;
 
 const ACQUIRE: &str = r#"
 if redis.call('EXISTS', KEYS[1]) == 1 then return false end
@@ -34,7 +34,7 @@ return redis.call('DEL', KEYS[1])
 
 /// Redis-backed repository locks.
 pub struct RedisLocks {
-    pool: bb8::Pool<RedisConnectionManager>,
+    conn: ConnectionManager,
     prefix: String,
     acquire: Script,
     renew: Script,
@@ -59,28 +59,23 @@ fn value(lock: &RepoLock) -> String {
 }
 
 impl RedisLocks {
-    /// Connects a pool to `url` (e.g. `redis://127.0.0.1:6379`); keys start with `prefix`.
+    /// Connects to `url` (e.g. `redis://127.0.0.1:6379`); keys start with `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
-        let manager = RedisConnectionManager::new(url)?;
-        let pool = bb8::Pool::builder()
-            .max_size(8)
-            .connection_timeout(Duration::from_secs(5))
-            .build(manager)
-            .await?;
-        {
-            let mut conn = pool
-                .get()
-                .await
-                .map_err(|e| anyhow::anyhow!("redis: {e}"))?;
-            let _: String = redis::cmd("PING").query_async(&mut *conn).await?;
-        }
-        Ok(Self {
-            pool,
+        Ok(Self::with_connection(
+            crate::redis_conn::connect(url).await?,
+            prefix,
+        ))
+    }
+
+    /// Locks on an open connection (shared with the queue of the same node).
+    pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
+        Self {
+            conn,
             prefix: prefix.to_owned(),
             acquire: Script::new(ACQUIRE),
             renew: Script::new(RENEW),
             release: Script::new(RELEASE),
-        })
+        }
     }
 
     fn lock_key(&self, org_id: OrgId, repo_id: RepoId) -> String {
@@ -97,14 +92,14 @@ impl RedisLocks {
         lock: &RepoLock,
         extra: Option<u128>,
     ) -> Result<(), LockError> {
-        let mut conn = self.pool.get().await.map_err(backend)?;
+        let mut conn = self.conn.clone();
         let mut invocation = script.key(self.lock_key(lock.org_id, lock.repo_id));
         invocation.arg(value(lock));
         if let Some(extra) = extra {
             invocation.arg(extra.to_string());
         }
         match invocation
-            .invoke_async::<i64>(&mut *conn)
+            .invoke_async::<i64>(&mut conn)
             .await
             .map_err(backend)?
         {
@@ -123,14 +118,14 @@ impl LockService for RedisLocks {
         holder: TaskId,
         ttl: Duration,
     ) -> Result<Option<RepoLock>, LockError> {
-        let mut conn = self.pool.get().await.map_err(backend)?;
+        let mut conn = self.conn.clone();
         let token: Option<u64> = self
             .acquire
             .key(self.lock_key(org_id, repo_id))
             .key(self.fence_key(org_id, repo_id))
             .arg(holder.to_string())
             .arg(ttl.as_millis().max(1).to_string())
-            .invoke_async(&mut *conn)
+            .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
         Ok(token.map(|token| RepoLock {
@@ -151,10 +146,10 @@ impl LockService for RedisLocks {
     }
 
     async fn holder(&self, org_id: OrgId, repo_id: RepoId) -> Result<Option<RepoLock>, LockError> {
-        let mut conn = self.pool.get().await.map_err(backend)?;
+        let mut conn = self.conn.clone();
         let held: Option<String> = redis::cmd("GET")
             .arg(self.lock_key(org_id, repo_id))
-            .query_async(&mut *conn)
+            .query_async(&mut conn)
             .await
             .map_err(backend)?;
         let Some(held) = held else {

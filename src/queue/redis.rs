@@ -20,10 +20,10 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bb8_redis::RedisConnectionManager;
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::ports::{Lease, OrgRoom, Queue, QueueError};
 use redis::Script;
+use redis::aio::ConnectionManager;
 
 /// Shared Lua: give an expired or released task back to its org's ready set.
 const REQUEUE_FN: &str = r#"
@@ -51,16 +51,16 @@ local function reclaim(p, now)
 end
 -- Leases the oldest ready task, whose repository is free, of the least recently served org
 -- that `allowed` accepts; returns {task, org, repo, deliveries} or false.
+-- Scans in windows that start small and double: the first task looked at is usually free.
 local function pick(p, now, ttl, lease_id, allowed)
-  local batch = 32
-  local org_start = 0
+  local org_start, org_batch = 0, 4
   while true do
-    local orgs = redis.call('ZRANGE', p .. 'orgs', org_start, org_start + batch - 1)
+    local orgs = redis.call('ZRANGE', p .. 'orgs', org_start, org_start + org_batch - 1)
     if #orgs == 0 then return false end
     for _, org in ipairs(orgs) do
       if allowed(org) then
         local ready = p .. 'ready:' .. org
-        local start = 0
+        local start, batch = 0, 2
         while true do
           local tasks = redis.call('ZRANGE', ready, start, start + batch - 1)
           if #tasks == 0 then break end
@@ -71,8 +71,9 @@ local function pick(p, now, ttl, lease_id, allowed)
             if redis.call('HEXISTS', p .. 'busy', busy) == 0 then
               redis.call('ZREM', ready, task)
               local served = redis.call('INCR', p .. 'served_seq')
-              redis.call('HSET', p .. 'served', org, served)
               if redis.call('ZCARD', ready) == 0 then
+                -- Out of the round; its place is kept for when it has work again.
+                redis.call('HSET', p .. 'served', org, served)
                 redis.call('ZREM', p .. 'orgs', org)
               else
                 redis.call('ZADD', p .. 'orgs', served, org)
@@ -85,10 +86,12 @@ local function pick(p, now, ttl, lease_id, allowed)
             end
           end
           start = start + batch
+          batch = math.min(batch * 2, 256)
         end
       end
     end
-    org_start = org_start + batch
+    org_start = org_start + org_batch
+    org_batch = math.min(org_batch * 2, 256)
   end
 end
 local function holds(p, task, lease_id)
@@ -146,18 +149,26 @@ redis.call('ZADD', p .. 'leases', now_ms() + ttl, task)
 return 1
 "#;
 
-const ACK: &str = r#"
-local p, task, lease_id = ARGV[1], ARGV[2], ARGV[3]
-if not holds(p, task, lease_id) then return 0 end
-local key = p .. 'task:' .. task
-local org, repo = unpack(redis.call('HMGET', key, 'org', 'repo'))
-local busy = org .. '|' .. repo
-if redis.call('HGET', p .. 'busy', busy) == task then
-  redis.call('HDEL', p .. 'busy', busy)
+const ACK_MANY: &str = r#"
+local p = ARGV[1]
+local out = {}
+for i = 2, #ARGV, 2 do
+  local task, lease_id = ARGV[i], ARGV[i + 1]
+  local key = p .. 'task:' .. task
+  local org, repo, held = unpack(redis.call('HMGET', key, 'org', 'repo', 'lease_id'))
+  if held == lease_id and redis.call('ZSCORE', p .. 'leases', task) ~= false then
+    local busy = org .. '|' .. repo
+    if redis.call('HGET', p .. 'busy', busy) == task then
+      redis.call('HDEL', p .. 'busy', busy)
+    end
+    redis.call('ZREM', p .. 'leases', task)
+    redis.call('DEL', key)
+    out[#out + 1] = 1
+  else
+    out[#out + 1] = 0
+  end
 end
-redis.call('ZREM', p .. 'leases', task)
-redis.call('DEL', key)
-return 1
+return out
 "#;
 
 const RELEASE: &str = r#"
@@ -169,13 +180,13 @@ return 1
 
 /// Redis-backed queue.
 pub struct RedisQueue {
-    pool: bb8::Pool<RedisConnectionManager>,
+    conn: ConnectionManager,
     prefix: String,
     enqueue: Script,
     dequeue: Script,
     dequeue_many: Script,
     renew: Script,
-    ack: Script,
+    ack_many: Script,
     release: Script,
 }
 
@@ -196,32 +207,26 @@ fn script(body: &str) -> Script {
 }
 
 impl RedisQueue {
-    /// Connects a pool to `url` (e.g. `redis://127.0.0.1:6379`); keys start with `prefix`.
+    /// Connects to `url` (e.g. `redis://127.0.0.1:6379`); keys start with `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
-        let manager = RedisConnectionManager::new(url)?;
-        let pool = bb8::Pool::builder()
-            .max_size(16)
-            .connection_timeout(Duration::from_secs(5))
-            .build(manager)
-            .await?;
-        // Fail at start-up, not at the first task, when Redis is not there.
-        {
-            let mut conn = pool
-                .get()
-                .await
-                .map_err(|e| anyhow::anyhow!("redis: {e}"))?;
-            let _: String = redis::cmd("PING").query_async(&mut *conn).await?;
-        }
-        Ok(Self {
-            pool,
+        Ok(Self::with_connection(
+            crate::redis_conn::connect(url).await?,
+            prefix,
+        ))
+    }
+
+    /// A queue on an open connection (shared with the lock service of the same node).
+    pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
+        Self {
+            conn,
             prefix: prefix.to_owned(),
             enqueue: script(ENQUEUE),
             dequeue: script(DEQUEUE),
             dequeue_many: script(DEQUEUE_MANY),
             renew: script(RENEW),
-            ack: script(ACK),
+            ack_many: script(ACK_MANY),
             release: script(RELEASE),
-        })
+        }
     }
 
     async fn run<T: redis::FromRedisValue>(
@@ -229,13 +234,13 @@ impl RedisQueue {
         script: &Script,
         args: &[String],
     ) -> Result<T, QueueError> {
-        let mut conn = self.pool.get().await.map_err(backend)?;
+        let mut conn = self.conn.clone();
         let mut invocation = script.prepare_invoke();
         invocation.arg(&self.prefix);
         for arg in args {
             invocation.arg(arg);
         }
-        invocation.invoke_async(&mut *conn).await.map_err(backend)
+        invocation.invoke_async(&mut conn).await.map_err(backend)
     }
 
     async fn held(&self, script: &Script, args: &[String]) -> Result<(), QueueError> {
@@ -321,8 +326,34 @@ impl Queue for RedisQueue {
     }
 
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
-        let args = [lease.task_id.to_string(), lease.lease_id.to_string()];
-        self.held(&self.ack, &args).await
+        let mut results = self.ack_many(std::slice::from_ref(lease)).await;
+        results.pop().unwrap_or(Err(QueueError::LeaseLost))
+    }
+
+    async fn ack_many(&self, leases: &[Lease]) -> Vec<Result<(), QueueError>> {
+        if leases.is_empty() {
+            return Vec::new();
+        }
+        let args: Vec<String> = leases
+            .iter()
+            .flat_map(|l| [l.task_id.to_string(), l.lease_id.to_string()])
+            .collect();
+        match self.run::<Vec<i64>>(&self.ack_many, &args).await {
+            Ok(held) => held
+                .into_iter()
+                .map(|h| {
+                    if h == 1 {
+                        Ok(())
+                    } else {
+                        Err(QueueError::LeaseLost)
+                    }
+                })
+                .collect(),
+            Err(err) => leases
+                .iter()
+                .map(|_| Err(QueueError::Backend(err.to_string())))
+                .collect(),
+        }
     }
 
     async fn release(&self, lease: &Lease) -> Result<(), QueueError> {

@@ -261,6 +261,42 @@ impl Queue for SqliteQueue {
         .await
     }
 
+    async fn ack_many(&self, leases: &[Lease]) -> Vec<Result<(), QueueError>> {
+        let keys: Vec<(String, String)> = leases
+            .iter()
+            .map(|l| (l.task_id.to_string(), l.lease_id.to_string()))
+            .collect();
+        let count = keys.len();
+        let acked = self
+            .with(move |conn| {
+                let tx = conn.transaction().map_err(backend)?;
+                let mut results = Vec::with_capacity(keys.len());
+                {
+                    let mut delete = tx
+                        .prepare_cached("DELETE FROM queue WHERE task_id = ?1 AND lease_id = ?2")
+                        .map_err(backend)?;
+                    for (task_id, lease_id) in &keys {
+                        let changed = delete
+                            .execute(params![task_id, lease_id])
+                            .map_err(backend)?;
+                        results.push(if changed == 0 {
+                            Err(QueueError::LeaseLost)
+                        } else {
+                            Ok(())
+                        });
+                    }
+                }
+                tx.commit().map_err(backend)?;
+                Ok(results)
+            })
+            .await;
+        acked.unwrap_or_else(|err| {
+            (0..count)
+                .map(|_| Err(QueueError::Backend(err.to_string())))
+                .collect()
+        })
+    }
+
     async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
         self.fenced(
             "UPDATE queue SET status = 'ready', lease_id = NULL, lease_until = NULL
