@@ -1,5 +1,6 @@
-//! SIGKILL the real server binary while runs are in flight; after a restart every task
-//! completes exactly once from the repository's point of view, and none is lost.
+//! The real server binary, signalled while runs are in flight. SIGKILL: after a restart every
+//! task completes exactly once from the repository's point of view, and none is lost. SIGTERM:
+//! the server lets short runs finish, gives the others back to the queue, and exits.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -24,8 +25,13 @@ impl Drop for Server {
 }
 
 fn serve(data_dir: &std::path::Path, llm: &ScriptedLlm) -> Server {
+    serve_with(data_dir, llm, &[])
+}
+
+fn serve_with(data_dir: &std::path::Path, llm: &ScriptedLlm, env: &[(&str, &str)]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_orchard"))
         .arg("serve")
+        .envs(env.iter().copied())
         .env("ORCHARD_LISTEN", "127.0.0.1:0")
         .env("ORCHARD_DATA_DIR", data_dir)
         .env("ORCHARD_ALLOW_LOCAL_REPOS", "true")
@@ -80,33 +86,11 @@ async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
     let client = reqwest::Client::new();
 
     let mut server = serve(data_dir.path(), &llm);
-    let (status, body) = call(client.post(format!("{}/v1/auth/signup", server.base)).json(
-        &json!({
-            "org_name": "Acme", "email": "owner@acme.test", "password": "correct horse battery"
-        }),
-    ))
-    .await;
-    assert_eq!(status, 201, "{body}");
-    let token = body["token"].as_str().unwrap().to_owned();
-
+    let token = signup(&client, &server).await;
     let mut tasks = Vec::new();
     for (i, bare) in bare_repos(fixtures.path(), 6).into_iter().enumerate() {
-        let (_, repo) = call(
-            client
-                .post(format!("{}/v1/repos", server.base))
-                .bearer_auth(&token)
-                .json(&json!({"url": bare.to_str().unwrap(), "provider": "generic"})),
-        )
-        .await;
-        let (status, task) = call(
-            client
-                .post(format!("{}/v1/tasks", server.base))
-                .bearer_auth(&token)
-                .json(&json!({"repo_id": repo["id"], "instruction": format!("task {i}")})),
-        )
-        .await;
-        assert_eq!(status, 202, "{task}");
-        tasks.push((task["task_id"].as_str().unwrap().to_owned(), bare));
+        let task_id = submit(&client, &server, &token, &bare, &format!("task {i}")).await;
+        tasks.push((task_id, bare));
     }
 
     // Wait until runs are in flight (waiting on the LLM), then kill the server outright.
@@ -148,4 +132,128 @@ async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
             task["commit"].as_str().unwrap()
         );
     }
+}
+
+async fn signup(client: &reqwest::Client, server: &Server) -> String {
+    let (status, body) = call(client.post(format!("{}/v1/auth/signup", server.base)).json(
+        &json!({
+            "org_name": "Acme", "email": "owner@acme.test", "password": "correct horse battery"
+        }),
+    ))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["token"].as_str().unwrap().to_owned()
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    server: &Server,
+    token: &str,
+    bare: &std::path::Path,
+    instruction: &str,
+) -> String {
+    let (_, repo) = call(
+        client
+            .post(format!("{}/v1/repos", server.base))
+            .bearer_auth(token)
+            .json(&json!({"url": bare.to_str().unwrap(), "provider": "generic"})),
+    )
+    .await;
+    let (status, task) = call(
+        client
+            .post(format!("{}/v1/tasks", server.base))
+            .bearer_auth(token)
+            .json(&json!({"repo_id": repo["id"], "instruction": instruction})),
+    )
+    .await;
+    assert_eq!(status, 202, "{task}");
+    task["task_id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sigterm_lets_short_runs_finish_and_gives_the_rest_back() {
+    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
+    // The slow run waits a minute on the LLM, far past the 2 s grace period.
+    first["_delays"] = json!({"slow": 60_000, "short": 500});
+    let llm = ScriptedLlm::start(vec![
+        first,
+        tool_step(
+            &[("write_file", json!({"path": "a.txt", "content": "a\n"}))],
+            1,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write a"}))], 1, 1),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let fixtures = tempfile::tempdir().unwrap();
+    let config = fixtures.path().join("orchard.toml");
+    std::fs::write(&config, "[workers]\nshutdown_grace_secs = 2\n").unwrap();
+    let client = reqwest::Client::new();
+    let mut server = serve_with(
+        data_dir.path(),
+        &llm,
+        &[("ORCHARD_CONFIG", config.to_str().unwrap())],
+    );
+    let token = signup(&client, &server).await;
+    let bares = bare_repos(fixtures.path(), 2);
+    let slow = submit(&client, &server, &token, &bares[0], "a slow task").await;
+    let short = submit(&client, &server, &token, &bares[1], "a short task").await;
+    assert_eq!(
+        llm.wait_for_requests(2).await,
+        2,
+        "both runs wait on the LLM"
+    );
+
+    let pid = server.child.id().to_string();
+    let signalled = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {pid}")])
+        .status()
+        .unwrap();
+    assert!(signalled.success());
+    let mut exit = None;
+    for _ in 0..600 {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            exit = Some(status);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let exit = exit.expect("the server exits on SIGTERM without waiting for the slow run");
+    assert!(exit.success(), "clean exit: {exit:?}");
+
+    let db = orchard::db::Db::open(&data_dir.path().join("orchard.db")).unwrap();
+    let status = |id: String| {
+        let db = db.clone();
+        async move {
+            db.run(move |c| {
+                c.query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| {
+                    r.get::<_, String>(0)
+                })
+            })
+            .await
+            .unwrap()
+            .unwrap()
+        }
+    };
+    assert_eq!(
+        status(short.clone()).await,
+        "succeeded",
+        "finished in the grace period"
+    );
+    git(&bares[1], &["rev-parse", &format!("orchard/{short}")]);
+    assert_eq!(
+        status(slow.clone()).await,
+        "queued",
+        "stopped and given back"
+    );
+    // Given back at once, not left to its lease's expiry: the next node can take it now.
+    use orchard_actors::ports::Queue;
+    let queue = orchard::queue::sqlite::SqliteQueue::new(db.clone());
+    let lease = queue
+        .dequeue(Duration::from_secs(60), &[])
+        .await
+        .unwrap()
+        .expect("the slow task is ready");
+    assert_eq!(lease.task_id.to_string(), slow);
 }
