@@ -3,14 +3,16 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use orchard_actors::domain::{
-    NewRepo, NewTask, OrgScope, Provider, Task, TaskId, TaskStatus, TokenUsage,
+    NewRepo, NewTask, OrgId, OrgScope, Provider, RepoId, Task, TaskId, TaskStatus, TokenUsage,
 };
 use orchard_actors::locks::InProcessLocks;
 use orchard_actors::ports::{
-    ChatResponse, LlmError, LockService, Queue, RepoLock, Store, ToolCall,
+    ChatResponse, Lease, LlmError, LockService, OrgRoom, Queue, QueueError, RepoLock, Store,
+    ToolCall,
 };
 use orchard_actors::ractor::{Actor, ActorRef, call_t};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
@@ -20,6 +22,8 @@ use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm, run
 struct Harness {
     store: Arc<MemoryStore>,
     queue: Arc<MemoryQueue>,
+    /// The queue as the tree sees it, where faults are injected.
+    faulty: Arc<FaultyQueue>,
     locks: Arc<InProcessLocks>,
     git: Arc<DirGit>,
     llm: Arc<ScriptedLlm>,
@@ -27,6 +31,46 @@ struct Harness {
     scope: OrgScope,
     source: tempfile::TempDir,
     _work: tempfile::TempDir,
+}
+
+/// The harness's queue, with a fault to inject: the next `dequeue_many` panics (in the
+/// dispatcher, which calls it).
+struct FaultyQueue {
+    inner: Arc<MemoryQueue>,
+    panic_next_dequeue: AtomicBool,
+}
+
+#[async_trait::async_trait]
+impl Queue for FaultyQueue {
+    async fn enqueue(&self, org: OrgId, repo: RepoId, task: TaskId) -> Result<(), QueueError> {
+        self.inner.enqueue(org, repo, task).await
+    }
+    async fn dequeue(&self, ttl: Duration, skip: &[OrgId]) -> Result<Option<Lease>, QueueError> {
+        self.inner.dequeue(ttl, skip).await
+    }
+    async fn dequeue_many(
+        &self,
+        ttl: Duration,
+        max: usize,
+        room: &OrgRoom,
+    ) -> Result<Vec<Lease>, QueueError> {
+        if self.panic_next_dequeue.swap(false, Ordering::SeqCst) {
+            panic!("injected fault in dequeue_many");
+        }
+        self.inner.dequeue_many(ttl, max, room).await
+    }
+    async fn renew(&self, lease: &Lease, ttl: Duration) -> Result<(), QueueError> {
+        self.inner.renew(lease, ttl).await
+    }
+    async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
+        self.inner.ack(lease).await
+    }
+    async fn release(&self, lease: &Lease) -> Result<(), QueueError> {
+        self.inner.release(lease).await
+    }
+    async fn recover(&self) -> Result<u64, QueueError> {
+        self.inner.recover().await
+    }
 }
 
 fn call(id: &str, name: &str, arguments: &str) -> ToolCall {
@@ -68,9 +112,13 @@ async fn harness_with(
         .unwrap();
     let mut settings = run_settings(work.path().to_path_buf());
     tweak(&mut settings);
+    let faulty = Arc::new(FaultyQueue {
+        inner: queue.clone(),
+        panic_next_dequeue: AtomicBool::new(false),
+    });
     let deps = Arc::new(Deps {
         store: store.clone(),
-        queue: queue.clone(),
+        queue: faulty.clone(),
         locks: locks.clone(),
         llm: llm.clone(),
         git: git.clone(),
@@ -80,6 +128,7 @@ async fn harness_with(
     Harness {
         store,
         queue,
+        faulty,
         locks,
         git,
         llm,
@@ -661,4 +710,69 @@ async fn cancelling_a_run_frees_its_lock() {
     assert_eq!(done.status, TaskStatus::Cancelled);
     h.idle_tree().await;
     assert_eq!(h.lock_holder(&task).await, None);
+}
+
+/// The dispatcher crashes (a panic in its queue call) while runs are in flight: the root
+/// starts a new one that knows those runs — the worker cap still holds — and the org
+/// supervisors report freed slots to the new one. The clock is paused.
+#[tokio::test(start_paused = true)]
+async fn a_replaced_dispatcher_keeps_the_runs_in_flight_and_the_cap() {
+    let h = harness_with(vec![], hanging_git(4), |s| {
+        s.max_workers = 3;
+        s.max_runs_per_org = 3;
+        s.stale_after = Duration::from_secs(3600);
+    })
+    .await;
+    let dispatched = async |n: usize| {
+        for _ in 0..1_000 {
+            if h.git.checkouts().len() >= n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{n} runs never started");
+    };
+    // Each task on a repository of its own, so only the caps limit them.
+    let mut tasks = Vec::new();
+    for i in 0..2 {
+        tasks.push(
+            h.create_task(&h.scope, h.source.path(), &format!("hang {i}"))
+                .await,
+        );
+        h.queue_task(&tasks[i]).await;
+    }
+    dispatched(2).await;
+
+    h.faulty.panic_next_dequeue.store(true, Ordering::SeqCst);
+    for i in 2..4 {
+        tasks.push(
+            h.create_task(&h.scope, h.source.path(), &format!("hang {i}"))
+                .await,
+        );
+        h.queue_task(&tasks[i]).await;
+    }
+    // The first fill panics; the new dispatcher takes one task, up to the cap of 3.
+    dispatched(3).await;
+    assert!(
+        !h.faulty.panic_next_dequeue.load(Ordering::SeqCst),
+        "the fault fired"
+    );
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let tree = call_t!(h.root, RootMsg::Observe, 2000).unwrap();
+    assert_eq!(tree.dispatcher.in_flight, 3, "{:?}", tree.dispatcher);
+    assert_eq!(
+        h.git.checkouts().len(),
+        3,
+        "the cap held across the replacement"
+    );
+
+    // Cancelling a run frees its slot through the org supervisor, which now reports to the
+    // new dispatcher: the fourth task starts.
+    h.store.cancel_task(&h.scope, tasks[0].id).await.unwrap();
+    h.root
+        .send_message(RootMsg::Cancel(h.scope.org_id(), tasks[0].id))
+        .unwrap();
+    dispatched(4).await;
+    let tree = call_t!(h.root, RootMsg::Observe, 2000).unwrap();
+    assert_eq!(tree.dispatcher.in_flight, 3);
 }
