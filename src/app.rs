@@ -172,6 +172,7 @@ impl Application {
                 llm_retry_initial: Duration::from_millis(config.llm.retry_initial_ms),
                 max_workers: config.max_workers(),
                 max_runs_per_org: config.max_runs_per_org(),
+                plan_runs: config.plan_runs(),
                 max_attempts: config.queue.max_attempts,
                 poll_interval: Duration::from_millis(config.queue.poll_interval_ms),
                 keep_work_dirs: config.workers.keep_work_dirs,

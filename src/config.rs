@@ -1,6 +1,7 @@
 //! Configuration: defaults, then `config/orchard.toml`-style file (`--config FILE`), then
 //! `ORCHARD_*` environment variables. `config/orchard.toml` documents every setting.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -85,6 +86,16 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Repository registration rules.
     pub repos: ReposConfig,
+    /// Limits by billing plan (`[plans.<name>]`); orgs on unlisted plans get the defaults.
+    pub plans: BTreeMap<String, PlanConfig>,
+}
+
+/// `[plans.<name>]`: what an organization on this plan may use.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PlanConfig {
+    /// Concurrent runs of one org on this node; unset means `workers.max_runs_per_org`.
+    pub max_runs_per_org: Option<usize>,
 }
 
 /// `[store]`
@@ -290,6 +301,7 @@ impl Default for Config {
             git: GitConfig::default(),
             auth: AuthConfig::default(),
             repos: ReposConfig::default(),
+            plans: BTreeMap::new(),
         }
     }
 }
@@ -482,6 +494,11 @@ impl Config {
         if self.workers.max_runs_per_org == Some(0) {
             bail!("workers.max_runs_per_org must be at least 1");
         }
+        for (name, plan) in &self.plans {
+            if plan.max_runs_per_org == Some(0) {
+                bail!("plans.{name}.max_runs_per_org must be at least 1");
+            }
+        }
         let slowest_step = self.llm.timeout_secs.max(self.git.timeout_secs);
         if self.workers.stale_after_secs <= slowest_step {
             bail!(
@@ -541,6 +558,14 @@ impl Config {
             .unwrap_or_else(|| (self.max_workers() / 2).max(1))
     }
 
+    /// Concurrent runs of one org on this node, by plan (the plans that set it).
+    pub fn plan_runs(&self) -> std::collections::HashMap<String, usize> {
+        self.plans
+            .iter()
+            .filter_map(|(name, plan)| Some((name.clone(), plan.max_runs_per_org?)))
+            .collect()
+    }
+
     /// The queue lease.
     pub fn lease_ttl(&self) -> Duration {
         Duration::from_secs(self.queue.lease_ttl_secs)
@@ -588,5 +613,28 @@ mod tests {
         assert!(err.to_string().contains("max_workers"), "{err}");
         let err = Config::load(None, &[("ORCHARD_LLM_PROVIDER", "openai")]).unwrap_err();
         assert!(err.to_string().contains("base_url"), "{err}");
+    }
+
+    #[test]
+    fn plans_set_per_org_caps() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("orchard.toml");
+        let text = "[plans.free]\nmax_runs_per_org = 1\n[plans.team]\nmax_runs_per_org = 8\n[plans.trial]\n";
+        std::fs::write(&file, text).unwrap();
+        let config = Config::load(Some(&file), &[]).unwrap();
+        let runs = config.plan_runs();
+        assert_eq!(
+            runs.len(),
+            2,
+            "a plan without the setting uses the default: {runs:?}"
+        );
+        assert_eq!((runs["free"], runs["team"]), (1, 8));
+
+        std::fs::write(&file, "[plans.free]\nmax_runs_per_org = 0\n").unwrap();
+        let err = Config::load(Some(&file), &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("plans.free.max_runs_per_org"),
+            "{err}"
+        );
     }
 }

@@ -1,7 +1,11 @@
 //! `Dispatcher`: takes leased tasks from the queue and hands them to org supervisors,
-//! never more than `max_workers` at a time on this node, nor more than `max_runs_per_org`
-//! of one org. The queue serves orgs round-robin; orgs at their cap are skipped, so their
-//! backlog waits in the queue without holding a worker.
+//! never more than `max_workers` at a time on this node, nor more than its plan allows of one
+//! org (`plan_runs`, else `max_runs_per_org`). The queue serves orgs round-robin; orgs at their
+//! cap are skipped, so their backlog waits in the queue without holding a worker.
+//!
+//! An org's cap is looked up (its plan, from the store) when its first run starts and kept
+//! while it has runs here, so a plan change applies from its next run. Until then the org may
+//! take as many tasks as the smallest plan allows, which never exceeds its own cap.
 //!
 //! It polls the queue on a timer and whenever it is woken (a task was submitted, a run
 //! ended), so a new task starts without waiting for the next tick.
@@ -12,7 +16,7 @@ use std::sync::Arc;
 use ractor::concurrency::JoinHandle;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::domain::{OrgId, TaskId};
+use crate::domain::{OrgId, OrgScope, TaskId};
 use crate::observe::DispatcherSnapshot;
 use crate::ports::OrgRoom;
 use crate::root_supervisor::RootMsg;
@@ -55,6 +59,8 @@ pub struct DispatcherState {
     deps: Arc<Deps>,
     root: ActorRef<RootMsg>,
     in_flight: HashMap<TaskId, OrgId>,
+    /// Caps of the orgs with runs in flight.
+    caps: HashMap<OrgId, usize>,
     dispatched_total: u64,
     draining: bool,
     fill_scheduled: bool,
@@ -77,6 +83,7 @@ impl Actor for Dispatcher {
             deps: args.deps,
             root: args.root,
             in_flight: args.in_flight,
+            caps: HashMap::new(),
             dispatched_total: 0,
             draining: false,
             fill_scheduled: false,
@@ -140,7 +147,33 @@ impl DispatcherState {
     }
 
     fn release(&mut self, task_id: TaskId) {
-        self.in_flight.remove(&task_id);
+        if let Some(org) = self.in_flight.remove(&task_id)
+            && !self.in_flight.values().any(|o| *o == org)
+        {
+            // Looked up again at its next run, so plan changes apply.
+            self.caps.remove(&org);
+        }
+    }
+
+    /// The org's cap on this node: its plan's, looked up once while it has runs here.
+    async fn learn_cap(&mut self, org: OrgId) -> usize {
+        if let Some(cap) = self.caps.get(&org) {
+            return *cap;
+        }
+        let settings = &self.deps.settings;
+        let cap = if settings.plan_runs.is_empty() {
+            settings.max_runs_per_org
+        } else {
+            match self.deps.store.org(&OrgScope::trusted(org)).await {
+                Ok(found) => settings.runs_for_plan(&found.plan),
+                Err(err) => {
+                    tracing::warn!(org_id = %org, error = %err, "could not read the org's plan; using the default cap");
+                    settings.max_runs_per_org
+                }
+            }
+        };
+        self.caps.insert(org, cap);
+        cap
     }
 
     /// Runs in flight per org (at most `max_workers` entries to count).
@@ -155,15 +188,28 @@ impl DispatcherState {
     /// Fills the free worker slots, one queue round trip at a time, until they are full or
     /// no org under its cap has work.
     async fn fill(&mut self) {
-        let settings = &self.deps.settings;
+        // Runs handed over from a replaced dispatcher have no cap known yet.
+        let orgs: Vec<OrgId> = self.runs_per_org().into_keys().collect();
+        for org in orgs {
+            self.learn_cap(org).await;
+        }
+        let deps = self.deps.clone();
+        let settings = &deps.settings;
         while !self.draining && self.in_flight.len() < settings.max_workers {
             let free = settings.max_workers - self.in_flight.len();
             let room = OrgRoom {
-                default: settings.max_runs_per_org,
+                default: settings.min_runs_per_org(),
                 per_org: self
                     .runs_per_org()
                     .into_iter()
-                    .map(|(org, count)| (org, settings.max_runs_per_org.saturating_sub(count)))
+                    .map(|(org, count)| {
+                        let cap = self
+                            .caps
+                            .get(&org)
+                            .copied()
+                            .unwrap_or(settings.max_runs_per_org);
+                        (org, cap.saturating_sub(count))
+                    })
                     .collect(),
             };
             let leases = match self
@@ -179,6 +225,8 @@ impl DispatcherState {
                 }
             };
             let exhausted = leases.len() < free;
+            // An org seen for the first time may turn out to be allowed more than it got.
+            let mut more_room = false;
             for lease in leases {
                 if self.in_flight.contains_key(&lease.task_id) {
                     // Delivered again while its run is alive here (the lease expired): the org
@@ -187,6 +235,9 @@ impl DispatcherState {
                     tracing::warn!(task_id = %lease.task_id, "task redelivered while in flight");
                     continue;
                 }
+                if !self.caps.contains_key(&lease.org_id) {
+                    more_room |= self.learn_cap(lease.org_id).await > room.default;
+                }
                 self.in_flight.insert(lease.task_id, lease.org_id);
                 self.dispatched_total += 1;
                 if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
@@ -194,7 +245,7 @@ impl DispatcherState {
                     return;
                 }
             }
-            if exhausted {
+            if exhausted && !more_room {
                 return;
             }
         }

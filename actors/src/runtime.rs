@@ -1,5 +1,6 @@
 //! What the actors share: the ports and the settings of runs.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,8 +24,10 @@ pub struct RunSettings {
     pub llm_retry_initial: Duration,
     /// Concurrent runs on this node.
     pub max_workers: usize,
-    /// Concurrent runs of one org on this node.
+    /// Concurrent runs of one org on this node, unless its plan says otherwise.
     pub max_runs_per_org: usize,
+    /// Concurrent runs of one org on this node, by the org's plan.
+    pub plan_runs: HashMap<String, usize>,
     /// Deliveries of a task (first one included) before it is dead-lettered as failed.
     pub max_attempts: u32,
     /// How often the dispatcher polls the queue when nothing wakes it.
@@ -39,6 +42,26 @@ pub struct RunSettings {
     pub stale_requeue: bool,
     /// How often the watchdog looks.
     pub watchdog_interval: Duration,
+}
+
+impl RunSettings {
+    /// Concurrent runs on this node allowed to an org on `plan`.
+    pub fn runs_for_plan(&self, plan: &str) -> usize {
+        self.plan_runs
+            .get(plan)
+            .copied()
+            .unwrap_or(self.max_runs_per_org)
+    }
+
+    /// The smallest cap of any plan: what an org whose plan is not known yet may take.
+    pub fn min_runs_per_org(&self) -> usize {
+        self.plan_runs
+            .values()
+            .copied()
+            .chain([self.max_runs_per_org])
+            .min()
+            .unwrap_or(self.max_runs_per_org)
+    }
 }
 
 /// The ports and settings, shared by every actor of the tree.

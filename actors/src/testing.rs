@@ -33,6 +33,7 @@ pub fn run_settings(work_root: PathBuf) -> RunSettings {
         llm_retry_initial: Duration::from_millis(1),
         max_workers: 2,
         max_runs_per_org: 2,
+        plan_runs: HashMap::new(),
         max_attempts: 3,
         poll_interval: Duration::from_millis(20),
         keep_work_dirs: false,
@@ -83,6 +84,13 @@ impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Puts an org on another plan (plan changes have no store method yet).
+    pub fn set_plan(&self, org_id: OrgId, plan: &str) {
+        if let Some(org) = lock(&self.data).orgs.get_mut(&org_id) {
+            org.plan = plan.to_owned();
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
-use orchard_actors::ports::{Lease, Queue};
+use orchard_actors::ports::{Lease, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
 use orchard_actors::runtime::{Deps, RunSettings};
@@ -49,19 +49,29 @@ struct Setup {
 }
 
 async fn setup(max_workers: usize, max_runs_per_org: usize, queue: Arc<MemoryQueue>) -> Setup {
+    setup_with(Arc::new(MemoryStore::new()), queue, |s| {
+        s.max_workers = max_workers;
+        s.max_runs_per_org = max_runs_per_org;
+    })
+    .await
+}
+
+async fn setup_with(
+    store: Arc<MemoryStore>,
+    queue: Arc<MemoryQueue>,
+    tweak: impl FnOnce(&mut RunSettings),
+) -> Setup {
     let log = Arc::new(Mutex::new(Vec::new()));
     let (root, _) = Actor::spawn(None, Recorder, log.clone()).await.unwrap();
+    let mut settings = run_settings(std::env::temp_dir());
+    tweak(&mut settings);
     let deps = Arc::new(Deps {
-        store: Arc::new(MemoryStore::new()),
+        store,
         queue: queue.clone(),
         locks: Arc::new(orchard_actors::locks::InProcessLocks::new()),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
-        settings: RunSettings {
-            max_workers,
-            max_runs_per_org,
-            ..run_settings(std::env::temp_dir())
-        },
+        settings,
     });
     let args = DispatcherArgs {
         deps,
@@ -158,5 +168,52 @@ async fn a_late_org_gets_the_next_free_worker_despite_a_backlog() {
     assert_eq!(
         next[2].task_id, late,
         "B's task is among the next max_workers dispatched"
+    );
+}
+
+/// Each org's cap comes from its plan; an org on a plan without one gets the default. The
+/// caps hold from the first fill on, and an org allowed more than the smallest plan gets its
+/// full share without waiting for another wake-up.
+#[tokio::test(start_paused = true)]
+async fn each_org_is_capped_by_its_plan() {
+    let store = Arc::new(MemoryStore::new());
+    let mut orgs = Vec::new();
+    for (name, plan) in [("team", "team"), ("free", "free"), ("legacy", "legacy")] {
+        let (org, _) = store
+            .create_org_with_owner(name, &format!("{name}@example.test"), "hash")
+            .await
+            .unwrap();
+        store.set_plan(org.id, plan);
+        orgs.push(org.id);
+    }
+    let queue = Arc::new(MemoryQueue::new());
+    for org in &orgs {
+        enqueue(&queue, *org, 6).await;
+    }
+    let s = setup_with(store, queue, |s| {
+        s.max_workers = 20;
+        s.max_runs_per_org = 2;
+        s.plan_runs = [("free".to_owned(), 1), ("team".to_owned(), 4)].into();
+    })
+    .await;
+    // Only the start-up poll, before the first tick (every 20 ms): the caps are learned
+    // within one fill.
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    let first = s.dispatched();
+    let count = |leases: &[Lease], org: OrgId| leases.iter().filter(|l| l.org_id == org).count();
+    assert_eq!(
+        [
+            count(&first, orgs[0]),
+            count(&first, orgs[1]),
+            count(&first, orgs[2])
+        ],
+        [4, 1, 2],
+        "team 4, free 1, a plan without a cap the default 2"
+    );
+    s.settle().await;
+    assert_eq!(
+        s.dispatched().len(),
+        7,
+        "and no more however often it polls"
     );
 }
