@@ -22,6 +22,7 @@ use crate::api::{self, AppState};
 use crate::auth::TokenKeys;
 use crate::auth::tokens::create_private_dir;
 use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, VectorsKind};
+use crate::crypto::Keyring;
 use crate::db::Db;
 use crate::git::GixWorkspace;
 use crate::llm::{OpenAiLlm, ReplayLlm};
@@ -118,6 +119,7 @@ impl Application {
         let keys_dir = data_dir.join("keys");
         create_private_dir(&keys_dir)?;
         let keys = Arc::new(TokenKeys::load_or_create(&keys_dir)?);
+        let keyring = Arc::new(load_keyring(&config, &keys_dir)?);
 
         let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
         let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
@@ -201,6 +203,7 @@ impl Application {
             store,
             queue,
             keys,
+            keyring,
             root: root.clone(),
             config: Arc::new(config),
             metrics: metrics_handle(),
@@ -250,6 +253,20 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         self.run_until(shutdown_signal()).await
     }
+}
+
+/// The master keys: `ORCHARD_MASTER_KEY` if set, else the keyring file
+/// (`credentials.keyring_path`, default `<data dir>/keys/master.keyring`), created on first start.
+fn load_keyring(config: &Config, keys_dir: &std::path::Path) -> anyhow::Result<Keyring> {
+    if let Ok(value) = std::env::var("ORCHARD_MASTER_KEY") {
+        return Keyring::from_env_value(&value);
+    }
+    let path = config
+        .credentials
+        .keyring_path
+        .clone()
+        .unwrap_or_else(|| keys_dir.join("master.keyring"));
+    Keyring::load_or_create(&path)
 }
 
 async fn shutdown_signal() {

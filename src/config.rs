@@ -88,6 +88,17 @@ pub struct Config {
     pub repos: ReposConfig,
     /// Limits by billing plan (`[plans.<name>]`); orgs on unlisted plans get the defaults.
     pub plans: BTreeMap<String, PlanConfig>,
+    /// Credential encryption.
+    pub credentials: CredentialsConfig,
+}
+
+/// `[credentials]`
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CredentialsConfig {
+    /// The master keyring file; unset means `<data_dir>/keys/master.keyring`. Ignored when
+    /// `ORCHARD_MASTER_KEY` is set.
+    pub keyring_path: Option<PathBuf>,
 }
 
 /// `[plans.<name>]`: what an organization on this plan may use.
@@ -302,6 +313,7 @@ impl Default for Config {
             auth: AuthConfig::default(),
             repos: ReposConfig::default(),
             plans: BTreeMap::new(),
+            credentials: CredentialsConfig::default(),
         }
     }
 }

@@ -68,6 +68,32 @@ pub struct Sealed {
     pub ciphertext: Vec<u8>,
 }
 
+impl From<Sealed> for orchard_actors::domain::SealedSecret {
+    fn from(sealed: Sealed) -> Self {
+        Self {
+            key_version: sealed.key_version,
+            nonce: sealed.nonce.to_vec(),
+            ciphertext: sealed.ciphertext,
+        }
+    }
+}
+
+impl TryFrom<&orchard_actors::domain::SealedSecret> for Sealed {
+    type Error = CryptoError;
+
+    fn try_from(stored: &orchard_actors::domain::SealedSecret) -> Result<Self, CryptoError> {
+        Ok(Self {
+            key_version: stored.key_version,
+            nonce: stored
+                .nonce
+                .as_slice()
+                .try_into()
+                .map_err(|_| CryptoError::Invalid)?,
+            ciphertext: stored.ciphertext.clone(),
+        })
+    }
+}
+
 /// Why a sealed credential could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {

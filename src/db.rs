@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0002_fair_queue.sql"),
     include_str!("../schema/sqlite/0003_repo_locks.sql"),
     include_str!("../schema/sqlite/0004_queue_index.sql"),
+    include_str!("../schema/sqlite/0005_credentials.sql"),
 ];
 
 /// A shared handle to the database.

@@ -79,6 +79,10 @@ id_type!(
     /// A task submitted by an organization.
     TaskId
 );
+id_type!(
+    /// A stored credential (a new one each time an org replaces its secret).
+    CredentialId
+);
 
 /// Proof that the holder may act on one organization's data.
 ///
@@ -510,6 +514,85 @@ pub struct TaskEvent {
 /// The branch a task's result is pushed to. Deterministic, so a retried run is idempotent.
 pub fn task_branch(task_id: TaskId) -> String {
     format!("orchard/{task_id}")
+}
+
+/// A service an organization stores a secret for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialProvider {
+    /// GitHub (token or PAT).
+    Github,
+    /// Azure DevOps (PAT).
+    AzureDevops,
+    /// Jira (API token).
+    Jira,
+    /// Any other git server (HTTP basic auth).
+    Generic,
+}
+
+impl CredentialProvider {
+    /// Stable lowercase name; part of each credential's encryption binding.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CredentialProvider::Github => "github",
+            CredentialProvider::AzureDevops => "azure_devops",
+            CredentialProvider::Jira => "jira",
+            CredentialProvider::Generic => "generic",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "github" => CredentialProvider::Github,
+            "azure_devops" => CredentialProvider::AzureDevops,
+            "jira" => CredentialProvider::Jira,
+            "generic" => CredentialProvider::Generic,
+            _ => return None,
+        })
+    }
+}
+
+/// An encrypted secret as stored; only the `orchard` crate's keyring can open it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedSecret {
+    /// Version of the master key it is sealed under.
+    pub key_version: u32,
+    /// Nonce sealed with it.
+    pub nonce: Vec<u8>,
+    /// SIV tag and ciphertext.
+    pub ciphertext: Vec<u8>,
+}
+
+impl fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SealedSecret")
+            .field("key_version", &self.key_version)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A credential of an organization: one per provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// Its id (part of its encryption binding).
+    pub id: CredentialId,
+    /// Its org.
+    pub org_id: OrgId,
+    /// The service it is for.
+    pub provider: CredentialProvider,
+    /// User name to authenticate with, where the service needs one.
+    pub username: Option<String>,
+    /// Free text, e.g. the token's scopes.
+    pub scopes_note: Option<String>,
+    /// Last characters of the secret, to recognise it (`None` for short secrets).
+    pub fingerprint: Option<String>,
+    /// The secret, encrypted.
+    pub sealed: SealedSecret,
+    /// When the org first stored a secret for this provider.
+    pub created_at: OffsetDateTime,
+    /// When the secret was last replaced.
+    pub rotated_at: Option<OffsetDateTime>,
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Task,
-    TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TokenUsage, User, UserCredentials,
+    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
+    OrgScope, Repo, RepoId, Task, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TokenUsage,
+    User, UserCredentials,
 };
 
 /// Errors of the [`Store`] port.
@@ -111,6 +112,31 @@ pub trait Store: Send + Sync + 'static {
         id: TaskId,
         after: u64,
     ) -> Result<Vec<TaskEvent>, StoreError>;
+
+    /// Stores the org's credential for `credential.provider`, replacing any earlier one (whose
+    /// `created_at` is kept; `rotated_at` becomes now). `credential.org_id` must be the scope's.
+    async fn put_credential(
+        &self,
+        scope: &OrgScope,
+        credential: Credential,
+    ) -> Result<Credential, StoreError>;
+
+    /// The org's credential for `provider`.
+    async fn credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<Credential, StoreError>;
+
+    /// All the org's credentials, by provider name.
+    async fn list_credentials(&self, scope: &OrgScope) -> Result<Vec<Credential>, StoreError>;
+
+    /// Deletes the org's credential for `provider`; `NotFound` if there is none.
+    async fn delete_credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<(), StoreError>;
 }
 
 /// Errors of the [`Queue`] port.

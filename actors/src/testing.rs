@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 
 use crate::backoff::BackoffPolicy;
 use crate::domain::{
-    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Repo, RepoId, Role, Task,
-    TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User,
-    UserCredentials, UserId,
+    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
+    OrgScope, Repo, RepoId, Role, Task, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery,
+    TaskStatus, TokenUsage, User, UserCredentials, UserId,
 };
 use crate::ports::{
     ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
@@ -62,6 +62,7 @@ struct Data {
     repos: Vec<Repo>,
     tasks: HashMap<TaskId, Task>,
     events: HashMap<TaskId, Vec<TaskEvent>>,
+    credentials: HashMap<(OrgId, CredentialProvider), Credential>,
 }
 
 impl Data {
@@ -340,6 +341,58 @@ impl Store for MemoryStore {
             .get(&id)
             .map(|events| events.iter().filter(|e| e.seq > after).cloned().collect())
             .unwrap_or_default())
+    }
+
+    async fn put_credential(
+        &self,
+        scope: &OrgScope,
+        mut credential: Credential,
+    ) -> Result<Credential, StoreError> {
+        let org = scope.org_id();
+        credential.org_id = org;
+        let mut data = lock(&self.data);
+        let key = (org, credential.provider);
+        if let Some(old) = data.credentials.get(&key) {
+            credential.created_at = old.created_at;
+            credential.rotated_at = Some(time::OffsetDateTime::now_utc());
+        }
+        data.credentials.insert(key, credential.clone());
+        Ok(credential)
+    }
+
+    async fn credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<Credential, StoreError> {
+        lock(&self.data)
+            .credentials
+            .get(&(scope.org_id(), provider))
+            .cloned()
+            .ok_or(StoreError::NotFound)
+    }
+
+    async fn list_credentials(&self, scope: &OrgScope) -> Result<Vec<Credential>, StoreError> {
+        let mut list: Vec<Credential> = lock(&self.data)
+            .credentials
+            .values()
+            .filter(|c| c.org_id == scope.org_id())
+            .cloned()
+            .collect();
+        list.sort_by_key(|c| c.provider.as_str());
+        Ok(list)
+    }
+
+    async fn delete_credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<(), StoreError> {
+        lock(&self.data)
+            .credentials
+            .remove(&(scope.org_id(), provider))
+            .map(|_| ())
+            .ok_or(StoreError::NotFound)
     }
 }
 

@@ -1,6 +1,7 @@
 //! The REST API (`/v1`), its OpenAPI spec, docs UI, probes and metrics.
 
 mod auth;
+mod credentials;
 mod error;
 mod repos;
 mod security;
@@ -31,6 +32,8 @@ pub struct AppState {
     pub queue: Arc<dyn Queue>,
     /// Token signing and verification.
     pub keys: Arc<TokenKeys>,
+    /// Master keys sealing the orgs' credentials.
+    pub keyring: Arc<crate::crypto::Keyring>,
     /// The actor tree.
     pub root: ActorRef<RootMsg>,
     /// Settings.
@@ -91,11 +94,18 @@ type Apis = (
     auth::AuthApi,
     repos::ReposApi,
     tasks::TasksApi,
+    credentials::CredentialsApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
     OpenApiService::new(
-        (system::SystemApi, auth::AuthApi, repos::ReposApi, tasks::TasksApi),
+        (
+            system::SystemApi,
+            auth::AuthApi,
+            repos::ReposApi,
+            tasks::TasksApi,
+            credentials::CredentialsApi,
+        ),
         "Orchard",
         env!("CARGO_PKG_VERSION"),
     )

@@ -20,6 +20,17 @@ pub(crate) struct Caller {
 }
 
 impl Caller {
+    /// Fails with 403 unless the caller is an owner or admin of the org.
+    pub(crate) fn require_admin(&self) -> Result<(), ApiError> {
+        if matches!(self.role, Role::Owner | Role::Admin) {
+            return Ok(());
+        }
+        Err(ApiError::new(
+            Code::Forbidden,
+            format!("the {} role cannot manage credentials", self.role.as_str()),
+        ))
+    }
+
     /// Fails with 403 unless the role may change things.
     pub(crate) fn require_write(&self) -> Result<(), ApiError> {
         if self.role.can_write() {

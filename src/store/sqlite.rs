@@ -2,9 +2,9 @@
 
 use async_trait::async_trait;
 use orchard_actors::domain::{
-    CancelOutcome, EventKind, NewRepo, NewTask, Org, OrgId, OrgScope, Provider, Repo, RepoId, Role,
-    Task, TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage,
-    User, UserCredentials, UserId,
+    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
+    OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Task, TaskError, TaskEvent, TaskId,
+    TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
 };
 use orchard_actors::ports::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -84,6 +84,30 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
         }),
         created_at: parse_time(&row.get::<_, String>(16)?)?,
         updated_at: parse_time(&row.get::<_, String>(17)?)?,
+    })
+}
+
+const CREDENTIAL_COLUMNS: &str = "id, org_id, provider, username, scopes_note, fingerprint, \
+     key_version, nonce, ciphertext, created_at, rotated_at";
+
+fn credential_from_row(row: &Row<'_>) -> rusqlite::Result<Credential> {
+    let provider: String = row.get(2)?;
+    let rotated: Option<String> = row.get(10)?;
+    Ok(Credential {
+        id: parse_id(row.get(0)?)?,
+        org_id: parse_id(row.get(1)?)?,
+        provider: CredentialProvider::parse(&provider)
+            .ok_or_else(|| conversion(format!("bad credential provider {provider:?}")))?,
+        username: row.get(3)?,
+        scopes_note: row.get(4)?,
+        fingerprint: row.get(5)?,
+        sealed: SealedSecret {
+            key_version: row.get(6)?,
+            nonce: row.get(7)?,
+            ciphertext: row.get(8)?,
+        },
+        created_at: parse_time(&row.get::<_, String>(9)?)?,
+        rotated_at: rotated.as_deref().map(parse_time).transpose()?,
     })
 }
 
@@ -591,6 +615,102 @@ impl Store for SqliteStore {
                 )
                 .map_err(backend)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn put_credential(
+        &self,
+        scope: &OrgScope,
+        credential: Credential,
+    ) -> Result<Credential, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let now = now();
+            // A replaced secret keeps its first `created_at` and gets a `rotated_at`.
+            conn.execute(
+                    "INSERT INTO credentials (org_id, provider, id, username, scopes_note,
+                        fingerprint, key_version, nonce, ciphertext, created_at, rotated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)
+                     ON CONFLICT (org_id, provider) DO UPDATE SET
+                        id = excluded.id, username = excluded.username,
+                        scopes_note = excluded.scopes_note, fingerprint = excluded.fingerprint,
+                        key_version = excluded.key_version, nonce = excluded.nonce,
+                        ciphertext = excluded.ciphertext, rotated_at = excluded.created_at",
+                    params![
+                        org.to_string(),
+                        credential.provider.as_str(),
+                        credential.id.to_string(),
+                        credential.username,
+                        credential.scopes_note,
+                        credential.fingerprint,
+                        credential.sealed.key_version,
+                        credential.sealed.nonce,
+                        credential.sealed.ciphertext,
+                        now,
+                    ],
+                )
+                .map_err(backend)?;
+            conn.query_row(
+                &format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE org_id = ?1 AND provider = ?2"),
+                params![org.to_string(), credential.provider.as_str()],
+                credential_from_row,
+            )
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<Credential, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            conn.query_row(
+                &format!("SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE org_id = ?1 AND provider = ?2"),
+                params![org.to_string(), provider.as_str()],
+                credential_from_row,
+            )
+            .map_err(not_found_or)
+        })
+        .await
+    }
+
+    async fn list_credentials(&self, scope: &OrgScope) -> Result<Vec<Credential>, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let mut statement = conn
+                .prepare(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM credentials WHERE org_id = ?1 ORDER BY provider"
+                ))
+                .map_err(backend)?;
+            let rows = statement
+                .query_map(params![org.to_string()], credential_from_row)
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn delete_credential(
+        &self,
+        scope: &OrgScope,
+        provider: CredentialProvider,
+    ) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let deleted = conn
+                .execute(
+                    "DELETE FROM credentials WHERE org_id = ?1 AND provider = ?2",
+                    params![org.to_string(), provider.as_str()],
+                )
+                .map_err(backend)?;
+            if deleted == 0 {
+                return Err(StoreError::NotFound);
+            }
+            Ok(())
         })
         .await
     }

@@ -3,6 +3,7 @@
 
 mod concurrency;
 mod crash;
+mod credentials;
 mod errors;
 mod git_http;
 mod helpers;

@@ -1,0 +1,253 @@
+//! `PUT|GET|DELETE /v1/credentials/{provider}`, `GET /v1/credentials`.
+//!
+//! A secret goes in once and never comes out: responses carry metadata only (provider, user
+//! name, a fingerprint of the last characters, times). The secret is sealed with the keyring
+//! before it reaches the store, bound to the org, the provider and a fresh credential id.
+
+use orchard_actors::domain::{Credential, CredentialId, CredentialProvider, OrgId};
+use poem::web::Data;
+use poem_openapi::param::Path;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use super::AppState;
+use super::error::{ApiError, store_error};
+use super::security::BearerAuth;
+use crate::crypto::CredentialAad;
+
+#[derive(Tags)]
+enum CredentialTags {
+    /// The organization's secrets for GitHub, Azure DevOps, Jira and other git servers.
+    Credentials,
+}
+
+/// Credential storage.
+pub(crate) struct CredentialsApi;
+
+/// The service a credential is for.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+#[oai(rename = "CredentialProvider")]
+enum ProviderName {
+    Github,
+    AzureDevops,
+    Jira,
+    Generic,
+}
+
+impl From<ProviderName> for CredentialProvider {
+    fn from(p: ProviderName) -> Self {
+        match p {
+            ProviderName::Github => CredentialProvider::Github,
+            ProviderName::AzureDevops => CredentialProvider::AzureDevops,
+            ProviderName::Jira => CredentialProvider::Jira,
+            ProviderName::Generic => CredentialProvider::Generic,
+        }
+    }
+}
+
+impl From<CredentialProvider> for ProviderName {
+    fn from(p: CredentialProvider) -> Self {
+        match p {
+            CredentialProvider::Github => ProviderName::Github,
+            CredentialProvider::AzureDevops => ProviderName::AzureDevops,
+            CredentialProvider::Jira => ProviderName::Jira,
+            CredentialProvider::Generic => ProviderName::Generic,
+        }
+    }
+}
+
+/// A secret to store (replacing the provider's earlier one).
+#[derive(Object)]
+struct CredentialPut {
+    /// The token, PAT or password. Write-only: it is never returned.
+    #[oai(write_only)]
+    secret: String,
+    /// User name for services that need one with the secret (e.g. Jira's account email).
+    username: Option<String>,
+    /// Free text for people, e.g. the token's scopes.
+    scopes_note: Option<String>,
+}
+
+/// A stored credential's metadata.
+#[derive(Object)]
+struct CredentialView {
+    provider: ProviderName,
+    username: Option<String>,
+    scopes_note: Option<String>,
+    /// The secret's last 4 characters, for secrets of 16 characters or more.
+    fingerprint: Option<String>,
+    created_at: OffsetDateTime,
+    /// When the secret was last replaced.
+    rotated_at: Option<OffsetDateTime>,
+}
+
+impl From<Credential> for CredentialView {
+    fn from(c: Credential) -> Self {
+        Self {
+            provider: c.provider.into(),
+            username: c.username,
+            scopes_note: c.scopes_note,
+            fingerprint: c.fingerprint,
+            created_at: c.created_at,
+            rotated_at: c.rotated_at,
+        }
+    }
+}
+
+/// The organization's credentials.
+#[derive(Object)]
+struct CredentialList {
+    credentials: Vec<CredentialView>,
+}
+
+#[derive(ApiResponse)]
+enum DeleteResult {
+    /// Deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// Most characters of a secret.
+const MAX_SECRET: usize = 4096;
+/// Secrets shorter than this get no fingerprint: four characters would give too much away.
+const FINGERPRINT_MIN: usize = 16;
+
+fn secret(text: String) -> Result<SecretString, ApiError> {
+    let secret = SecretString::from(text);
+    let exposed = secret.expose_secret();
+    if exposed.is_empty() || exposed.chars().count() > MAX_SECRET {
+        return Err(ApiError::invalid(format!(
+            "secret must be 1 to {MAX_SECRET} characters"
+        )));
+    }
+    if exposed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        // Never echo any part of it.
+        return Err(ApiError::invalid(
+            "secret must not contain whitespace or control characters",
+        ));
+    }
+    Ok(secret)
+}
+
+fn short_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    let Some(value) = value else { return Ok(None) };
+    let value = value.trim().to_owned();
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(ApiError::invalid(format!(
+            "{field} must be at most {max} characters, without control characters"
+        )));
+    }
+    Ok((!value.is_empty()).then_some(value))
+}
+
+fn fingerprint(secret: &SecretString) -> Option<String> {
+    let chars: Vec<char> = secret.expose_secret().chars().collect();
+    (chars.len() >= FINGERPRINT_MIN).then(|| {
+        let last: String = chars[chars.len() - 4..].iter().collect();
+        format!("…{last}")
+    })
+}
+
+#[OpenApi(prefix_path = "/v1", tag = "CredentialTags::Credentials")]
+impl CredentialsApi {
+    /// Store the organization's secret for a provider (owner or admin). Replaces the earlier
+    /// one; the secret is encrypted before it is stored and never returned.
+    #[oai(path = "/credentials/:provider", method = "put")]
+    async fn put(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        provider: Path<ProviderName>,
+        body: Json<CredentialPut>,
+    ) -> Result<Json<CredentialView>, ApiError> {
+        auth.0.require_admin()?;
+        let body = body.0;
+        let secret = secret(body.secret)?;
+        let username = short_text("username", body.username, 256)?;
+        let scopes_note = short_text("scopes_note", body.scopes_note, 1000)?;
+        let provider: CredentialProvider = provider.0.into();
+        let org_id: OrgId = auth.0.scope.org_id();
+        let id = CredentialId::new();
+        let aad = CredentialAad {
+            org_id,
+            provider: provider.as_str(),
+            credential_id: id.as_uuid(),
+        };
+        let sealed = state.keyring.seal(&aad, &secret);
+        let credential = Credential {
+            id,
+            org_id,
+            provider,
+            username,
+            scopes_note,
+            fingerprint: fingerprint(&secret),
+            sealed: sealed.into(),
+            created_at: OffsetDateTime::now_utc(),
+            rotated_at: None,
+        };
+        let stored = state
+            .store
+            .put_credential(&auth.0.scope, credential)
+            .await
+            .map_err(|err| store_error("credential", err))?;
+        tracing::info!(org_id = %org_id, provider = provider.as_str(), "credential stored");
+        Ok(Json(stored.into()))
+    }
+
+    /// List the organization's credentials: metadata only.
+    #[oai(path = "/credentials", method = "get")]
+    async fn list(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<Json<CredentialList>, ApiError> {
+        auth.0.require_write()?;
+        let credentials = state
+            .store
+            .list_credentials(&auth.0.scope)
+            .await
+            .map_err(|err| store_error("credential", err))?;
+        Ok(Json(CredentialList {
+            credentials: credentials.into_iter().map(CredentialView::from).collect(),
+        }))
+    }
+
+    /// One credential's metadata.
+    #[oai(path = "/credentials/:provider", method = "get")]
+    async fn get(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        provider: Path<ProviderName>,
+    ) -> Result<Json<CredentialView>, ApiError> {
+        auth.0.require_write()?;
+        let credential = state
+            .store
+            .credential(&auth.0.scope, provider.0.into())
+            .await
+            .map_err(|err| store_error("credential", err))?;
+        Ok(Json(credential.into()))
+    }
+
+    /// Delete a credential (owner or admin).
+    #[oai(path = "/credentials/:provider", method = "delete")]
+    async fn delete(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+        provider: Path<ProviderName>,
+    ) -> Result<DeleteResult, ApiError> {
+        auth.0.require_admin()?;
+        let provider: CredentialProvider = provider.0.into();
+        state
+            .store
+            .delete_credential(&auth.0.scope, provider)
+            .await
+            .map_err(|err| store_error("credential", err))?;
+        tracing::info!(org_id = %auth.0.scope.org_id(), provider = provider.as_str(), "credential deleted");
+        Ok(DeleteResult::Deleted)
+    }
+}
