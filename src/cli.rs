@@ -27,6 +27,20 @@ enum Command {
     Openapi,
     /// Print the effective configuration (file + environment) and exit.
     Config,
+    /// Manage the master keys that seal the organizations' credentials (servers stopped).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add a new master key, make it active, and re-seal every credential under it.
+    Rotate,
+    /// Remove an old master key that no credential uses any more.
+    Retire {
+        /// The key version to remove.
+        version: u32,
+    },
 }
 
 /// Runs the parsed command line.
@@ -39,6 +53,39 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config => {
             let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
             println!("{config:#?}");
+            Ok(())
+        }
+        Command::Keys(command) => {
+            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            if std::env::var_os("ORCHARD_MASTER_KEY").is_some() {
+                anyhow::bail!(
+                    "ORCHARD_MASTER_KEY is set: master keys come from the environment, so rotate them there (add `<next version>:<base64 key>`, restart, and re-store the credentials)"
+                );
+            }
+            let path = config
+                .credentials
+                .keyring_path
+                .clone()
+                .unwrap_or_else(|| config.data_dir.join("keys").join("master.keyring"));
+            let db = crate::db::Db::open(&config.data_dir.join("orchard.db"))?;
+            let store = crate::store::sqlite::SqliteStore::new(db);
+            match command {
+                KeysCommand::Rotate => {
+                    let report = crate::keys::rotate(&store, &path).await?;
+                    println!(
+                        "key version {} is active: {} credential(s) re-sealed, {} already current, {} unreadable (left as they were), {} changed meanwhile",
+                        report.active,
+                        report.resealed,
+                        report.current,
+                        report.unreadable,
+                        report.changed_meanwhile
+                    );
+                }
+                KeysCommand::Retire { version } => {
+                    crate::keys::retire(&store, &path, version).await?;
+                    println!("key version {version} retired");
+                }
+            }
             Ok(())
         }
         Command::Serve => {

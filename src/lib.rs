@@ -28,6 +28,7 @@ pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod git;
+pub mod keys;
 pub mod llm;
 pub mod locks;
 pub mod queue;

@@ -11,9 +11,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
-    OrgScope, Repo, RepoId, Task, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TokenUsage,
-    User, UserCredentials,
+    CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
+    OrgId, OrgScope, Repo, RepoId, SealedSecret, Task, TaskEvent, TaskId, TaskOutcome, TaskPage,
+    TaskQuery, TokenUsage, User, UserCredentials,
 };
 
 /// Errors of the [`Store`] port.
@@ -130,6 +130,18 @@ pub trait Store: Send + Sync + 'static {
 
     /// All the org's credentials, by provider name.
     async fn list_credentials(&self, scope: &OrgScope) -> Result<Vec<Credential>, StoreError>;
+
+    /// Operator path (key rotation): every org's credentials, sealed.
+    async fn all_credentials(&self) -> Result<Vec<Credential>, StoreError>;
+
+    /// Replaces the sealed secret of credential `id` of the org, if it is still the org's
+    /// current one for its provider; `false` when it was replaced or deleted meanwhile.
+    async fn reseal_credential(
+        &self,
+        scope: &OrgScope,
+        id: CredentialId,
+        sealed: SealedSecret,
+    ) -> Result<bool, StoreError>;
 
     /// Deletes the org's credential for `provider`; `NotFound` if there is none.
     async fn delete_credential(

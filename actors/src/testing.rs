@@ -13,9 +13,9 @@ use time::OffsetDateTime;
 
 use crate::backoff::BackoffPolicy;
 use crate::domain::{
-    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
-    OrgScope, Repo, RepoId, Role, Task, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery,
-    TaskStatus, TokenUsage, User, UserCredentials, UserId,
+    CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
+    OrgId, OrgScope, Repo, RepoId, Role, SealedSecret, Task, TaskEvent, TaskId, TaskOutcome,
+    TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
 };
 use crate::ports::{
     ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
@@ -381,6 +381,24 @@ impl Store for MemoryStore {
             .collect();
         list.sort_by_key(|c| c.provider.as_str());
         Ok(list)
+    }
+
+    async fn all_credentials(&self) -> Result<Vec<Credential>, StoreError> {
+        Ok(lock(&self.data).credentials.values().cloned().collect())
+    }
+
+    async fn reseal_credential(
+        &self,
+        scope: &OrgScope,
+        id: CredentialId,
+        sealed: SealedSecret,
+    ) -> Result<bool, StoreError> {
+        let mut data = lock(&self.data);
+        let current = data
+            .credentials
+            .values_mut()
+            .find(|c| c.org_id == scope.org_id() && c.id == id);
+        Ok(current.map(|c| c.sealed = sealed).is_some())
     }
 
     async fn delete_credential(

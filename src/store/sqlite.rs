@@ -2,9 +2,10 @@
 
 use async_trait::async_trait;
 use orchard_actors::domain::{
-    CancelOutcome, Credential, CredentialProvider, EventKind, NewRepo, NewTask, Org, OrgId,
-    OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Task, TaskError, TaskEvent, TaskId,
-    TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
+    CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
+    OrgId, OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Task, TaskError, TaskEvent,
+    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials,
+    UserId,
 };
 use orchard_actors::ports::{Store, StoreError};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -690,6 +691,47 @@ impl Store for SqliteStore {
                 .query_map(params![org.to_string()], credential_from_row)
                 .map_err(backend)?;
             rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn all_credentials(&self) -> Result<Vec<Credential>, StoreError> {
+        self.with(move |conn| {
+            let mut statement = conn
+                .prepare(&format!(
+                    "SELECT {CREDENTIAL_COLUMNS} FROM credentials ORDER BY org_id, provider"
+                ))
+                .map_err(backend)?;
+            let rows = statement
+                .query_map([], credential_from_row)
+                .map_err(backend)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(backend)
+        })
+        .await
+    }
+
+    async fn reseal_credential(
+        &self,
+        scope: &OrgScope,
+        id: CredentialId,
+        sealed: SealedSecret,
+    ) -> Result<bool, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE credentials SET key_version = ?3, nonce = ?4, ciphertext = ?5
+                     WHERE org_id = ?1 AND id = ?2",
+                    params![
+                        org.to_string(),
+                        id.to_string(),
+                        sealed.key_version,
+                        sealed.nonce,
+                        sealed.ciphertext
+                    ],
+                )
+                .map_err(backend)?;
+            Ok(changed == 1)
         })
         .await
     }

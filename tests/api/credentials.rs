@@ -244,3 +244,77 @@ async fn credentials_are_sealed_scoped_and_never_returned() {
         }
     }
 }
+
+/// `orchard keys rotate` and `keys retire`, the real binary on a stopped server's data dir.
+#[tokio::test]
+async fn the_keys_command_rotates_and_retires() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let config = test_config(data_dir.path(), None);
+    let app = TestApp::spawn_in(data_dir, config).await;
+    let (owner, signup) = app.signup("Acme", "owner@acme.test").await;
+    let (status, body) = request(
+        &app,
+        reqwest::Method::PUT,
+        "/v1/credentials/azure_devops",
+        &owner,
+        Some(json!({"secret": SECRET})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let data_dir = app.stop().await;
+
+    let keys = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_orchard"))
+            .arg("keys")
+            .args(args)
+            .env("ORCHARD_DATA_DIR", data_dir.path())
+            .env_remove("ORCHARD_MASTER_KEY")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        (output.status.success(), text)
+    };
+    let (ok, text) = keys(&["retire", "1"]);
+    assert!(!ok, "the only key, in use, stays: {text}");
+    let (ok, text) = keys(&["rotate"]);
+    assert!(ok, "{text}");
+    assert!(
+        text.contains("key version 2 is active: 1 credential(s) re-sealed"),
+        "{text}"
+    );
+    let (ok, text) = keys(&["retire", "1"]);
+    assert!(ok, "{text}");
+    assert!(!text.contains(SECRET));
+
+    // The re-sealed credential opens with the keyring that is left.
+    let keyring = Keyring::load(&data_dir.path().join("keys/master.keyring")).unwrap();
+    assert_eq!(keyring.versions(), vec![2]);
+    let db = orchard::db::Db::open(&data_dir.path().join("orchard.db")).unwrap();
+    let (id, version, nonce, ciphertext): (String, u32, Vec<u8>, Vec<u8>) = db
+        .run(|c| {
+            c.query_row(
+                "SELECT id, key_version, nonce, ciphertext FROM credentials",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+        })
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(version, 2);
+    let aad = CredentialAad {
+        org_id: signup["org_id"].as_str().unwrap().parse().unwrap(),
+        provider: "azure_devops",
+        credential_id: id.parse().unwrap(),
+    };
+    let sealed = Sealed {
+        key_version: version,
+        nonce: nonce.try_into().unwrap(),
+        ciphertext,
+    };
+    assert_eq!(keyring.open(&aad, &sealed).unwrap().expose_secret(), SECRET);
+}
