@@ -94,6 +94,22 @@ impl TryFrom<&orchard_actors::domain::SealedSecret> for Sealed {
     }
 }
 
+impl orchard_actors::ports::CredentialVault for Keyring {
+    fn open(
+        &self,
+        credential: &orchard_actors::domain::Credential,
+    ) -> Result<SecretString, orchard_actors::ports::VaultError> {
+        let aad = CredentialAad {
+            org_id: credential.org_id,
+            provider: credential.provider.as_str(),
+            credential_id: credential.id.as_uuid(),
+        };
+        Sealed::try_from(&credential.sealed)
+            .and_then(|sealed| Keyring::open(self, &aad, &sealed))
+            .map_err(|_| orchard_actors::ports::VaultError::Unreadable)
+    }
+}
+
 /// Why a sealed credential could not be opened.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CryptoError {
@@ -324,6 +340,7 @@ impl Keyring {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orchard_actors::domain::OrgScope;
 
     const TOKEN: &str = "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB";
 
@@ -478,6 +495,109 @@ mod tests {
         for bad in ["", "1", "x:abc", &format!("1:{}", B64.encode([1u8; 32]))] {
             assert!(Keyring::from_env_value(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// At the actor level: an org's credential actor hands out that org's secret only — it has
+    /// no way to ask for another org's — and a row copied from another org does not open.
+    #[tokio::test]
+    async fn a_credential_actor_serves_its_own_org_only() {
+        use orchard_actors::credentials::{
+            CredentialActor, CredentialArgs, CredentialError, CredentialMsg,
+        };
+        use orchard_actors::domain::{Credential, CredentialId, CredentialProvider, TaskId};
+        use orchard_actors::ports::Store;
+        use orchard_actors::ractor::{Actor, call_t};
+        use orchard_actors::testing::MemoryStore;
+
+        let keyring = std::sync::Arc::new(Keyring::generate());
+        let store = std::sync::Arc::new(MemoryStore::new());
+        let mut orgs = Vec::new();
+        for name in ["a", "b"] {
+            let (org, _) = store
+                .create_org_with_owner(name, &format!("{name}@example.test"), "hash")
+                .await
+                .unwrap();
+            orgs.push(org.id);
+        }
+        let (a, b) = (orgs[0], orgs[1]);
+        let store_for = |org_id: OrgId, provider: CredentialProvider, secret: &str| {
+            let id = CredentialId::new();
+            let aad = CredentialAad {
+                org_id,
+                provider: provider.as_str(),
+                credential_id: id.as_uuid(),
+            };
+            Credential {
+                id,
+                org_id,
+                provider,
+                username: Some("x-access-token".into()),
+                scopes_note: None,
+                fingerprint: None,
+                sealed: keyring
+                    .seal(&aad, &SecretString::from(secret.to_owned()))
+                    .into(),
+                created_at: time::OffsetDateTime::now_utc(),
+                rotated_at: None,
+            }
+        };
+        let a_github = store_for(a, CredentialProvider::Github, TOKEN);
+        store
+            .put_credential(&OrgScope::trusted(a), a_github.clone())
+            .await
+            .unwrap();
+        let spawn = |org_id| {
+            let args = CredentialArgs {
+                org_id,
+                store: store.clone(),
+                vault: keyring.clone(),
+            };
+            Actor::spawn(None, CredentialActor, args)
+        };
+        let (of_a, _) = spawn(a).await.unwrap();
+        let (of_b, _) = spawn(b).await.unwrap();
+        let ask = |actor: &orchard_actors::ractor::ActorRef<CredentialMsg>, provider| {
+            let actor = actor.clone();
+            async move {
+                call_t!(
+                    actor,
+                    |reply| CredentialMsg::Secret {
+                        provider,
+                        task_id: TaskId::new(),
+                        reply
+                    },
+                    2000
+                )
+                .unwrap()
+            }
+        };
+
+        let got = ask(&of_a, CredentialProvider::Github)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.secret.expose_secret(), TOKEN);
+        assert_eq!(got.username.as_deref(), Some("x-access-token"));
+        assert!(!format!("{got:?}").contains(TOKEN), "{got:?}");
+        assert!(
+            ask(&of_b, CredentialProvider::Github)
+                .await
+                .unwrap()
+                .is_none(),
+            "B's actor finds no github credential: A's is out of its reach"
+        );
+
+        // A's sealed row copied into B's org does not open for B.
+        let stolen = Credential {
+            org_id: b,
+            ..a_github
+        };
+        store
+            .put_credential(&OrgScope::trusted(b), stolen)
+            .await
+            .unwrap();
+        let answer = ask(&of_b, CredentialProvider::Github).await;
+        assert_eq!(answer.err(), Some(CredentialError::Unreadable("github")));
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub mod agent_run;
 pub mod backoff;
 pub mod batching;
 pub mod conformance;
+pub mod credentials;
 pub mod dispatcher;
 pub mod domain;
 pub mod locks;

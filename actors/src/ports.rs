@@ -278,6 +278,23 @@ pub trait Queue: Send + Sync + 'static {
     async fn recover(&self) -> Result<u64, QueueError>;
 }
 
+/// Errors of the [`CredentialVault`] port.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VaultError {
+    /// The credential does not decrypt: altered, another org's, or sealed under a key that
+    /// has been retired.
+    #[error("the credential does not decrypt")]
+    Unreadable,
+}
+
+/// Opens sealed credentials. The master keys live outside the core (in the `orchard` crate's
+/// keyring); the core only ever holds ciphertexts and, for the length of one operation, the
+/// secret a run needs.
+pub trait CredentialVault: Send + Sync + 'static {
+    /// The credential's secret.
+    fn open(&self, credential: &Credential) -> Result<secrecy::SecretString, VaultError>;
+}
+
 /// Errors of the [`LockService`] port.
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
