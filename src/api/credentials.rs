@@ -37,17 +37,6 @@ enum ProviderName {
     Generic,
 }
 
-impl From<ProviderName> for CredentialProvider {
-    fn from(p: ProviderName) -> Self {
-        match p {
-            ProviderName::Github => CredentialProvider::Github,
-            ProviderName::AzureDevops => CredentialProvider::AzureDevops,
-            ProviderName::Jira => CredentialProvider::Jira,
-            ProviderName::Generic => CredentialProvider::Generic,
-        }
-    }
-}
-
 impl From<CredentialProvider> for ProviderName {
     fn from(p: CredentialProvider) -> Self {
         match p {
@@ -110,6 +99,16 @@ enum DeleteResult {
     Deleted,
 }
 
+/// The provider named in the path, or a 400 that lists the valid names.
+fn parse_provider(name: &str) -> Result<CredentialProvider, ApiError> {
+    CredentialProvider::parse(name).ok_or_else(|| {
+        let shown: String = name.chars().take(40).collect();
+        ApiError::invalid(format!(
+            "unknown provider {shown:?}: expected github, azure_devops, jira or generic"
+        ))
+    })
+}
+
 /// Most characters of a secret.
 const MAX_SECRET: usize = 4096;
 /// Secrets shorter than this get no fingerprint: four characters would give too much away.
@@ -160,7 +159,8 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        provider: Path<ProviderName>,
+        /// `github`, `azure_devops`, `jira` or `generic`.
+        provider: Path<String>,
         body: Json<CredentialPut>,
     ) -> Result<Json<CredentialView>, ApiError> {
         auth.0.require_admin()?;
@@ -168,7 +168,7 @@ impl CredentialsApi {
         let secret = secret(body.secret)?;
         let username = short_text("username", body.username, 256)?;
         let scopes_note = short_text("scopes_note", body.scopes_note, 1000)?;
-        let provider: CredentialProvider = provider.0.into();
+        let provider = parse_provider(&provider.0)?;
         let org_id: OrgId = auth.0.scope.org_id();
         let id = CredentialId::new();
         let aad = CredentialAad {
@@ -221,12 +221,13 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        provider: Path<ProviderName>,
+        /// `github`, `azure_devops`, `jira` or `generic`.
+        provider: Path<String>,
     ) -> Result<Json<CredentialView>, ApiError> {
         auth.0.require_write()?;
         let credential = state
             .store
-            .credential(&auth.0.scope, provider.0.into())
+            .credential(&auth.0.scope, parse_provider(&provider.0)?)
             .await
             .map_err(|err| store_error("credential", err))?;
         Ok(Json(credential.into()))
@@ -238,10 +239,11 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        provider: Path<ProviderName>,
+        /// `github`, `azure_devops`, `jira` or `generic`.
+        provider: Path<String>,
     ) -> Result<DeleteResult, ApiError> {
         auth.0.require_admin()?;
-        let provider: CredentialProvider = provider.0.into();
+        let provider = parse_provider(&provider.0)?;
         state
             .store
             .delete_credential(&auth.0.scope, provider)

@@ -145,6 +145,10 @@ async fn credentials_are_sealed_scoped_and_never_returned() {
     // Bad input: 4xx with a code, never an echo of the secret.
     let (status, body) = put(owner.clone(), "gitlab", json!({"secret": SECRET})).await;
     assert_eq!(status, 400, "{body}");
+    assert!(
+        body.contains("invalid_input") && body.contains("github, azure_devops, jira or generic"),
+        "{body}"
+    );
     bodies.push(body);
     let (status, body) = put(owner.clone(), "github", json!({"secret": ""})).await;
     assert_eq!(
