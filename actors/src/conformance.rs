@@ -417,10 +417,12 @@ pub async fn a_stale_holder_can_neither_renew_nor_release(locks: &dyn LockServic
 /// A lock renewed before it expires stays held well past its first TTL.
 pub async fn renewal_keeps_a_lock_past_its_ttl(locks: &dyn LockService) {
     let (org, repo) = (OrgId::new(), RepoId::new());
-    let ttl = Duration::from_millis(300);
+    // Renewed every 200 ms, a fifth of the TTL, so a loaded machine's late wake-ups do not let
+    // it lapse; held for 1.2 s in all.
+    let ttl = Duration::from_secs(1);
     let held = acquire(locks, org, repo, ttl).await;
     for _ in 0..6 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         locks.renew(&held, ttl).await.unwrap();
     }
     assert_eq!(locks.holder(org, repo).await.unwrap(), Some(held.clone()));

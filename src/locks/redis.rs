@@ -194,7 +194,7 @@ mod tests {
         let one = RedisLocks::connect(&server.url(), &prefix).await.unwrap();
         let two = RedisLocks::connect(&server.url(), &prefix).await.unwrap();
         let (org, repo) = (OrgId::new(), RepoId::new());
-        let ttl = Duration::from_millis(300);
+        let ttl = Duration::from_secs(1);
         let held = one
             .try_acquire(org, repo, TaskId::new(), ttl)
             .await
@@ -208,7 +208,7 @@ mod tests {
                 .is_none()
         );
         drop(one);
-        tokio::time::sleep(Duration::from_millis(500)).await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
         let next = two
             .try_acquire(org, repo, TaskId::new(), ttl)
             .await
