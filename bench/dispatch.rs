@@ -135,6 +135,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         store: Arc::new(MemoryStore::new()),
         queue: queue.clone(),
         locks: Arc::new(orchard_actors::locks::InProcessLocks::new()),
+        vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings: RunSettings {

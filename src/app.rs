@@ -159,6 +159,7 @@ impl Application {
             store: store.clone(),
             queue: queue.clone(),
             locks,
+            vault: keyring.clone(),
             llm: build_llm(&config)?,
             git: Arc::new(GixWorkspace::new(
                 &config.git.author_name,

@@ -12,9 +12,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use gix::bstr::ByteSlice;
+use gix::credentials::helper::Action;
+use gix::credentials::protocol::Outcome;
 use gix::objs::tree::EntryKind;
+use gix::sec::identity::Credentials;
 use orchard_actors::domain::Repo;
-use orchard_actors::ports::{CommitOutcome, CommitRequest, GitError, GitErrorKind, GitWorkspace};
+use orchard_actors::ports::{
+    CommitOutcome, CommitRequest, GitAuth, GitError, GitErrorKind, GitWorkspace,
+};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Longest part of git's stderr kept in an error message.
 const MAX_STDERR: usize = 2000;
@@ -51,9 +57,16 @@ impl GixWorkspace {
         default_branch: Option<&str>,
         dir: &Path,
         interrupt: &AtomicBool,
+        auth: Option<(String, SecretString)>,
     ) -> Result<(), GitError> {
-        let clone_error =
-            |err: gix::Error| error(GitErrorKind::Clone, format!("clone failed: {err}"));
+        let clone_error = |err: gix::Error| {
+            if err.is_unauthenticated() || err.is_permission_denied() {
+                error(GitErrorKind::Auth, format!("clone refused: {err}"))
+            } else {
+                // `:#` keeps the cause ("connection refused", "404"), not just "handshake failed".
+                error(GitErrorKind::Clone, format!("clone failed: {err:#}"))
+            }
+        };
         // Isolated: the operator's global and system git config — and with it any credential
         // helper holding the operator's own secrets — must never serve a tenant's clone.
         let mut prepare = gix::clone::PrepareFetch::new(
@@ -67,6 +80,24 @@ impl GixWorkspace {
         if let Some(branch) = default_branch {
             prepare = prepare.with_ref_name(Some(branch)).map_err(clone_error)?;
         }
+        // Always answer gix's credential requests ourselves — with nothing when the org has no
+        // credential — or it would fall back to prompting on the operator's terminal.
+        prepare = prepare.configure_connection(move |connection| {
+            let auth = auth.clone();
+            connection.set_credentials(move |action| match action {
+                Action::Get(ctx) => Ok(auth.as_ref().map(|(username, secret)| Outcome {
+                    credentials: Credentials::UsernamePassword {
+                        username: username.clone(),
+                        password: secret.expose_secret().to_owned(),
+                        oauth_refresh_token: None,
+                    },
+                    next: ctx.into(),
+                })),
+                // We are the credential store: nothing to keep or forget.
+                Action::Store(_) | Action::Erase(_) => Ok(None),
+            });
+            Ok(())
+        });
         let (mut checkout, _) = prepare
             .fetch_then_checkout(gix::progress::Discard, interrupt)
             .map_err(clone_error)?;
@@ -147,25 +178,43 @@ impl GixWorkspace {
         Ok(Some(commit.to_string()))
     }
 
-    async fn push(&self, dir: &Path, branch: &str) -> Result<(), GitError> {
+    async fn push(&self, dir: &Path, branch: &str, auth: Option<&GitAuth>) -> Result<(), GitError> {
         let refspec = format!("+refs/heads/{branch}:refs/heads/{branch}");
         let mut command = tokio::process::Command::new(&self.git_binary);
         command
             .current_dir(dir)
-            // No hooks from the work dir, no interactive prompts, and no user or system config:
-            // the operator's credential helpers must never answer for a tenant's remote.
+            // No hooks from the work dir, no interactive prompts, no user or system config and
+            // no credential helper at all: the operator's helpers must never answer for a
+            // tenant's remote. The org's credential, if any, comes from our askpass program,
+            // through this one command's environment.
             .args([
                 "-c",
                 "core.hooksPath=/dev/null",
+                "-c",
+                "credential.helper=",
                 "push",
                 "--porcelain",
                 "origin",
             ])
             .arg(&refspec)
+            .env("LC_ALL", "C")
             .env("GIT_TERMINAL_PROMPT", "0")
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_ASKPASS", "/bin/false")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null");
+        match auth {
+            Some(auth) => {
+                let askpass = write_askpass(dir)
+                    .map_err(|err| error(GitErrorKind::Push, format!("askpass: {err}")))?;
+                command
+                    .env("GIT_ASKPASS", askpass)
+                    .env("ORCHARD_GIT_USERNAME", &auth.username)
+                    .env("ORCHARD_GIT_PASSWORD", auth.secret.expose_secret());
+            }
+            None => {
+                command.env("GIT_ASKPASS", "/bin/false");
+            }
+        }
+        command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -188,13 +237,39 @@ impl GixWorkspace {
         if !output.status.success() {
             let stderr = output.stderr.to_str_lossy();
             let stderr: String = stderr.trim().chars().take(MAX_STDERR).collect();
+            let refused = [
+                "Authentication failed",
+                "could not read Username",
+                "error: 403",
+            ]
+            .iter()
+            .any(|sign| stderr.contains(sign));
+            let kind = if refused {
+                GitErrorKind::Auth
+            } else {
+                GitErrorKind::Push
+            };
             return Err(error(
-                GitErrorKind::Push,
+                kind,
                 format!("push of {branch} failed ({}): {stderr}", output.status),
             ));
         }
         Ok(())
     }
+}
+
+/// Writes the askpass program git runs for a username and a password: it prints them from its
+/// environment, so the secret is never in a file, only in the push command's environment.
+fn write_askpass(dir: &Path) -> std::io::Result<PathBuf> {
+    let path = dir.join(".git").join("orchard-askpass");
+    let script = "#!/bin/sh\ncase \"$1\" in\n  Username*) printf '%s\\n' \"$ORCHARD_GIT_USERNAME\" ;;\n  *) printf '%s\\n' \"$ORCHARD_GIT_PASSWORD\" ;;\nesac\n";
+    std::fs::write(&path, script)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(path)
 }
 
 fn file_kind(meta: &std::fs::Metadata) -> EntryKind {
@@ -211,14 +286,20 @@ fn file_kind(meta: &std::fs::Metadata) -> EntryKind {
 
 #[async_trait]
 impl GitWorkspace for GixWorkspace {
-    async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError> {
+    async fn checkout(
+        &self,
+        repo: &Repo,
+        dir: &Path,
+        auth: Option<&GitAuth>,
+    ) -> Result<(), GitError> {
         let url = repo.url.clone();
         let branch = repo.default_branch.clone();
         let target = dir.to_path_buf();
         let interrupt = Arc::new(AtomicBool::new(false));
         let flag = interrupt.clone();
+        let auth = auth.map(|a| (a.username.clone(), a.secret.clone()));
         let task = tokio::task::spawn_blocking(move || {
-            Self::clone_blocking(&url, branch.as_deref(), &target, &flag)
+            Self::clone_blocking(&url, branch.as_deref(), &target, &flag, auth)
         });
         match tokio::time::timeout(self.timeout, task).await {
             Ok(joined) => joined.map_err(|err| error(GitErrorKind::Clone, err))?,
@@ -237,6 +318,7 @@ impl GitWorkspace for GixWorkspace {
         _repo: &Repo,
         dir: &Path,
         request: &CommitRequest,
+        auth: Option<&GitAuth>,
     ) -> Result<CommitOutcome, GitError> {
         let this = self.clone();
         let (target, req) = (dir.to_path_buf(), request.clone());
@@ -246,7 +328,7 @@ impl GitWorkspace for GixWorkspace {
         let Some(commit) = commit else {
             return Ok(CommitOutcome::NoChanges);
         };
-        self.push(dir, &request.branch).await?;
+        self.push(dir, &request.branch, auth).await?;
         Ok(CommitOutcome::Pushed { commit })
     }
 }
@@ -303,7 +385,7 @@ mod tests {
         let repo = repo_at(&format!("file://{}", bare.display()));
         let work = root.path().join("work");
         let ws = workspace();
-        ws.checkout(&repo, &work).await.unwrap();
+        ws.checkout(&repo, &work, None).await.unwrap();
         assert_eq!(
             std::fs::read_to_string(work.join("README.md")).unwrap(),
             "hello\n"
@@ -322,8 +404,10 @@ mod tests {
                 "src/old.rs".into(),
             ],
         };
-        let CommitOutcome::Pushed { commit } =
-            ws.commit_and_push(&repo, &work, &request).await.unwrap()
+        let CommitOutcome::Pushed { commit } = ws
+            .commit_and_push(&repo, &work, &request, None)
+            .await
+            .unwrap()
         else {
             panic!("expected a push");
         };
@@ -361,7 +445,7 @@ mod tests {
         let repo = repo_at(bare.to_str().unwrap());
         let work = root.path().join("work");
         let ws = workspace();
-        ws.checkout(&repo, &work).await.unwrap();
+        ws.checkout(&repo, &work, None).await.unwrap();
         std::fs::write(work.join("README.md"), "hello\n").unwrap();
         let request = CommitRequest {
             branch: "orchard/t2".into(),
@@ -369,7 +453,9 @@ mod tests {
             changed_paths: vec!["README.md".into()],
         };
         assert_eq!(
-            ws.commit_and_push(&repo, &work, &request).await.unwrap(),
+            ws.commit_and_push(&repo, &work, &request, None)
+                .await
+                .unwrap(),
             CommitOutcome::NoChanges
         );
         let branches = git(&bare, &["branch", "--list", "orchard/*"]);
@@ -381,7 +467,7 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let repo = repo_at(root.path().join("nope.git").to_str().unwrap());
         let err = workspace()
-            .checkout(&repo, &root.path().join("work"))
+            .checkout(&repo, &root.path().join("work"), None)
             .await
             .unwrap_err();
         assert_eq!(err.kind, GitErrorKind::Clone);

@@ -14,13 +14,15 @@ use ractor::{Actor, ActorProcessingErr, ActorRef};
 use serde_json::json;
 
 use crate::backoff::BackoffPolicy;
+use crate::credentials::CredentialMsg;
 use crate::domain::{
-    EventKind, OrgScope, Repo, Task, TaskError, TaskOutcome, TokenUsage, task_branch,
+    CredentialProvider, EventKind, OrgScope, Provider, Repo, Task, TaskError, TaskOutcome,
+    TokenUsage, task_branch,
 };
 use crate::observe::{RunPhase, SharedRunSnapshot};
 use crate::ports::{
-    ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitErrorKind, Lease,
-    LlmError, QueueError, StoreError,
+    ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
+    GitErrorKind, Lease, LlmError, QueueError, StoreError,
 };
 use crate::repo_lock::RepoLockMsg;
 use crate::runtime::Deps;
@@ -106,6 +108,8 @@ pub struct AgentRunArgs {
     pub snapshot: SharedRunSnapshot,
     /// The lock actor of the task's repository.
     pub lock: ActorRef<RepoLockMsg>,
+    /// The org's credential actor.
+    pub credentials: ActorRef<CredentialMsg>,
 }
 
 /// The run's state.
@@ -116,6 +120,7 @@ pub struct AgentRunState {
     scope: OrgScope,
     snapshot: SharedRunSnapshot,
     lock: ActorRef<RepoLockMsg>,
+    credentials: ActorRef<CredentialMsg>,
     task: Option<Task>,
     repo: Option<Repo>,
     workspace: Option<Workspace>,
@@ -180,6 +185,7 @@ impl Actor for AgentRun {
             lease: args.lease,
             snapshot: args.snapshot,
             lock: args.lock,
+            credentials: args.credentials,
             task: None,
             repo: None,
             workspace: None,
@@ -286,6 +292,39 @@ impl AgentRunState {
         }
     }
 
+    /// The org's credential for the repository's forge, for one git operation: `None` for
+    /// local repositories and when the org stored none (public repositories need none).
+    async fn git_auth(&self, repo: &Repo) -> Result<Option<GitAuth>, Stop> {
+        let url = repo.url.to_ascii_lowercase();
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Ok(None);
+        }
+        let provider = credential_provider(repo.provider);
+        let task_id = self.lease.task_id;
+        let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
+        let answer = ractor::call_t!(
+            self.credentials,
+            |reply| CredentialMsg::Secret {
+                provider,
+                task_id,
+                reply
+            },
+            timeout
+        )
+        .map_err(|err| Stop::Crash(format!("credential actor: {err}").into()))?;
+        match answer {
+            Ok(Some(found)) => Ok(Some(GitAuth {
+                username: found
+                    .username
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or_else(|| default_username(provider).to_owned()),
+                secret: found.secret,
+            })),
+            Ok(None) => Ok(None),
+            Err(err) => Err(fail("credential_unreadable", err.to_string())),
+        }
+    }
+
     /// Whether the run still holds its repository lock, as the backend says right now.
     async fn confirm_lock(&self) -> bool {
         let task_id = self.lease.task_id;
@@ -342,9 +381,11 @@ impl AgentRunState {
         prepare_dir(&dir)
             .await
             .map_err(|err| Stop::Crash(format!("work dir {}: {err}", dir.display()).into()))?;
-        if let Err(err) = self.deps.git.checkout(&repo, &dir).await {
-            return Err(fail("clone_failed", err.message));
+        let auth = self.git_auth(&repo).await?;
+        if let Err(err) = self.deps.git.checkout(&repo, &dir, auth.as_ref()).await {
+            return Err(git_failure(&repo, &err, auth.is_some(), "clone_failed"));
         }
+        drop(auth);
         self.event(
             EventKind::Checkout,
             json!({"repo_id": repo.id, "lock_token": lock_token}),
@@ -553,21 +594,23 @@ impl AgentRunState {
             message: summary.clone(),
             changed_paths: changed_files.clone(),
         };
-        let outcome = match self
+        let auth = self.git_auth(repo).await?;
+        let pushed = self
             .deps
             .git
-            .commit_and_push(repo, workspace.root(), &request)
-            .await
-        {
+            .commit_and_push(repo, workspace.root(), &request, auth.as_ref())
+            .await;
+        let outcome = match pushed {
             Ok(outcome) => outcome,
             Err(err) => {
                 let code = match err.kind {
-                    GitErrorKind::Push => "push_failed",
+                    GitErrorKind::Push | GitErrorKind::Auth => "push_failed",
                     GitErrorKind::Commit | GitErrorKind::Clone => "commit_failed",
                 };
-                return Err(fail(code, err.message));
+                return Err(git_failure(repo, &err, auth.is_some(), code));
             }
         };
+        drop(auth);
         let outcome = match outcome {
             CommitOutcome::NoChanges => {
                 self.event(
@@ -612,6 +655,51 @@ impl AgentRunState {
             }
         };
         self.event(EventKind::Status, data).await
+    }
+}
+
+/// The credential that authenticates to a repository's forge.
+fn credential_provider(provider: Provider) -> CredentialProvider {
+    match provider {
+        Provider::Github => CredentialProvider::Github,
+        Provider::AzureDevops => CredentialProvider::AzureDevops,
+        Provider::Generic => CredentialProvider::Generic,
+    }
+}
+
+/// The basic-auth user name a forge expects with a token when the org stored none: GitHub
+/// takes `x-access-token`, Azure DevOps any name with a PAT. Never empty: git ignores an empty
+/// user name, and the password with it.
+fn default_username(provider: CredentialProvider) -> &'static str {
+    match provider {
+        CredentialProvider::Github => "x-access-token",
+        CredentialProvider::AzureDevops => "pat",
+        CredentialProvider::Jira | CredentialProvider::Generic => "git",
+    }
+}
+
+/// A git failure as the task's error: a refused or missing credential is `auth_failed` or
+/// `credential_missing` (not worth retrying), anything else `code`.
+fn git_failure(repo: &Repo, err: &GitError, had_credential: bool, code: &str) -> Stop {
+    if err.kind != GitErrorKind::Auth {
+        return fail(code, err.message.clone());
+    }
+    let provider = credential_provider(repo.provider).as_str();
+    if had_credential {
+        fail(
+            "auth_failed",
+            format!(
+                "the server refused the organization's {provider} credential: {}",
+                err.message
+            ),
+        )
+    } else {
+        fail(
+            "credential_missing",
+            format!(
+                "the repository needs a credential; store one with PUT /v1/credentials/{provider}"
+            ),
+        )
     }
 }
 

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
 use crate::backoff::{RestartDecision, RestartTracker};
+use crate::credentials::{CredentialActor, CredentialArgs, CredentialMsg};
 use crate::dispatcher::DispatcherMsg;
 use crate::domain::{EventKind, OrgId, OrgScope, RepoId, TaskError, TaskId, TaskOutcome};
 use crate::observe::{OrgSnapshot, SharedRunSnapshot};
@@ -106,6 +107,8 @@ pub struct OrgSupervisorState {
     lock_lost: HashSet<TaskId>,
     /// Lock actors of the repositories with live runs.
     locks: HashMap<RepoId, LockEntry>,
+    /// Hands this org's secrets to its runs.
+    credentials: ActorRef<CredentialMsg>,
     /// Set at shutdown: every run ends by giving its task back; who waits for the last one.
     evacuation: Option<Evacuation>,
     started_total: u64,
@@ -119,10 +122,11 @@ impl Actor for OrgSupervisor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         args: OrgSupervisorArgs,
     ) -> Result<OrgSupervisorState, ActorProcessingErr> {
         tracing::debug!(org_id = %args.org_id, "org supervisor started");
+        let credentials = spawn_credentials(&myself, args.org_id, &args.deps).await?;
         Ok(OrgSupervisorState {
             org_id: args.org_id,
             deps: args.deps,
@@ -134,6 +138,7 @@ impl Actor for OrgSupervisor {
             stale: HashSet::new(),
             lock_lost: HashSet::new(),
             locks: HashMap::new(),
+            credentials,
             evacuation: None,
             started_total: 0,
             failed_total: 0,
@@ -223,6 +228,7 @@ impl Actor for OrgSupervisor {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
                     state.forget_lock_actor(&cell);
+                    state.replace_credentials(&myself, &cell).await?;
                     return Ok(());
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
@@ -254,6 +260,7 @@ impl Actor for OrgSupervisor {
                     if state.forget_lock_actor(&cell) {
                         tracing::error!(error = %err, "repository lock actor failed");
                     }
+                    state.replace_credentials(&myself, &cell).await?;
                     return Ok(());
                 };
                 state.failed_total += 1;
@@ -277,7 +284,34 @@ impl Actor for OrgSupervisor {
     }
 }
 
+async fn spawn_credentials(
+    myself: &ActorRef<OrgMsg>,
+    org_id: OrgId,
+    deps: &Arc<Deps>,
+) -> Result<ActorRef<CredentialMsg>, ActorProcessingErr> {
+    let args = CredentialArgs {
+        org_id,
+        store: deps.store.clone(),
+        vault: deps.vault.clone(),
+    };
+    let (actor, _) = Actor::spawn_linked(None, CredentialActor, args, myself.get_cell()).await?;
+    Ok(actor)
+}
+
 impl OrgSupervisorState {
+    /// Starts a new credential actor if `cell` was the current one (it stopped or failed).
+    async fn replace_credentials(
+        &mut self,
+        myself: &ActorRef<OrgMsg>,
+        cell: &ActorCell,
+    ) -> Result<(), ActorProcessingErr> {
+        if cell.get_id() == self.credentials.get_id() && self.evacuation.is_none() {
+            tracing::warn!(org_id = %self.org_id, "credential actor stopped; starting a new one");
+            self.credentials = spawn_credentials(myself, self.org_id, &self.deps).await?;
+        }
+        Ok(())
+    }
+
     /// Kills the runs that have been silent for longer than `stale_after`.
     fn reap(&mut self) {
         let stale_after = self.deps.settings.stale_after;
@@ -511,6 +545,7 @@ impl OrgSupervisorState {
             lease: lease.clone(),
             snapshot: snapshot.clone(),
             lock,
+            credentials: self.credentials.clone(),
         };
         match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
             Ok((run, _)) => {

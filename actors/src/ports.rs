@@ -455,6 +455,17 @@ pub enum GitErrorKind {
     Commit,
     /// Pushing failed.
     Push,
+    /// The server demanded credentials and got none, or refused the ones given.
+    Auth,
+}
+
+/// Credentials for one git operation over HTTP(S).
+#[derive(Debug, Clone)]
+pub struct GitAuth {
+    /// User name for basic auth (never empty: git ignores an empty one).
+    pub username: String,
+    /// The password, token or PAT; its `Debug` is redacted.
+    pub secret: secrecy::SecretString,
 }
 
 /// Errors of the [`GitWorkspace`] port.
@@ -494,7 +505,12 @@ pub enum CommitOutcome {
 #[async_trait]
 pub trait GitWorkspace: Send + Sync + 'static {
     /// Clones `repo` into the empty directory `dir` and checks out its default branch.
-    async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError>;
+    async fn checkout(
+        &self,
+        repo: &Repo,
+        dir: &Path,
+        auth: Option<&GitAuth>,
+    ) -> Result<(), GitError>;
 
     /// Commits the changed paths on top of the checked-out commit as `request.branch`, then
     /// pushes that branch to the repo's remote.
@@ -503,5 +519,6 @@ pub trait GitWorkspace: Send + Sync + 'static {
         repo: &Repo,
         dir: &Path,
         request: &CommitRequest,
+        auth: Option<&GitAuth>,
     ) -> Result<CommitOutcome, GitError>;
 }

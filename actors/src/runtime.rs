@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backoff::BackoffPolicy;
-use crate::ports::{GitWorkspace, Llm, LockService, Queue, Store};
+use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, Queue, Store};
 
 /// Settings of agent runs and dispatch.
 #[derive(Debug, Clone)]
@@ -73,6 +73,8 @@ pub struct Deps {
     pub queue: Arc<dyn Queue>,
     /// Repository locks.
     pub locks: Arc<dyn LockService>,
+    /// Opens the orgs' sealed credentials.
+    pub vault: Arc<dyn CredentialVault>,
     /// The model.
     pub llm: Arc<dyn Llm>,
     /// Git operations.

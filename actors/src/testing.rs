@@ -18,8 +18,8 @@ use crate::domain::{
     TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
 };
 use crate::ports::{
-    ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitError, GitWorkspace, Lease, Llm,
-    LlmError, Queue, QueueError, Store, StoreError,
+    ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault, GitAuth, GitError,
+    GitWorkspace, Lease, Llm, LlmError, Queue, QueueError, Store, StoreError, VaultError,
 };
 use crate::runtime::RunSettings;
 
@@ -543,6 +543,17 @@ impl Queue for MemoryQueue {
     }
 }
 
+/// A [`CredentialVault`] without keys: every credential is unreadable. For trees whose tests
+/// store no credentials.
+#[derive(Debug, Default)]
+pub struct NoKeys;
+
+impl CredentialVault for NoKeys {
+    fn open(&self, _credential: &Credential) -> Result<secrecy::SecretString, VaultError> {
+        Err(VaultError::Unreadable)
+    }
+}
+
 /// What [`ScriptedLlm`] answers with.
 pub type ScriptStep = Result<ChatResponse, LlmError>;
 
@@ -616,7 +627,12 @@ impl DirGit {
 
 #[async_trait]
 impl GitWorkspace for DirGit {
-    async fn checkout(&self, repo: &Repo, dir: &Path) -> Result<(), GitError> {
+    async fn checkout(
+        &self,
+        repo: &Repo,
+        dir: &Path,
+        _auth: Option<&GitAuth>,
+    ) -> Result<(), GitError> {
         lock(&self.checkouts).push(tokio::time::Instant::now());
         let hang = self
             .hang_checkouts
@@ -649,6 +665,7 @@ impl GitWorkspace for DirGit {
         _repo: &Repo,
         _dir: &Path,
         request: &CommitRequest,
+        _auth: Option<&GitAuth>,
     ) -> Result<CommitOutcome, GitError> {
         if request.changed_paths.is_empty() {
             return Ok(CommitOutcome::NoChanges);

@@ -69,6 +69,7 @@ async fn setup_with(
         store,
         queue: queue.clone(),
         locks: Arc::new(orchard_actors::locks::InProcessLocks::new()),
+        vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
         settings,

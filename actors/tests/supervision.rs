@@ -120,6 +120,7 @@ async fn harness_with(
         store: store.clone(),
         queue: faulty.clone(),
         locks: locks.clone(),
+        vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: llm.clone(),
         git: git.clone(),
         settings,

@@ -322,3 +322,180 @@ async fn the_keys_command_rotates_and_retires() {
     };
     assert_eq!(keyring.open(&aad, &sealed).unwrap().expose_secret(), SECRET);
 }
+
+/// A repository behind HTTP basic auth: without a stored credential the task fails with
+/// `credential_missing`, with a wrong one `auth_failed`, with the right one the clone and the
+/// push go through and the branch arrives. The secret shows up in no response or event.
+#[tokio::test]
+async fn runs_clone_and_push_with_the_orgs_credential() {
+    use crate::helpers::{ScriptedLlm, bare_repo, tool_step};
+    // Every log line of this test (it runs on one thread, the server and the actors with it),
+    // at every level, to check that the secret is in none.
+    let logs = LogCapture::default();
+    let _guard = tracing::subscriber::set_default(
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(logs.clone())
+            .with_ansi(false)
+            .finish(),
+    );
+    let llm = ScriptedLlm::start(vec![
+        tool_step(
+            &[(
+                "write_file",
+                json!({"path": "auth.txt", "content": "authenticated\n"}),
+            )],
+            1,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write auth.txt"}))], 1, 1),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(data_dir.path(), Some(&llm));
+    // Kept, so the test can look into them for the secret.
+    config.workers.keep_work_dirs = true;
+    let app = TestApp::spawn_in(data_dir, config).await;
+    let fixtures = tempfile::tempdir().unwrap();
+    let bare = bare_repo(fixtures.path());
+    let server = crate::git_http::GitHttpServer::start_with_basic_auth(
+        fixtures.path().to_path_buf(),
+        "x-access-token",
+        SECRET,
+    )
+    .await;
+    let (token, _) = app.signup("Acme", "owner@acme.test").await;
+    let (status, repo) = app
+        .post(
+            "/v1/repos",
+            Some(&token),
+            &json!({"url": format!("{}/origin.git", server.base_url), "provider": "github"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{repo}");
+    let repo_id = repo["id"].as_str().unwrap().to_owned();
+    let mut seen = Vec::new();
+    let mut run = async |instruction: &str| {
+        let task_id = app.submit_task(&token, &repo_id, instruction).await;
+        let task = app.wait_for_task(&token, &task_id).await;
+        let (_, events) = request(
+            &app,
+            reqwest::Method::GET,
+            &format!("/v1/tasks/{task_id}/events"),
+            &token,
+            None,
+        )
+        .await;
+        seen.push(task.to_string());
+        seen.push(events);
+        (task_id, task)
+    };
+
+    let (_, task) = run("no credential yet").await;
+    assert_eq!(task["status"], "failed", "{task}");
+    assert_eq!(task["error"]["code"], "credential_missing", "{task}");
+    assert!(
+        task["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/v1/credentials/github")
+    );
+
+    let put = |secret: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move {
+            request(
+                app,
+                reqwest::Method::PUT,
+                "/v1/credentials/github",
+                &token,
+                Some(json!({"secret": secret})),
+            )
+            .await
+        }
+    };
+    let (status, _) = put("ghp_WrongTokenWrongTokenWrongToken000").await;
+    assert_eq!(status, 200);
+    let (_, task) = run("a wrong credential").await;
+    assert_eq!(task["status"], "failed", "{task}");
+    assert_eq!(task["error"]["code"], "auth_failed", "{task}");
+
+    let (status, _) = put(SECRET).await;
+    assert_eq!(status, 200);
+    let (task_id, task) = run("the right credential").await;
+    assert_eq!(task["status"], "succeeded", "{task}");
+    let branch = format!("orchard/{task_id}");
+    assert_eq!(
+        crate::helpers::git(&bare, &["show", &format!("{branch}:auth.txt")]),
+        "authenticated"
+    );
+    for text in &seen {
+        assert!(!text.contains(SECRET), "{text}");
+    }
+    let logged = logs.text();
+    assert!(
+        logged.contains("credential handed to run"),
+        "the capture saw the run's log lines"
+    );
+    assert!(!logged.contains(SECRET), "a log line holds the secret");
+    // The askpass program holds no secret: it reads it from the push's environment.
+    let files = walk(&app.data_dir.path().join("work"));
+    assert!(
+        files.iter().any(|f| f.ends_with(".git/orchard-askpass")),
+        "the push used the askpass program"
+    );
+    for entry in files {
+        if let Ok(bytes) = std::fs::read(&entry) {
+            assert!(
+                !bytes.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()),
+                "{} holds the secret",
+                entry.display()
+            );
+        }
+    }
+}
+
+/// A log writer into memory.
+#[derive(Clone, Default)]
+struct LogCapture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogCapture {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for LogCapture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for LogCapture {
+    type Writer = LogCapture;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                out.extend(walk(&path));
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}

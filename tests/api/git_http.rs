@@ -17,11 +17,28 @@ pub(crate) struct GitHttpServer {
 }
 
 #[derive(Clone)]
-struct Root(PathBuf);
+struct Root {
+    path: PathBuf,
+    /// `Authorization` header value every request must carry, when set.
+    basic_auth: Option<String>,
+}
 
 #[handler]
 async fn cgi(req: &Request, root: Data<&Root>, body: Body) -> Response {
-    match run_backend(req, &root.0.0, body).await {
+    if let Some(expected) = &root.basic_auth {
+        let given = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok());
+        if given != Some(expected.as_str()) {
+            return Response::builder()
+                .status(StatusCode::UNAUTHORIZED)
+                .header("WWW-Authenticate", "Basic realm=\"orchard-test\"")
+                .body("authentication required");
+        }
+    }
+    let user = root.basic_auth.is_some().then_some("tenant");
+    match run_backend(req, &root.path, body, user).await {
         Ok(response) => response,
         Err(err) => Response::builder()
             .status(StatusCode::INTERNAL_SERVER_ERROR)
@@ -33,6 +50,7 @@ async fn run_backend(
     req: &Request,
     root: &std::path::Path,
     body: Body,
+    user: Option<&str>,
 ) -> std::io::Result<Response> {
     let input = body.into_vec().await.map_err(std::io::Error::other)?;
     let header = |name: &str| {
@@ -42,7 +60,8 @@ async fn run_backend(
             .unwrap_or_default()
             .to_owned()
     };
-    let mut child = tokio::process::Command::new("git")
+    let mut command = tokio::process::Command::new("git");
+    command
         .arg("http-backend")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -58,8 +77,12 @@ async fn run_backend(
         .env("REMOTE_ADDR", "127.0.0.1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
+        .stderr(Stdio::piped());
+    if let Some(user) = user {
+        // An authenticated user may push without `http.receivepack`.
+        command.env("REMOTE_USER", user);
+    }
+    let mut child = command.spawn()?;
     let mut stdin = child.stdin.take().expect("piped stdin");
     if *req.method() == Method::POST {
         stdin.write_all(&input).await?;
@@ -115,12 +138,27 @@ async fn run_backend(
 impl GitHttpServer {
     /// Serves the bare repositories under `root` at `http://127.0.0.1:<port>/<name>`.
     pub(crate) async fn start(root: PathBuf) -> Self {
+        Self::serve(root, None).await
+    }
+
+    /// Like [`Self::start`], but every request must authenticate as `user` with `password`
+    /// (HTTP basic auth; anything else gets a 401 challenge).
+    pub(crate) async fn start_with_basic_auth(root: PathBuf, user: &str, password: &str) -> Self {
+        use base64::Engine;
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        Self::serve(root, Some(format!("Basic {token}"))).await
+    }
+
+    async fn serve(root: PathBuf, basic_auth: Option<String>) -> Self {
         let acceptor = TcpListener::bind("127.0.0.1:0")
             .into_acceptor()
             .await
             .unwrap();
         let port = acceptor.local_addr()[0].as_socket_addr().unwrap().port();
-        let app = Route::new().at("/*path", cgi).data(Root(root));
+        let app = Route::new().at("/*path", cgi).data(Root {
+            path: root,
+            basic_auth,
+        });
         let server = tokio::spawn(async move {
             let _ = poem::Server::new_with_acceptor(acceptor).run(app).await;
         });
