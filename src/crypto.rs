@@ -43,12 +43,14 @@ pub struct CredentialAad<'a> {
 }
 
 impl CredentialAad<'_> {
-    /// `orchard-cred/v1` ‖ org id (16 bytes) ‖ credential id (16) ‖ key version (4, big
-    /// endian) ‖ provider: fixed widths first, so no two bindings share an encoding.
-    fn bytes(&self, key_version: u32) -> Vec<u8> {
+    /// The one SIV header: `orchard-cred/v1` ‖ nonce (16 bytes) ‖ org id (16) ‖ credential
+    /// id (16) ‖ key version (4, big endian) ‖ provider. Fixed widths first, so no two
+    /// bindings share an encoding; one header rather than two saves a CMAC pass per open.
+    fn bytes(&self, key_version: u32, nonce: &[u8; NONCE_LEN]) -> Vec<u8> {
         const DOMAIN: &[u8] = b"orchard-cred/v1\0";
-        let mut out = Vec::with_capacity(DOMAIN.len() + 36 + self.provider.len());
+        let mut out = Vec::with_capacity(DOMAIN.len() + NONCE_LEN + 36 + self.provider.len());
         out.extend_from_slice(DOMAIN);
+        out.extend_from_slice(nonce);
         out.extend_from_slice(self.org_id.as_uuid().as_bytes());
         out.extend_from_slice(self.credential_id.as_bytes());
         out.extend_from_slice(&key_version.to_be_bytes());
@@ -298,7 +300,7 @@ impl Keyring {
         let mut nonce = [0u8; NONCE_LEN];
         rand::fill(&mut nonce);
         let key = &self.keys[&self.active];
-        let headers: [&[u8]; 2] = [&aad.bytes(self.active), &nonce];
+        let headers = [aad.bytes(self.active, &nonce)];
         let ciphertext = key
             .cipher()
             .encrypt(headers, secret.expose_secret().as_bytes())
@@ -320,7 +322,7 @@ impl Keyring {
             .keys
             .get(&sealed.key_version)
             .ok_or(CryptoError::UnknownKey(sealed.key_version))?;
-        let headers: [&[u8]; 2] = [&aad.bytes(sealed.key_version), &sealed.nonce];
+        let headers = [aad.bytes(sealed.key_version, &sealed.nonce)];
         let plaintext = Zeroizing::new(
             key.cipher()
                 .decrypt(headers, &sealed.ciphertext)
