@@ -64,7 +64,7 @@ impl CredentialAad<'_> {
 pub struct Sealed {
     /// Version of the master key it was sealed with.
     pub key_version: u32,
-    /// Random nonce (an extra SIV header).
+    /// Random nonce (part of the SIV header).
     pub nonce: [u8; NONCE_LEN],
     /// SIV tag followed by the ciphertext.
     pub ciphertext: Vec<u8>,
@@ -304,7 +304,7 @@ impl Keyring {
         let ciphertext = key
             .cipher()
             .encrypt(headers, secret.expose_secret().as_bytes())
-            .expect("two headers are within AES-SIV's limit");
+            .expect("one header is within AES-SIV's limit");
         Sealed {
             key_version: self.active,
             nonce,
