@@ -42,7 +42,16 @@ pub struct CredentialAad<'a> {
     pub credential_id: uuid::Uuid,
 }
 
-impl CredentialAad<'_> {
+impl<'a> CredentialAad<'a> {
+    /// The binding of a stored credential.
+    pub fn of(credential: &'a orchard_actors::domain::Credential) -> Self {
+        Self {
+            org_id: credential.org_id,
+            provider: credential.provider.as_str(),
+            credential_id: credential.id.as_uuid(),
+        }
+    }
+
     /// The one SIV header: `orchard-cred/v1` ‖ nonce (16 bytes) ‖ org id (16) ‖ credential
     /// id (16) ‖ key version (4, big endian) ‖ provider. Fixed widths first, so no two
     /// bindings share an encoding; one header rather than two saves a CMAC pass per open.
@@ -101,13 +110,8 @@ impl orchard_actors::ports::CredentialVault for Keyring {
         &self,
         credential: &orchard_actors::domain::Credential,
     ) -> Result<SecretString, orchard_actors::ports::VaultError> {
-        let aad = CredentialAad {
-            org_id: credential.org_id,
-            provider: credential.provider.as_str(),
-            credential_id: credential.id.as_uuid(),
-        };
         Sealed::try_from(&credential.sealed)
-            .and_then(|sealed| Keyring::open(self, &aad, &sealed))
+            .and_then(|sealed| Keyring::open(self, &CredentialAad::of(credential), &sealed))
             .map_err(|_| orchard_actors::ports::VaultError::Unreadable)
     }
 }

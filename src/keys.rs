@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use orchard_actors::domain::{Credential, OrgScope};
+use orchard_actors::domain::OrgScope;
 use orchard_actors::ports::Store;
 
 use crate::crypto::{CredentialAad, Keyring, Sealed};
@@ -29,14 +29,6 @@ pub struct RotationReport {
     pub changed_meanwhile: usize,
 }
 
-fn aad(credential: &Credential) -> CredentialAad<'_> {
-    CredentialAad {
-        org_id: credential.org_id,
-        provider: credential.provider.as_str(),
-        credential_id: credential.id.as_uuid(),
-    }
-}
-
 /// Adds a key to the keyring at `path`, then re-seals every credential under it.
 pub async fn rotate(store: &dyn Store, path: &Path) -> anyhow::Result<RotationReport> {
     let mut keyring = Keyring::load(path)?;
@@ -52,7 +44,7 @@ pub async fn rotate(store: &dyn Store, path: &Path) -> anyhow::Result<RotationRe
             continue;
         }
         let resealed = Sealed::try_from(&credential.sealed)
-            .and_then(|sealed| keyring.reseal(&aad(&credential), &sealed));
+            .and_then(|sealed| keyring.reseal(&CredentialAad::of(&credential), &sealed));
         let Ok(resealed) = resealed else {
             tracing::warn!(org_id = %credential.org_id, provider = credential.provider.as_str(), "credential does not open; left as it is");
             report.unreadable += 1;
@@ -94,7 +86,7 @@ mod tests {
     use super::*;
     use crate::db::Db;
     use crate::store::sqlite::SqliteStore;
-    use orchard_actors::domain::{CredentialId, CredentialProvider};
+    use orchard_actors::domain::{Credential, CredentialId, CredentialProvider};
     use secrecy::{ExposeSecret, SecretString};
 
     #[tokio::test]
@@ -153,7 +145,7 @@ mod tests {
                 .unwrap();
             assert_eq!(stored.sealed.key_version, 2);
             let sealed = Sealed::try_from(&stored.sealed).unwrap();
-            let opened = keyring.open(&aad(&stored), &sealed).unwrap();
+            let opened = keyring.open(&CredentialAad::of(&stored), &sealed).unwrap();
             assert_eq!(opened.expose_secret(), format!("secret-{i}"));
         }
         let again = rotate(&store, &path).await.unwrap();

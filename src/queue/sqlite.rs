@@ -253,12 +253,8 @@ impl Queue for SqliteQueue {
     }
 
     async fn ack(&self, lease: &Lease) -> Result<(), QueueError> {
-        self.fenced(
-            "DELETE FROM queue WHERE task_id = ?1 AND lease_id = ?2",
-            lease,
-            None,
-        )
-        .await
+        let mut results = self.ack_many(std::slice::from_ref(lease)).await;
+        results.pop().unwrap_or(Err(QueueError::LeaseLost))
     }
 
     async fn ack_many(&self, leases: &[Lease]) -> Vec<Result<(), QueueError>> {

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{ScriptedLlm, bare_repos, git, tool_step};
+use crate::helpers::{ScriptedLlm, bare_repos, git, slow_and_short_llm, task_status, tool_step};
 
 /// The `orchard serve` process, and the base URL it printed.
 struct Server {
@@ -172,19 +172,8 @@ async fn submit(
 
 #[tokio::test]
 async fn sigterm_lets_short_runs_finish_and_gives_the_rest_back() {
-    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
     // The slow run waits a minute on the LLM, far past the 2 s grace period.
-    first["_delays"] = json!({"slow": 60_000, "short": 500});
-    let llm = ScriptedLlm::start(vec![
-        first,
-        tool_step(
-            &[("write_file", json!({"path": "a.txt", "content": "a\n"}))],
-            1,
-            1,
-        ),
-        tool_step(&[("finish", json!({"summary": "Write a"}))], 1, 1),
-    ])
-    .await;
+    let llm = slow_and_short_llm(500).await;
     let data_dir = tempfile::tempdir().unwrap();
     let fixtures = tempfile::tempdir().unwrap();
     let config = fixtures.path().join("orchard.toml");
@@ -223,27 +212,14 @@ async fn sigterm_lets_short_runs_finish_and_gives_the_rest_back() {
     assert!(exit.success(), "clean exit: {exit:?}");
 
     let db = orchard::db::Db::open(&data_dir.path().join("orchard.db")).unwrap();
-    let status = |id: String| {
-        let db = db.clone();
-        async move {
-            db.run(move |c| {
-                c.query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| {
-                    r.get::<_, String>(0)
-                })
-            })
-            .await
-            .unwrap()
-            .unwrap()
-        }
-    };
     assert_eq!(
-        status(short.clone()).await,
+        task_status(&db, &short).await,
         "succeeded",
         "finished in the grace period"
     );
     git(&bares[1], &["rev-parse", &format!("orchard/{short}")]);
     assert_eq!(
-        status(slow.clone()).await,
+        task_status(&db, &slow).await,
         "queued",
         "stopped and given back"
     );

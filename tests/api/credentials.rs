@@ -5,13 +5,29 @@ use std::time::Duration;
 
 use orchard::auth::tokens::TokenKeys;
 use orchard::crypto::{CredentialAad, Keyring, Sealed};
-use orchard_actors::domain::{OrgId, Role, UserId};
+use orchard::store::sqlite::SqliteStore;
+use orchard_actors::domain::{Credential, CredentialProvider, OrgId, OrgScope, Role, UserId};
+use orchard_actors::ports::Store;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, test_config};
 
 const SECRET: &str = "ghp_Secr3tT0kenThatMustNeverLeakAnywhere42";
+
+/// The org's credential for `provider`, as the SQLite file holds it (sealed).
+async fn stored_credential(
+    data_dir: &std::path::Path,
+    signup: &Value,
+    provider: CredentialProvider,
+) -> Credential {
+    let store = SqliteStore::new(orchard::db::Db::open(&data_dir.join("orchard.db")).unwrap());
+    let org: OrgId = signup["org_id"].as_str().unwrap().parse().unwrap();
+    store
+        .credential(&OrgScope::trusted(org), provider)
+        .await
+        .unwrap()
+}
 
 /// A token of `role` for the user of a signup answer (signed with the app's own key).
 fn token_with_role(app: &TestApp, signup: &Value, role: Role) -> String {
@@ -169,40 +185,22 @@ async fn credentials_are_sealed_scoped_and_never_returned() {
 
     // At rest: sealed, bound to the org. The keyring opens Acme's row for Acme only.
     let data_dir = app.data_dir.path().to_path_buf();
-    let db = orchard::db::Db::open(&data_dir.join("orchard.db")).unwrap();
-    let acme: String = signup["org_id"].as_str().unwrap().to_owned();
-    let (id, version, nonce, ciphertext): (String, u32, Vec<u8>, Vec<u8>) = db
-        .run(move |c| {
-            c.query_row(
-                "SELECT id, key_version, nonce, ciphertext FROM credentials
-                 WHERE org_id = ?1 AND provider = 'github'",
-                [acme],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-        })
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = stored_credential(&data_dir, &signup, CredentialProvider::Github).await;
     let keyring = Keyring::load(&data_dir.join("keys/master.keyring")).unwrap();
-    let sealed = Sealed {
-        key_version: version,
-        nonce: nonce.try_into().unwrap(),
-        ciphertext,
-    };
-    let aad = |org: &Value| CredentialAad {
-        org_id: org["org_id"].as_str().unwrap().parse().unwrap(),
-        provider: "github",
-        credential_id: id.parse().unwrap(),
-    };
+    let sealed = Sealed::try_from(&stored.sealed).unwrap();
     assert_eq!(
         keyring
-            .open(&aad(&signup), &sealed)
+            .open(&CredentialAad::of(&stored), &sealed)
             .unwrap()
             .expose_secret(),
         SECRET
     );
+    let copied = Credential {
+        org_id: other_signup["org_id"].as_str().unwrap().parse().unwrap(),
+        ..stored.clone()
+    };
     assert!(
-        keyring.open(&aad(&other_signup), &sealed).is_err(),
+        keyring.open(&CredentialAad::of(&copied), &sealed).is_err(),
         "copied into Globex's row, it does not decrypt"
     );
 
@@ -236,7 +234,6 @@ async fn credentials_are_sealed_scoped_and_never_returned() {
     assert_eq!(status, 404);
 
     // No byte of the database or its WAL holds the secret.
-    drop(db);
     let data_dir = app.stop().await;
     for name in ["orchard.db", "orchard.db-wal"] {
         let path = data_dir.path().join(name);
@@ -297,29 +294,10 @@ async fn the_keys_command_rotates_and_retires() {
     // The re-sealed credential opens with the keyring that is left.
     let keyring = Keyring::load(&data_dir.path().join("keys/master.keyring")).unwrap();
     assert_eq!(keyring.versions(), vec![2]);
-    let db = orchard::db::Db::open(&data_dir.path().join("orchard.db")).unwrap();
-    let (id, version, nonce, ciphertext): (String, u32, Vec<u8>, Vec<u8>) = db
-        .run(|c| {
-            c.query_row(
-                "SELECT id, key_version, nonce, ciphertext FROM credentials",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-        })
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(version, 2);
-    let aad = CredentialAad {
-        org_id: signup["org_id"].as_str().unwrap().parse().unwrap(),
-        provider: "azure_devops",
-        credential_id: id.parse().unwrap(),
-    };
-    let sealed = Sealed {
-        key_version: version,
-        nonce: nonce.try_into().unwrap(),
-        ciphertext,
-    };
+    let stored = stored_credential(data_dir.path(), &signup, CredentialProvider::AzureDevops).await;
+    assert_eq!(stored.sealed.key_version, 2);
+    let aad = CredentialAad::of(&stored);
+    let sealed = Sealed::try_from(&stored.sealed).unwrap();
     assert_eq!(keyring.open(&aad, &sealed).unwrap().expose_secret(), SECRET);
 }
 

@@ -347,3 +347,33 @@ pub fn bare_repos(root: &Path, count: usize) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// A model whose first answer is held back a minute for instructions that say "slow" and
+/// `short_ms` for those that say "short"; then it writes `a.txt` and finishes.
+pub async fn slow_and_short_llm(short_ms: u64) -> ScriptedLlm {
+    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
+    first["_delays"] = json!({"slow": 60_000, "short": short_ms});
+    ScriptedLlm::start(vec![
+        first,
+        tool_step(
+            &[("write_file", json!({"path": "a.txt", "content": "a\n"}))],
+            1,
+            1,
+        ),
+        tool_step(&[("finish", json!({"summary": "Write a"}))], 1, 1),
+    ])
+    .await
+}
+
+/// A task's status, read straight from the database (the server may be stopped).
+pub async fn task_status(db: &orchard::db::Db, id: &str) -> String {
+    let id = id.to_owned();
+    db.run(move |c| {
+        c.query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| {
+            r.get::<_, String>(0)
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap()
+}

@@ -6,24 +6,12 @@ use std::time::Duration;
 use orchard::db::Db;
 use orchard::queue::sqlite::SqliteQueue;
 use orchard_actors::ports::Queue;
-use serde_json::json;
 
-use crate::helpers::{ScriptedLlm, TestApp, test_config, tool_step};
+use crate::helpers::{TestApp, slow_and_short_llm, task_status, test_config};
 
 #[tokio::test]
 async fn shutdown_lets_short_runs_finish_and_gives_long_ones_back() {
-    let mut first = tool_step(&[("list_files", json!({}))], 1, 1);
-    first["_delays"] = json!({"slow": 60_000, "short": 1_000});
-    let llm = ScriptedLlm::start(vec![
-        first,
-        tool_step(
-            &[("write_file", json!({"path": "a.txt", "content": "a"}))],
-            1,
-            1,
-        ),
-        tool_step(&[("finish", json!({"summary": "Write a"}))], 1, 1),
-    ])
-    .await;
+    let llm = slow_and_short_llm(1_000).await;
     let data_dir = tempfile::tempdir().unwrap();
     let mut config = test_config(data_dir.path(), Some(&llm));
     config.workers.shutdown_grace_secs = 5;
@@ -43,27 +31,13 @@ async fn shutdown_lets_short_runs_finish_and_gives_long_ones_back() {
     let data_dir = app.stop().await;
 
     let db = Db::open(&data_dir.path().join("orchard.db")).unwrap();
-    let status = |id: &str| {
-        let id = id.to_owned();
-        let db = db.clone();
-        async move {
-            db.run(move |c| {
-                c.query_row("SELECT status FROM tasks WHERE id = ?1", [id], |r| {
-                    r.get::<_, String>(0)
-                })
-            })
-            .await
-            .unwrap()
-            .unwrap()
-        }
-    };
     assert_eq!(
-        status(&short).await,
+        task_status(&db, &short).await,
         "succeeded",
         "the short run finished within the grace period"
     );
     assert_eq!(
-        status(&slow).await,
+        task_status(&db, &slow).await,
         "queued",
         "the long run was stopped and its task requeued"
     );
