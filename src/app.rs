@@ -259,6 +259,12 @@ impl Application {
 /// The master keys: `ORCHARD_MASTER_KEY` if set, else the keyring file
 /// (`credentials.keyring_path`, default `<data dir>/keys/master.keyring`), created on first start.
 fn load_keyring(config: &Config, keys_dir: &std::path::Path) -> anyhow::Result<Keyring> {
+    if !aes::hardware_accelerated() {
+        tracing::warn!(
+            "this CPU has no AES instructions: credentials are encrypted with the constant-time \
+             software AES, several times slower"
+        );
+    }
     if let Ok(value) = std::env::var("ORCHARD_MASTER_KEY") {
         return Keyring::from_env_value(&value);
     }
