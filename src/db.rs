@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0003_repo_locks.sql"),
     include_str!("../schema/sqlite/0004_queue_index.sql"),
     include_str!("../schema/sqlite/0005_credentials.sql"),
+    include_str!("../schema/sqlite/0006_budgets.sql"),
 ];
 
 /// A shared handle to the database.

@@ -23,6 +23,8 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod billing;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -3,8 +3,12 @@
 //! Each function takes a fresh, empty adapter and panics on the first violation. The
 //! adapters' test modules call every function of the suite (see `all_queue_checks`).
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use crate::budget::{
+    BudgetLedger, BudgetScope, BudgetState, LedgerError, Period, ReserveRequest, Settled,
+};
 use crate::domain::{OrgId, RepoId, TaskId};
 use crate::ports::{LockError, LockService, OrgRoom, Queue, QueueError, RepoLock};
 
@@ -458,4 +462,320 @@ mod tests {
     async fn the_memory_queue_conforms() {
         super::all_single_node_queue_checks(|| async { crate::testing::MemoryQueue::new() }).await;
     }
+}
+
+/// Runs every budget-ledger check, each on a fresh ledger from `fresh`.
+pub async fn all_ledger_checks<L, F, Fut>(fresh: F)
+where
+    L: BudgetLedger,
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = L>,
+{
+    task_slots_hold_the_quota_once_per_task(&fresh().await).await;
+    reservations_fit_the_org_budget(&fresh().await).await;
+    reservations_fit_the_task_budget(&fresh().await).await;
+    settling_counts_once_and_release_frees(&fresh().await).await;
+    crashed_reservations_expire_and_still_settle_once(&fresh().await).await;
+    orgs_and_months_are_separate(&fresh().await).await;
+    let ledger = Arc::new(fresh().await);
+    concurrent_reservations_never_overspend(ledger.clone(), ledger.clone()).await;
+    let ledger = Arc::new(fresh().await);
+    concurrent_task_slots_hold_the_quota(ledger.clone(), ledger).await;
+}
+
+fn period(text: &str) -> Period {
+    text.parse().expect("a period")
+}
+
+fn request(org_id: OrgId, task_id: TaskId, amount: u64, org_budget: u64) -> ReserveRequest {
+    ReserveRequest {
+        org_id,
+        task_id,
+        period: period("2026-12"),
+        amount,
+        org_budget: Some(org_budget),
+        task_budget: None,
+        ttl: TTL,
+    }
+}
+
+/// A task takes one slot however often it asks; the quota refuses the next task; a slot
+/// given back is free again, once.
+pub async fn task_slots_hold_the_quota_once_per_task(ledger: &dyn BudgetLedger) {
+    let (org, month) = (OrgId::new(), period("2026-12"));
+    let tasks: Vec<TaskId> = (0..6).map(|_| TaskId::new()).collect();
+    for (i, task) in tasks[..5].iter().enumerate() {
+        let used = ledger.take_task_slot(org, month, *task, Some(5)).await;
+        assert_eq!(used, Ok(i as u64 + 1));
+    }
+    assert_eq!(
+        ledger.take_task_slot(org, month, tasks[0], Some(5)).await,
+        Ok(5),
+        "taking a held slot again is not a second slot"
+    );
+    assert_eq!(
+        ledger.take_task_slot(org, month, tasks[5], Some(5)).await,
+        Err(LedgerError::QuotaExceeded { used: 5, quota: 5 })
+    );
+    assert_eq!(ledger.tasks_used(org, month).await, Ok(5));
+    assert_eq!(
+        ledger.return_task_slot(org, month, tasks[1]).await,
+        Ok(true)
+    );
+    assert_eq!(
+        ledger.return_task_slot(org, month, tasks[1]).await,
+        Ok(false)
+    );
+    assert_eq!(ledger.tasks_used(org, month).await, Ok(4));
+    assert_eq!(
+        ledger.take_task_slot(org, month, tasks[5], Some(5)).await,
+        Ok(5)
+    );
+    // Unlimited plans still count.
+    assert_eq!(
+        ledger.take_task_slot(org, month, TaskId::new(), None).await,
+        Ok(6)
+    );
+}
+
+/// Held and spent tokens both count against the org's budget.
+pub async fn reservations_fit_the_org_budget(ledger: &dyn BudgetLedger) {
+    let org = OrgId::new();
+    let a = ledger
+        .reserve(&request(org, TaskId::new(), 400, 1000))
+        .await
+        .unwrap();
+    ledger
+        .reserve(&request(org, TaskId::new(), 400, 1000))
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger
+            .reserve(&request(org, TaskId::new(), 400, 1000))
+            .await,
+        Err(LedgerError::OverBudget {
+            scope: BudgetScope::Org,
+            used: 800,
+            limit: 1000
+        })
+    );
+    assert_eq!(ledger.settle(&a, 300).await, Ok(Settled::Applied));
+    assert_eq!(
+        ledger.budget_state(org, a.period).await,
+        Ok(BudgetState {
+            spent: 300,
+            held: 400
+        })
+    );
+    ledger
+        .reserve(&request(org, TaskId::new(), 300, 1000))
+        .await
+        .expect("300 spent + 400 held + 300 fits 1000 exactly");
+    assert!(
+        ledger
+            .reserve(&request(org, TaskId::new(), 1, 1000))
+            .await
+            .is_err()
+    );
+    let unlimited = ReserveRequest {
+        org_budget: None,
+        ..request(org, TaskId::new(), 1_000_000, 0)
+    };
+    ledger
+        .reserve(&unlimited)
+        .await
+        .expect("no budget is no limit");
+}
+
+/// A task's `max_tokens` caps its own calls, across attempts, without touching other tasks.
+pub async fn reservations_fit_the_task_budget(ledger: &dyn BudgetLedger) {
+    let (org, task) = (OrgId::new(), TaskId::new());
+    let capped = |amount| ReserveRequest {
+        task_budget: Some(500),
+        ..request(org, task, amount, 10_000)
+    };
+    let first = ledger.reserve(&capped(300)).await.unwrap();
+    assert_eq!(
+        ledger.reserve(&capped(300)).await,
+        Err(LedgerError::OverBudget {
+            scope: BudgetScope::Task,
+            used: 300,
+            limit: 500
+        })
+    );
+    ledger.settle(&first, 250).await.unwrap();
+    let second = ledger.reserve(&capped(250)).await.expect("250 + 250 fits");
+    ledger.settle(&second, 250).await.unwrap();
+    assert!(
+        ledger.reserve(&capped(1)).await.is_err(),
+        "500 of 500 spent"
+    );
+    ledger
+        .reserve(&request(org, TaskId::new(), 300, 10_000))
+        .await
+        .expect("another task of the org is not capped by this one");
+}
+
+/// Settling twice adds once; overshoot counts; release frees only what is still held.
+pub async fn settling_counts_once_and_release_frees(ledger: &dyn BudgetLedger) {
+    let org = OrgId::new();
+    let r = ledger
+        .reserve(&request(org, TaskId::new(), 100, 1000))
+        .await
+        .unwrap();
+    assert_eq!(ledger.settle(&r, 130).await, Ok(Settled::Applied));
+    assert_eq!(ledger.settle(&r, 130).await, Ok(Settled::AlreadySettled));
+    ledger.release(&r).await.unwrap();
+    assert_eq!(
+        ledger.budget_state(org, r.period).await,
+        Ok(BudgetState {
+            spent: 130,
+            held: 0
+        }),
+        "the overshoot counts, once; releasing a settled call changes nothing"
+    );
+    let held = ledger
+        .reserve(&request(org, TaskId::new(), 500, 1000))
+        .await
+        .unwrap();
+    ledger.release(&held).await.unwrap();
+    ledger.release(&held).await.unwrap();
+    assert_eq!(
+        ledger.budget_state(org, r.period).await.unwrap(),
+        BudgetState {
+            spent: 130,
+            held: 0
+        }
+    );
+    assert_eq!(
+        ledger.settle(&held, 10).await,
+        Ok(Settled::AlreadySettled),
+        "a released reservation is closed"
+    );
+}
+
+/// A crashed run's hold frees itself; if the call did happen and settles late, it counts once.
+pub async fn crashed_reservations_expire_and_still_settle_once(ledger: &dyn BudgetLedger) {
+    let org = OrgId::new();
+    let short = ReserveRequest {
+        ttl: Duration::from_millis(300),
+        ..request(org, TaskId::new(), 800, 1000)
+    };
+    let crashed = ledger.reserve(&short).await.unwrap();
+    assert!(
+        ledger
+            .reserve(&request(org, TaskId::new(), 800, 1000))
+            .await
+            .is_err()
+    );
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let next = ledger
+        .reserve(&request(org, TaskId::new(), 800, 1000))
+        .await
+        .expect("the expired hold no longer counts");
+    assert_eq!(ledger.settle(&crashed, 100).await, Ok(Settled::Applied));
+    assert_eq!(
+        ledger.settle(&crashed, 100).await,
+        Ok(Settled::AlreadySettled)
+    );
+    assert_eq!(
+        ledger.budget_state(org, next.period).await.unwrap(),
+        BudgetState {
+            spent: 100,
+            held: 800
+        }
+    );
+}
+
+/// Budgets and quotas of one org or month never touch another's.
+pub async fn orgs_and_months_are_separate(ledger: &dyn BudgetLedger) {
+    let (a, b) = (OrgId::new(), OrgId::new());
+    ledger
+        .reserve(&request(a, TaskId::new(), 1000, 1000))
+        .await
+        .unwrap();
+    ledger
+        .reserve(&request(b, TaskId::new(), 1000, 1000))
+        .await
+        .expect("org B's budget is its own");
+    let january = ReserveRequest {
+        period: period("2027-01"),
+        ..request(a, TaskId::new(), 1000, 1000)
+    };
+    ledger
+        .reserve(&january)
+        .await
+        .expect("a new month starts empty");
+    ledger
+        .take_task_slot(a, period("2026-12"), TaskId::new(), Some(1))
+        .await
+        .unwrap();
+    ledger
+        .take_task_slot(b, period("2026-12"), TaskId::new(), Some(1))
+        .await
+        .expect("org B's quota is its own");
+    ledger
+        .take_task_slot(a, period("2027-01"), TaskId::new(), Some(1))
+        .await
+        .expect("a new month's quota is full");
+    assert_eq!(ledger.tasks_used(a, period("2026-12")).await, Ok(1));
+}
+
+/// 200 calls race for a budget of 10: exactly 10 are granted, through either client.
+pub async fn concurrent_reservations_never_overspend(
+    one: Arc<dyn BudgetLedger>,
+    two: Arc<dyn BudgetLedger>,
+) {
+    let org = OrgId::new();
+    let calls: Vec<_> = (0..200)
+        .map(|i| {
+            let ledger = if i % 2 == 0 { one.clone() } else { two.clone() };
+            tokio::spawn(async move {
+                let r = ledger
+                    .reserve(&request(org, TaskId::new(), 100, 1000))
+                    .await;
+                if let Ok(r) = &r {
+                    ledger.settle(r, 100).await.unwrap();
+                }
+                r.is_ok()
+            })
+        })
+        .collect();
+    let mut granted = 0;
+    for call in calls {
+        granted += usize::from(call.await.unwrap());
+    }
+    assert_eq!(granted, 10);
+    assert_eq!(
+        one.budget_state(org, period("2026-12")).await.unwrap(),
+        BudgetState {
+            spent: 1000,
+            held: 0
+        }
+    );
+}
+
+/// 50 submissions race for a quota of 5: exactly 5 get a slot, through either client.
+pub async fn concurrent_task_slots_hold_the_quota(
+    one: Arc<dyn BudgetLedger>,
+    two: Arc<dyn BudgetLedger>,
+) {
+    let (org, month) = (OrgId::new(), period("2026-12"));
+    let takes: Vec<_> = (0..50)
+        .map(|i| {
+            let ledger = if i % 2 == 0 { one.clone() } else { two.clone() };
+            tokio::spawn(async move {
+                ledger
+                    .take_task_slot(org, month, TaskId::new(), Some(5))
+                    .await
+                    .is_ok()
+            })
+        })
+        .collect();
+    let mut taken = 0;
+    for take in takes {
+        taken += usize::from(take.await.unwrap());
+    }
+    assert_eq!(taken, 5);
+    assert_eq!(one.tasks_used(org, month).await, Ok(5));
 }

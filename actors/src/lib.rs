@@ -32,6 +32,7 @@
 pub mod agent_run;
 pub mod backoff;
 pub mod batching;
+pub mod budget;
 pub mod conformance;
 pub mod credentials;
 pub mod dispatcher;

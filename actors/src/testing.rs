@@ -12,6 +12,10 @@ use async_trait::async_trait;
 use time::OffsetDateTime;
 
 use crate::backoff::BackoffPolicy;
+use crate::budget::{
+    BudgetLedger, BudgetScope, BudgetState, LedgerError, Period, Reservation, ReserveRequest,
+    Settled,
+};
 use crate::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
     OrgId, OrgScope, Repo, RepoId, Role, SealedSecret, Task, TaskEvent, TaskId, TaskOutcome,
@@ -690,4 +694,176 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A [`BudgetLedger`] in memory: one mutex makes every check-and-record atomic.
+#[derive(Debug, Default)]
+pub struct MemoryLedger {
+    state: Mutex<LedgerState>,
+}
+
+#[derive(Debug, Default)]
+struct LedgerState {
+    slots: HashMap<(OrgId, Period), std::collections::HashSet<TaskId>>,
+    spent: HashMap<(OrgId, Period), u64>,
+    task_spent: HashMap<TaskId, u64>,
+    held: HashMap<uuid::Uuid, (Reservation, Instant)>,
+    closed: std::collections::HashSet<uuid::Uuid>,
+}
+
+impl LedgerState {
+    fn expire(&mut self) {
+        let now = Instant::now();
+        self.held.retain(|_, (_, until)| *until > now);
+    }
+
+    fn held_by(&self, keep: impl Fn(&Reservation) -> bool) -> u64 {
+        self.held
+            .values()
+            .map(|(r, _)| r)
+            .filter(|r| keep(r))
+            .map(|r| r.amount)
+            .sum()
+    }
+}
+
+impl MemoryLedger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+#[async_trait]
+impl BudgetLedger for MemoryLedger {
+    async fn take_task_slot(
+        &self,
+        org_id: OrgId,
+        period: Period,
+        task_id: TaskId,
+        quota: Option<u64>,
+    ) -> Result<u64, LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        let slots = state.slots.entry((org_id, period)).or_default();
+        let used = slots.len() as u64;
+        if slots.contains(&task_id) {
+            return Ok(used);
+        }
+        if let Some(quota) = quota
+            && used >= quota
+        {
+            return Err(LedgerError::QuotaExceeded { used, quota });
+        }
+        slots.insert(task_id);
+        Ok(used + 1)
+    }
+
+    async fn return_task_slot(
+        &self,
+        org_id: OrgId,
+        period: Period,
+        task_id: TaskId,
+    ) -> Result<bool, LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        Ok(state
+            .slots
+            .get_mut(&(org_id, period))
+            .is_some_and(|slots| slots.remove(&task_id)))
+    }
+
+    async fn tasks_used(&self, org_id: OrgId, period: Period) -> Result<u64, LedgerError> {
+        let state = self.state.lock().unwrap();
+        Ok(state
+            .slots
+            .get(&(org_id, period))
+            .map_or(0, |s| s.len() as u64))
+    }
+
+    async fn reserve(&self, request: &ReserveRequest) -> Result<Reservation, LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        state.expire();
+        if let Some(limit) = request.org_budget {
+            let used = state
+                .spent
+                .get(&(request.org_id, request.period))
+                .copied()
+                .unwrap_or(0)
+                + state.held_by(|r| r.org_id == request.org_id && r.period == request.period);
+            if used + request.amount > limit {
+                return Err(LedgerError::OverBudget {
+                    scope: BudgetScope::Org,
+                    used,
+                    limit,
+                });
+            }
+        }
+        if let Some(limit) = request.task_budget {
+            let used = state.task_spent.get(&request.task_id).copied().unwrap_or(0)
+                + state.held_by(|r| r.task_id == request.task_id);
+            if used + request.amount > limit {
+                return Err(LedgerError::OverBudget {
+                    scope: BudgetScope::Task,
+                    used,
+                    limit,
+                });
+            }
+        }
+        let reservation = Reservation {
+            id: uuid::Uuid::now_v7(),
+            org_id: request.org_id,
+            task_id: request.task_id,
+            period: request.period,
+            amount: request.amount,
+        };
+        state.held.insert(
+            reservation.id,
+            (reservation.clone(), Instant::now() + request.ttl),
+        );
+        Ok(reservation)
+    }
+
+    async fn settle(&self, reservation: &Reservation, actual: u64) -> Result<Settled, LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        state.held.remove(&reservation.id);
+        if !state.closed.insert(reservation.id) {
+            return Ok(Settled::AlreadySettled);
+        }
+        *state
+            .spent
+            .entry((reservation.org_id, reservation.period))
+            .or_default() += actual;
+        *state.task_spent.entry(reservation.task_id).or_default() += actual;
+        Ok(Settled::Applied)
+    }
+
+    async fn release(&self, reservation: &Reservation) -> Result<(), LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        if state.held.remove(&reservation.id).is_some() {
+            state.closed.insert(reservation.id);
+        }
+        Ok(())
+    }
+
+    async fn budget_state(
+        &self,
+        org_id: OrgId,
+        period: Period,
+    ) -> Result<BudgetState, LedgerError> {
+        let mut state = self.state.lock().unwrap();
+        state.expire();
+        Ok(BudgetState {
+            spent: state.spent.get(&(org_id, period)).copied().unwrap_or(0),
+            held: state.held_by(|r| r.org_id == org_id && r.period == period),
+        })
+    }
+}
+
+#[cfg(test)]
+mod ledger_tests {
+    use super::MemoryLedger;
+
+    #[tokio::test]
+    async fn the_memory_ledger_passes_the_conformance_suite() {
+        crate::conformance::all_ledger_checks(|| async { MemoryLedger::new() }).await;
+    }
 }
