@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use orchard_actors::batching::BatchedAcks;
+use orchard_actors::budget::{BudgetLedger, Clock, SystemClock};
 use orchard_actors::locks::InProcessLocks;
 use orchard_actors::ports::{Llm, LockService, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorRef};
@@ -21,6 +22,7 @@ use secrecy::SecretString;
 use crate::api::{self, AppState};
 use crate::auth::TokenKeys;
 use crate::auth::tokens::create_private_dir;
+use crate::budget::{RedisLedger, SqliteLedger};
 use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, VectorsKind};
 use crate::crypto::Keyring;
 use crate::db::Db;
@@ -107,6 +109,12 @@ fn build_llm(config: &Config) -> anyhow::Result<Arc<dyn Llm>> {
 impl Application {
     /// Opens the data dir, starts the actor tree and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// [`build`](Self::build), with the months of quotas and budgets read from `clock` (tests
+    /// set it to see a month roll over).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         if config.store.kind != StoreKind::Sqlite {
             bail!("store \"scylla\" is not available in this build yet; use \"sqlite\"");
         }
@@ -125,24 +133,30 @@ impl Application {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
         // Repository locks follow the queue: shared in Redis when the queue is shared, in this
         // process when it is embedded (single node).
-        let (queue, locks): (Arc<dyn Queue>, Arc<dyn LockService>) =
-            match (config.queue.kind, &config.queue.redis_url) {
-                (QueueKind::Redis, Some(url)) => {
-                    let prefix = &config.queue.redis_prefix;
-                    let conn = crate::redis_conn::connect(url).await?;
-                    (
-                        Arc::new(RedisQueue::with_connection(conn.clone(), prefix)),
-                        Arc::new(RedisLocks::with_connection(conn, prefix)),
-                    )
-                }
-                (QueueKind::Redis, None) => {
-                    bail!("queue.redis_url is required for the redis queue")
-                }
-                (QueueKind::Embedded, _) => (
-                    Arc::new(SqliteQueue::new(db)),
-                    Arc::new(InProcessLocks::new()),
-                ),
-            };
+        // So do quotas and budgets: they must hold across every node that runs the org.
+        type Shared = (Arc<dyn Queue>, Arc<dyn LockService>, Arc<dyn BudgetLedger>);
+        let (queue, locks, ledger): Shared = match (config.queue.kind, &config.queue.redis_url) {
+            (QueueKind::Redis, Some(url)) => {
+                let prefix = &config.queue.redis_prefix;
+                let conn = crate::redis_conn::connect(url).await?;
+                (
+                    Arc::new(RedisQueue::with_connection(conn.clone(), prefix)),
+                    Arc::new(RedisLocks::with_connection(conn.clone(), prefix)),
+                    Arc::new(RedisLedger::with_connection(conn, prefix)),
+                )
+            }
+            (QueueKind::Redis, None) => {
+                bail!("queue.redis_url is required for the redis queue")
+            }
+            (QueueKind::Embedded, _) => (
+                Arc::new(SqliteQueue::new(db.clone())),
+                Arc::new(InProcessLocks::new()),
+                Arc::new(SqliteLedger::new(db)),
+            ),
+        };
+        if !config.llm.prices.contains_key(&config.llm.model) {
+            tracing::warn!(model = %config.llm.model, "the model has no price in llm.prices; its calls cost nothing in usage reports");
+        }
         // Runs end by acking; under load their acks reach the backend in batches.
         let queue: Arc<dyn Queue> = Arc::new(BatchedAcks::new(queue, ACK_BATCH));
         let recovered = queue.recover().await?;
@@ -167,6 +181,8 @@ impl Application {
                 &config.git.git_binary,
                 Duration::from_secs(config.git.timeout_secs),
             )),
+            ledger: ledger.clone(),
+            clock: clock.clone(),
             settings: RunSettings {
                 work_root,
                 max_steps: config.llm.max_steps,
@@ -183,6 +199,10 @@ impl Application {
                 stale_after: Duration::from_secs(config.workers.stale_after_secs),
                 stale_requeue: config.workers.stale_action == StaleAction::Requeue,
                 watchdog_interval: Duration::from_secs(config.workers.watchdog_interval_secs),
+                plan_limits: config.plan_limits(),
+                max_completion_tokens: config.llm.max_completion_tokens,
+                model: config.llm.model.clone(),
+                price: config.model_price(),
             },
         });
         let (root, _) = Actor::spawn(None, RootSupervisor, deps)
@@ -203,6 +223,8 @@ impl Application {
         let state = AppState {
             store,
             queue,
+            ledger,
+            clock,
             keys,
             keyring,
             root: root.clone(),

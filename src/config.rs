@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use orchard_actors::budget::{Limits, Price};
+use secrecy::SecretString;
 use serde::Deserialize;
 
 /// Which store adapter to use.
@@ -90,6 +92,8 @@ pub struct Config {
     pub plans: BTreeMap<String, PlanConfig>,
     /// Credential encryption.
     pub credentials: CredentialsConfig,
+    /// Payment providers.
+    pub billing: BillingConfig,
 }
 
 /// `[credentials]`
@@ -101,12 +105,65 @@ pub struct CredentialsConfig {
     pub keyring_path: Option<PathBuf>,
 }
 
-/// `[plans.<name>]`: what an organization on this plan may use.
+/// `[plans.<name>]`: what an organization on this plan may use. Unset limits are unlimited.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PlanConfig {
     /// Concurrent runs of one org on this node; unset means `workers.max_runs_per_org`.
     pub max_runs_per_org: Option<usize>,
+    /// Tasks an org may submit per calendar month (UTC); unset: unlimited.
+    pub tasks_per_month: Option<u64>,
+    /// LLM tokens (prompt + completion) per calendar month; unset: unlimited.
+    pub monthly_tokens: Option<u64>,
+    /// The Stripe price (`price_...`) a checkout for this plan sells; unset: not for sale.
+    pub stripe_price_id: Option<String>,
+}
+
+/// `[llm.prices.<model>]`: USD per million tokens.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PriceConfig {
+    /// Per million prompt tokens.
+    pub prompt_per_mtok: f64,
+    /// Per million completion tokens.
+    pub completion_per_mtok: f64,
+}
+
+impl PriceConfig {
+    /// In integer micro-dollars per million tokens (what costs are computed in).
+    pub fn to_price(self) -> Price {
+        let micros = |usd: f64| (usd * 1_000_000.0).round() as u64;
+        Price {
+            prompt_micros_per_mtok: micros(self.prompt_per_mtok),
+            completion_micros_per_mtok: micros(self.completion_per_mtok),
+        }
+    }
+}
+
+/// `[billing]`: payment providers. Their secrets come only from the environment:
+/// `ORCHARD_STRIPE_SECRET_KEY`, `ORCHARD_STRIPE_WEBHOOK_SECRET`, `ORCHARD_IYZICO_SECRET_KEY`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BillingConfig {
+    /// Stripe's API (a test can point it at a local server).
+    pub stripe_api_base: String,
+    /// Where Stripe Checkout sends the customer after paying.
+    pub success_url: String,
+    /// Where it sends a customer who gave up.
+    pub cancel_url: String,
+    /// How old a signed webhook may be, in seconds (Stripe's libraries use 300).
+    pub webhook_tolerance_secs: u64,
+    /// The Iyzico merchant id (part of Iyzico's subscription webhook signature).
+    pub iyzico_merchant_id: Option<String>,
+    /// `ORCHARD_STRIPE_SECRET_KEY`: creates Checkout Sessions. Environment only.
+    #[serde(skip)]
+    pub stripe_secret_key: Option<SecretString>,
+    /// `ORCHARD_STRIPE_WEBHOOK_SECRET` (`whsec_...`): verifies Stripe's webhooks.
+    #[serde(skip)]
+    pub stripe_webhook_secret: Option<SecretString>,
+    /// `ORCHARD_IYZICO_SECRET_KEY`: verifies Iyzico's webhooks.
+    #[serde(skip)]
+    pub iyzico_secret_key: Option<SecretString>,
 }
 
 /// `[store]`
@@ -169,10 +226,11 @@ pub struct LlmConfig {
     pub retry_initial_ms: u64,
     /// Most LLM calls per run.
     pub max_steps: u32,
-    /// Price in USD per million prompt tokens (for cost reporting).
-    pub prompt_price_per_mtok: f64,
-    /// Price in USD per million completion tokens.
-    pub completion_price_per_mtok: f64,
+    /// Most completion tokens per call: sent to the model, and reserved from the budget
+    /// (with the prompt's estimate) before the call.
+    pub max_completion_tokens: u64,
+    /// Prices by model name, for the cost of each call; a model not listed costs nothing.
+    pub prices: BTreeMap<String, PriceConfig>,
 }
 
 /// `[workers]`
@@ -312,8 +370,49 @@ impl Default for Config {
             git: GitConfig::default(),
             auth: AuthConfig::default(),
             repos: ReposConfig::default(),
-            plans: BTreeMap::new(),
+            plans: default_plans(),
             credentials: CredentialsConfig::default(),
+            billing: BillingConfig::default(),
+        }
+    }
+}
+
+/// `free`, `pro` and `enterprise`, as `config/orchard.toml` documents them.
+fn default_plans() -> BTreeMap<String, PlanConfig> {
+    BTreeMap::from([
+        (
+            "free".to_owned(),
+            PlanConfig {
+                max_runs_per_org: Some(1),
+                tasks_per_month: Some(5),
+                monthly_tokens: Some(1_000_000),
+                stripe_price_id: None,
+            },
+        ),
+        (
+            "pro".to_owned(),
+            PlanConfig {
+                max_runs_per_org: Some(4),
+                tasks_per_month: None,
+                monthly_tokens: Some(20_000_000),
+                stripe_price_id: None,
+            },
+        ),
+        ("enterprise".to_owned(), PlanConfig::default()),
+    ])
+}
+
+impl Default for BillingConfig {
+    fn default() -> Self {
+        Self {
+            stripe_api_base: "https://api.stripe.com".into(),
+            success_url: "http://localhost:8080/billing/done".into(),
+            cancel_url: "http://localhost:8080/billing/cancelled".into(),
+            webhook_tolerance_secs: 300,
+            iyzico_merchant_id: None,
+            stripe_secret_key: None,
+            stripe_webhook_secret: None,
+            iyzico_secret_key: None,
         }
     }
 }
@@ -361,8 +460,14 @@ impl Default for LlmConfig {
             max_retries: 3,
             retry_initial_ms: 500,
             max_steps: 30,
-            prompt_price_per_mtok: 0.0,
-            completion_price_per_mtok: 0.0,
+            max_completion_tokens: 4_096,
+            prices: BTreeMap::from([(
+                "gpt-4o-mini".to_owned(),
+                PriceConfig {
+                    prompt_per_mtok: 0.15,
+                    completion_per_mtok: 0.6,
+                },
+            )]),
         }
     }
 }
@@ -490,6 +595,20 @@ impl Config {
         if let Some(v) = env.var("ORCHARD_LOG_FORMAT") {
             self.log_format = parse_kind("ORCHARD_LOG_FORMAT", &v)?;
         }
+        let secret = |name: &str| {
+            env.var(name)
+                .filter(|v| !v.is_empty())
+                .map(SecretString::from)
+        };
+        if let Some(v) = secret("ORCHARD_STRIPE_SECRET_KEY") {
+            self.billing.stripe_secret_key = Some(v);
+        }
+        if let Some(v) = secret("ORCHARD_STRIPE_WEBHOOK_SECRET") {
+            self.billing.stripe_webhook_secret = Some(v);
+        }
+        if let Some(v) = secret("ORCHARD_IYZICO_SECRET_KEY") {
+            self.billing.iyzico_secret_key = Some(v);
+        }
         if let Some(v) = env.var("ORCHARD_ALLOW_LOCAL_REPOS") {
             self.repos.allow_local = parse_env("ORCHARD_ALLOW_LOCAL_REPOS", &v)?;
         }
@@ -509,6 +628,18 @@ impl Config {
         for (name, plan) in &self.plans {
             if plan.max_runs_per_org == Some(0) {
                 bail!("plans.{name}.max_runs_per_org must be at least 1");
+            }
+        }
+        if !self.plans.contains_key("free") {
+            bail!("[plans.free] must be configured: new organizations start on it");
+        }
+        if self.llm.max_completion_tokens == 0 {
+            bail!("llm.max_completion_tokens must be at least 1");
+        }
+        for (model, price) in &self.llm.prices {
+            let valid = |usd: f64| usd.is_finite() && usd >= 0.0;
+            if !valid(price.prompt_per_mtok) || !valid(price.completion_per_mtok) {
+                bail!("llm.prices.{model}: prices must be zero or positive numbers");
             }
         }
         let slowest_step = self.llm.timeout_secs.max(self.git.timeout_secs);
@@ -576,6 +707,29 @@ impl Config {
             .iter()
             .filter_map(|(name, plan)| Some((name.clone(), plan.max_runs_per_org?)))
             .collect()
+    }
+
+    /// Task quota and token budget by plan.
+    pub fn plan_limits(&self) -> std::collections::HashMap<String, Limits> {
+        self.plans
+            .iter()
+            .map(|(name, plan)| {
+                let limits = Limits {
+                    tasks_per_month: plan.tasks_per_month,
+                    monthly_tokens: plan.monthly_tokens,
+                };
+                (name.clone(), limits)
+            })
+            .collect()
+    }
+
+    /// The configured model's price (zero if the price table does not list it).
+    pub fn model_price(&self) -> Price {
+        self.llm
+            .prices
+            .get(&self.llm.model)
+            .map(|p| p.to_price())
+            .unwrap_or_default()
     }
 
     /// The queue lease.

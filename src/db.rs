@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0004_queue_index.sql"),
     include_str!("../schema/sqlite/0005_credentials.sql"),
     include_str!("../schema/sqlite/0006_budgets.sql"),
+    include_str!("../schema/sqlite/0007_usage_billing.sql"),
 ];
 
 /// A shared handle to the database.

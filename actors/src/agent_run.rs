@@ -14,6 +14,8 @@ use ractor::{Actor, ActorProcessingErr, ActorRef};
 use serde_json::json;
 
 use crate::backoff::BackoffPolicy;
+use crate::budget::{BudgetScope, LedgerError, Reservation};
+use crate::budget_actor::{BudgetMsg, estimate_prompt_tokens};
 use crate::credentials::CredentialMsg;
 use crate::domain::{
     CredentialProvider, EventKind, OrgScope, Provider, Repo, Task, TaskError, TaskOutcome,
@@ -22,7 +24,7 @@ use crate::domain::{
 use crate::observe::{RunPhase, SharedRunSnapshot};
 use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
-    GitErrorKind, Lease, LlmError, QueueError, StoreError,
+    GitErrorKind, Lease, LlmCallUsage, LlmError, QueueError, StoreError,
 };
 use crate::repo_lock::RepoLockMsg;
 use crate::runtime::Deps;
@@ -110,6 +112,8 @@ pub struct AgentRunArgs {
     pub lock: ActorRef<RepoLockMsg>,
     /// The org's credential actor.
     pub credentials: ActorRef<CredentialMsg>,
+    /// The org's budget actor.
+    pub budget: ActorRef<BudgetMsg>,
 }
 
 /// The run's state.
@@ -121,6 +125,7 @@ pub struct AgentRunState {
     snapshot: SharedRunSnapshot,
     lock: ActorRef<RepoLockMsg>,
     credentials: ActorRef<CredentialMsg>,
+    budget: ActorRef<BudgetMsg>,
     task: Option<Task>,
     repo: Option<Repo>,
     workspace: Option<Workspace>,
@@ -186,6 +191,7 @@ impl Actor for AgentRun {
             snapshot: args.snapshot,
             lock: args.lock,
             credentials: args.credentials,
+            budget: args.budget,
             task: None,
             repo: None,
             workspace: None,
@@ -421,22 +427,23 @@ impl AgentRunState {
                 ),
             ));
         }
-        let max_tokens = self.task.as_ref().and_then(|t| t.max_tokens);
-        if let Some(max) = max_tokens
-            && self.tokens.total() >= max
-        {
-            return Err(fail(
-                "budget_exceeded",
-                format!("the task used {} of its {max} tokens", self.tokens.total()),
-            ));
-        }
-
+        let request = ChatRequest {
+            messages: self.messages.clone(),
+            tools: tool_specs(),
+            max_completion_tokens: settings.max_completion_tokens,
+        };
+        let reservation = self.reserve(&request).await?;
         self.steps += 1;
-        let response = self.call_llm().await?;
-        let store = &self.deps.store;
-        store
-            .record_usage(&self.scope, self.lease.task_id, response.usage)
-            .await?;
+        let response = match self.call_llm(&request).await {
+            Ok(response) => response,
+            Err(stop) => {
+                // Not made (or not answered): the hold goes back. A killed run's hold
+                // expires instead.
+                let _ = self.budget.cast(BudgetMsg::Release(reservation));
+                return Err(stop);
+            }
+        };
+        self.settle(&reservation, &response).await?;
         self.tokens += response.usage;
         let (steps, tokens) = (self.steps, self.tokens);
         self.snapshot.update(|s| {
@@ -505,12 +512,81 @@ impl AgentRunState {
         }
     }
 
-    /// One LLM call, retrying transient failures with backoff (honouring `Retry-After`).
-    async fn call_llm(&self) -> Result<ChatResponse, Stop> {
-        let request = ChatRequest {
-            messages: self.messages.clone(),
-            tools: tool_specs(),
+    /// Holds the tokens `request` may use, against the org's budget and the task's; a call
+    /// that does not fit is not made and the run ends `budget_exceeded`.
+    async fn reserve(&self, request: &ChatRequest) -> Result<Reservation, Stop> {
+        let amount = estimate_prompt_tokens(request) + request.max_completion_tokens;
+        let task_budget = self.task.as_ref().and_then(|t| t.max_tokens);
+        let task_id = self.lease.task_id;
+        let asked = ractor::call!(self.budget, |reply| BudgetMsg::Reserve {
+            task_id,
+            task_budget,
+            amount,
+            reply,
+        });
+        match asked {
+            Ok(Ok(reservation)) => Ok(reservation),
+            Ok(Err(LedgerError::OverBudget { scope, used, limit })) => {
+                let whose = match scope {
+                    BudgetScope::Org => "the organization's monthly token budget",
+                    BudgetScope::Task => "the task's max_tokens",
+                };
+                Err(fail(
+                    "budget_exceeded",
+                    format!(
+                        "the next LLM call needs up to {amount} tokens; {whose} has {} of {limit} left",
+                        limit.saturating_sub(used)
+                    ),
+                ))
+            }
+            // The budget cannot be checked: the call is not made, and the run is retried.
+            Ok(Err(err)) => Err(Stop::Crash(format!("budget check failed: {err}").into())),
+            Err(err) => Err(Stop::Crash(
+                format!("budget actor unavailable: {err}").into(),
+            )),
+        }
+    }
+
+    /// Charges the call's actual tokens to the budget and records them, with their cost, on
+    /// the task. Both are idempotent on the reservation id.
+    async fn settle(&self, reservation: &Reservation, response: &ChatResponse) -> Result<(), Stop> {
+        let actual = response.usage.total();
+        let reservation_for_actor = reservation.clone();
+        let settled = ractor::call!(self.budget, |reply| BudgetMsg::Settle {
+            reservation: reservation_for_actor,
+            actual,
+            reply,
+        });
+        match settled {
+            Ok(Ok(_)) => {}
+            Ok(Err(err)) => {
+                return Err(Stop::Crash(
+                    format!("settling the budget failed: {err}").into(),
+                ));
+            }
+            Err(err) => {
+                return Err(Stop::Crash(
+                    format!("budget actor unavailable: {err}").into(),
+                ));
+            }
+        }
+        let settings = &self.deps.settings;
+        let call = LlmCallUsage {
+            call_id: reservation.id,
+            period: reservation.period,
+            model: settings.model.clone(),
+            usage: response.usage,
+            cost_micros: settings.price.cost_micros(response.usage),
         };
+        self.deps
+            .store
+            .record_usage(&self.scope, self.lease.task_id, &call)
+            .await?;
+        Ok(())
+    }
+
+    /// One LLM call, retrying transient failures with backoff (honouring `Retry-After`).
+    async fn call_llm(&self, request: &ChatRequest) -> Result<ChatResponse, Stop> {
         let settings = &self.deps.settings;
         // Exponential backoff with ±20 % jitter, so runs that hit the same rate limit do not
         // retry in lockstep; a server's Retry-After is honoured as given.
@@ -528,7 +604,7 @@ impl AgentRunState {
                 // Waiting out retries can take minutes: keep the task leased meanwhile.
                 self.renew_lease().await?;
             }
-            match self.deps.llm.complete(&request).await {
+            match self.deps.llm.complete(request).await {
                 Ok(response) => return Ok(response),
                 Err(LlmError::Permanent { message }) => return Err(fail("llm_error", message)),
                 Err(LlmError::Transient {

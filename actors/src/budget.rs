@@ -80,6 +80,19 @@ impl fmt::Display for Period {
     }
 }
 
+impl Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Why a text is not a period.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("a period is a month written YYYY-MM, e.g. 2026-12")]
@@ -147,6 +160,43 @@ pub struct Limits {
     pub tasks_per_month: Option<u64>,
     /// LLM tokens (prompt + completion) per calendar month.
     pub monthly_tokens: Option<u64>,
+}
+
+/// What an org on `plan` with its own `custom` limits may use: the plan's limits (`free`'s
+/// for a plan not configured), each replaced by the org's own where it has one.
+pub fn limits_for(
+    plans: &std::collections::HashMap<String, Limits>,
+    plan: &str,
+    custom: Limits,
+) -> Limits {
+    let base = plans
+        .get(plan)
+        .or_else(|| plans.get("free"))
+        .copied()
+        .unwrap_or_default();
+    Limits {
+        tasks_per_month: custom.tasks_per_month.or(base.tasks_per_month),
+        monthly_tokens: custom.monthly_tokens.or(base.monthly_tokens),
+    }
+}
+
+/// A model's price, in micro-dollars (millionths of a USD) per million tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Price {
+    /// Per million prompt tokens.
+    pub prompt_micros_per_mtok: u64,
+    /// Per million completion tokens.
+    pub completion_micros_per_mtok: u64,
+}
+
+impl Price {
+    /// The cost of one call in micro-dollars, rounded to the nearest (half up). Costs are
+    /// rounded per call and then only added, so every total is the sum of its parts.
+    pub fn cost_micros(&self, usage: crate::domain::TokenUsage) -> u64 {
+        let exact = u128::from(usage.prompt) * u128::from(self.prompt_micros_per_mtok)
+            + u128::from(usage.completion) * u128::from(self.completion_micros_per_mtok);
+        u64::try_from((exact + 500_000) / 1_000_000).unwrap_or(u64::MAX)
+    }
 }
 
 /// One LLM call's hold on the budget, until it is settled or released.
@@ -286,7 +336,23 @@ pub trait BudgetLedger: Send + Sync + 'static {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::TokenUsage;
     use time::macros::datetime;
+
+    #[test]
+    fn costs_are_integer_micro_dollars_rounded_per_call() {
+        // $0.15 / $0.60 per million tokens (gpt-4o-mini's list price).
+        let price = Price {
+            prompt_micros_per_mtok: 150_000,
+            completion_micros_per_mtok: 600_000,
+        };
+        let usage = |prompt, completion| TokenUsage { prompt, completion };
+        assert_eq!(price.cost_micros(usage(1_000_000, 0)), 150_000);
+        assert_eq!(price.cost_micros(usage(1_000, 500)), 450);
+        assert_eq!(price.cost_micros(usage(3, 0)), 0, "0.45 µ$ rounds down");
+        assert_eq!(price.cost_micros(usage(4, 0)), 1, "0.6 µ$ rounds up");
+        assert_eq!(Price::default().cost_micros(usage(10, 10)), 0);
+    }
 
     #[test]
     fn periods_are_utc_months() {

@@ -169,6 +169,10 @@ pub struct Org {
     pub name: String,
     /// Billing plan name.
     pub plan: String,
+    /// This org's own limits (an enterprise contract); each unset one is its plan's.
+    pub custom_limits: crate::budget::Limits,
+    /// A renewal payment failed and the provider has not given up yet.
+    pub past_due: bool,
     /// Creation time.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -377,6 +381,14 @@ pub struct Task {
     pub changed_files: Vec<String>,
     /// Tokens used by all runs.
     pub tokens: TokenUsage,
+    /// LLM calls made by all runs.
+    pub llm_calls: u32,
+    /// Cost of those calls in micro-dollars (millionths of a USD), at the configured prices.
+    pub cost_micros: u64,
+    /// The month whose task quota this task took a slot of.
+    pub quota_period: crate::budget::Period,
+    /// It ended without an LLM call and gave its slot back.
+    pub quota_released: bool,
     /// Why it failed.
     pub error: Option<TaskError>,
     /// Submission time.
@@ -390,6 +402,10 @@ pub struct Task {
 /// Input for submitting a task (already validated by the API).
 #[derive(Debug, Clone)]
 pub struct NewTask {
+    /// Its id, chosen before its quota slot was taken (the slot is keyed by it).
+    pub id: TaskId,
+    /// The month whose quota slot it took.
+    pub quota_period: crate::budget::Period,
     /// Repository, already checked to belong to the org.
     pub repo_id: RepoId,
     /// What to do.
@@ -637,4 +653,30 @@ mod tests {
         let id = TaskId::new();
         assert_eq!(task_branch(id), format!("orchard/{id}"));
     }
+}
+
+/// Tokens and cost of one group of LLM calls.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spend {
+    /// Tokens.
+    pub tokens: TokenUsage,
+    /// Cost in micro-dollars.
+    pub cost_micros: u64,
+}
+
+/// An org's usage in one month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageReport {
+    /// The month.
+    pub period: crate::budget::Period,
+    /// Tasks holding a slot of the month's quota.
+    pub tasks_used: u64,
+    /// All LLM calls charged to the month.
+    pub total: Spend,
+    /// The same, by sprint label (`None`: tasks without one), by label.
+    pub by_sprint: Vec<(Option<String>, Spend)>,
+    /// A page of tasks with LLM calls in the month, by id.
+    pub tasks: Vec<(TaskId, Option<String>, Spend)>,
+    /// The next page starts after this task.
+    pub next: Option<TaskId>,
 }

@@ -33,6 +33,7 @@ pub mod agent_run;
 pub mod backoff;
 pub mod batching;
 pub mod budget;
+pub mod budget_actor;
 pub mod conformance;
 pub mod credentials;
 pub mod dispatcher;

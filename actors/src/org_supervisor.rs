@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
 use crate::backoff::{RestartDecision, RestartTracker};
+use crate::budget_actor::{BudgetActor, BudgetArgs, BudgetMsg, give_back_unused_slot};
 use crate::credentials::{CredentialActor, CredentialArgs, CredentialMsg};
 use crate::dispatcher::DispatcherMsg;
 use crate::domain::{EventKind, OrgId, OrgScope, RepoId, TaskError, TaskId, TaskOutcome};
@@ -109,6 +110,8 @@ pub struct OrgSupervisorState {
     locks: HashMap<RepoId, LockEntry>,
     /// Hands this org's secrets to its runs.
     credentials: ActorRef<CredentialMsg>,
+    /// Reserves and settles the tokens of this org's LLM calls.
+    budget: ActorRef<BudgetMsg>,
     /// Set at shutdown: every run ends by giving its task back; who waits for the last one.
     evacuation: Option<Evacuation>,
     started_total: u64,
@@ -127,6 +130,7 @@ impl Actor for OrgSupervisor {
     ) -> Result<OrgSupervisorState, ActorProcessingErr> {
         tracing::debug!(org_id = %args.org_id, "org supervisor started");
         let credentials = spawn_credentials(&myself, args.org_id, &args.deps).await?;
+        let budget = spawn_budget(&myself, args.org_id, &args.deps).await?;
         Ok(OrgSupervisorState {
             org_id: args.org_id,
             deps: args.deps,
@@ -139,6 +143,7 @@ impl Actor for OrgSupervisor {
             lock_lost: HashSet::new(),
             locks: HashMap::new(),
             credentials,
+            budget,
             evacuation: None,
             started_total: 0,
             failed_total: 0,
@@ -228,7 +233,7 @@ impl Actor for OrgSupervisor {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
                     state.forget_lock_actor(&cell);
-                    state.replace_credentials(&myself, &cell).await?;
+                    state.replace_helpers(&myself, &cell).await?;
                     return Ok(());
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
@@ -260,7 +265,7 @@ impl Actor for OrgSupervisor {
                     if state.forget_lock_actor(&cell) {
                         tracing::error!(error = %err, "repository lock actor failed");
                     }
-                    state.replace_credentials(&myself, &cell).await?;
+                    state.replace_helpers(&myself, &cell).await?;
                     return Ok(());
                 };
                 state.failed_total += 1;
@@ -284,6 +289,19 @@ impl Actor for OrgSupervisor {
     }
 }
 
+async fn spawn_budget(
+    myself: &ActorRef<OrgMsg>,
+    org_id: OrgId,
+    deps: &Arc<Deps>,
+) -> Result<ActorRef<BudgetMsg>, ActorProcessingErr> {
+    let args = BudgetArgs {
+        org_id,
+        deps: deps.clone(),
+    };
+    let (actor, _) = Actor::spawn_linked(None, BudgetActor, args, myself.get_cell()).await?;
+    Ok(actor)
+}
+
 async fn spawn_credentials(
     myself: &ActorRef<OrgMsg>,
     org_id: OrgId,
@@ -299,15 +317,22 @@ async fn spawn_credentials(
 }
 
 impl OrgSupervisorState {
-    /// Starts a new credential actor if `cell` was the current one (it stopped or failed).
-    async fn replace_credentials(
+    /// Starts a new credential or budget actor if `cell` was the current one (it stopped or
+    /// failed).
+    async fn replace_helpers(
         &mut self,
         myself: &ActorRef<OrgMsg>,
         cell: &ActorCell,
     ) -> Result<(), ActorProcessingErr> {
-        if cell.get_id() == self.credentials.get_id() && self.evacuation.is_none() {
+        if self.evacuation.is_some() {
+            return Ok(());
+        }
+        if cell.get_id() == self.credentials.get_id() {
             tracing::warn!(org_id = %self.org_id, "credential actor stopped; starting a new one");
             self.credentials = spawn_credentials(myself, self.org_id, &self.deps).await?;
+        } else if cell.get_id() == self.budget.get_id() {
+            tracing::warn!(org_id = %self.org_id, "budget actor stopped; starting a new one");
+            self.budget = spawn_budget(myself, self.org_id, &self.deps).await?;
         }
         Ok(())
     }
@@ -546,6 +571,7 @@ impl OrgSupervisorState {
             snapshot: snapshot.clone(),
             lock,
             credentials: self.credentials.clone(),
+            budget: self.budget.clone(),
         };
         match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
             Ok((run, _)) => {
@@ -603,6 +629,11 @@ impl OrgSupervisorState {
     async fn settle(&self, entry: RunEntry, ack: bool) {
         let task_id = entry.lease.task_id;
         if ack {
+            // Before the ack: if the node dies in between, the redelivery finds the task
+            // ended and settles it again, and giving back is idempotent.
+            let deps = &self.deps;
+            let scope = OrgScope::trusted(self.org_id);
+            give_back_unused_slot(&*deps.store, &*deps.ledger, &scope, task_id).await;
             // A queue that is briefly away (a restarting Redis) gets a few tries; if the ack
             // still fails, the lease expires and the redelivery finds the task finished.
             for attempt in 1..=3 {

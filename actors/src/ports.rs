@@ -10,10 +10,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use crate::budget::{Limits, Period};
 use crate::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
     OrgId, OrgScope, Repo, RepoId, SealedSecret, Task, TaskEvent, TaskId, TaskOutcome, TaskPage,
-    TaskQuery, TokenUsage, User, UserCredentials,
+    TaskQuery, TokenUsage, UsageReport, User, UserCredentials,
 };
 
 /// Errors of the [`Store`] port.
@@ -76,12 +77,62 @@ pub trait Store: Send + Sync + 'static {
     /// Cancels a queued or running task.
     async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError>;
 
-    /// Adds one LLM call's tokens to the task and to the org's usage ledger.
+    /// Adds one LLM call's tokens and cost to the task and to the org's usage records.
+    /// Idempotent on `call.call_id`: `false` if the call was recorded before.
     async fn record_usage(
         &self,
         scope: &OrgScope,
         id: TaskId,
-        usage: TokenUsage,
+        call: &LlmCallUsage,
+    ) -> Result<bool, StoreError>;
+
+    /// If the task ended (failed or cancelled) without one LLM call and still holds its quota
+    /// slot, marks the slot given back and returns its month; otherwise `None`.
+    async fn release_unused_quota(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+    ) -> Result<Option<Period>, StoreError>;
+
+    /// Usage of the org in `period`: tasks holding quota slots, tokens and cost in total, by
+    /// sprint, and a page of tasks (those with LLM calls in the month), by id.
+    async fn usage_report(
+        &self,
+        scope: &OrgScope,
+        period: Period,
+        page: &UsagePage,
+    ) -> Result<UsageReport, StoreError>;
+
+    /// Puts the org on `change.plan` with its custom limits (operator path or a verified
+    /// billing webhook).
+    async fn set_plan(&self, scope: &OrgScope, change: &PlanChange) -> Result<Org, StoreError>;
+
+    /// Marks the org's billing past due, or in good standing again.
+    async fn set_past_due(&self, scope: &OrgScope, past_due: bool) -> Result<(), StoreError>;
+
+    /// Records a payment provider's event id; `false` if it was recorded before (a replay).
+    /// `apply` runs in the same transaction, so an event is applied exactly once.
+    async fn record_billing_event(
+        &self,
+        provider: &str,
+        event_id: &str,
+        apply: Option<(OrgScope, BillingChange)>,
+    ) -> Result<bool, StoreError>;
+
+    /// The org and plan a provider's customer reference was registered for.
+    async fn billing_customer(
+        &self,
+        provider: &str,
+        customer_ref: &str,
+    ) -> Result<Option<(OrgId, String)>, StoreError>;
+
+    /// Registers a provider's customer reference for an org and the plan it subscribes to.
+    async fn set_billing_customer(
+        &self,
+        scope: &OrgScope,
+        provider: &str,
+        customer_ref: &str,
+        plan: &str,
     ) -> Result<(), StoreError>;
 
     /// Puts a running task back to `queued` (its run was stopped and the task requeued).
@@ -149,6 +200,48 @@ pub trait Store: Send + Sync + 'static {
         scope: &OrgScope,
         provider: CredentialProvider,
     ) -> Result<(), StoreError>;
+}
+
+/// One LLM call, as billed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LlmCallUsage {
+    /// The call's budget reservation id: recording is idempotent on it.
+    pub call_id: uuid::Uuid,
+    /// The month charged (the reservation's).
+    pub period: Period,
+    /// Model that answered.
+    pub model: String,
+    /// Tokens billed.
+    pub usage: TokenUsage,
+    /// Cost in micro-dollars.
+    pub cost_micros: u64,
+}
+
+/// Which page of a usage report's tasks.
+#[derive(Debug, Clone, Default)]
+pub struct UsagePage {
+    /// Tasks with ids after this one.
+    pub after: Option<TaskId>,
+    /// Page size.
+    pub limit: u32,
+}
+
+/// A change of plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanChange {
+    /// The plan.
+    pub plan: String,
+    /// The org's own limits, overriding the plan's (set only for custom contracts).
+    pub custom_limits: Limits,
+}
+
+/// What a payment provider's event does to an org.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BillingChange {
+    /// A new plan (a paid checkout, a renewed or changed subscription); clears past due.
+    Plan(PlanChange),
+    /// A renewal failed.
+    PastDue,
 }
 
 /// Errors of the [`Queue`] port.
@@ -407,6 +500,8 @@ pub struct ChatRequest {
     pub messages: Vec<ChatMessage>,
     /// Tools the model may call.
     pub tools: Vec<ToolSpec>,
+    /// Most completion tokens the model may produce (the budget reserved them).
+    pub max_completion_tokens: u64,
 }
 
 /// One chat-completions answer.

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backoff::BackoffPolicy;
+use crate::budget::{BudgetLedger, Clock, Limits, Price};
 use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, Queue, Store};
 
 /// Settings of agent runs and dispatch.
@@ -42,6 +43,14 @@ pub struct RunSettings {
     pub stale_requeue: bool,
     /// How often the watchdog looks.
     pub watchdog_interval: Duration,
+    /// Task quota and token budget by plan; an org on a plan not listed gets `free`'s.
+    pub plan_limits: HashMap<String, Limits>,
+    /// Most completion tokens per LLM call (sent to the model, and reserved).
+    pub max_completion_tokens: u64,
+    /// The model's name and price, for the cost of each call.
+    pub model: String,
+    /// Its price.
+    pub price: Price,
 }
 
 impl RunSettings {
@@ -51,6 +60,11 @@ impl RunSettings {
             .get(plan)
             .copied()
             .unwrap_or(self.max_runs_per_org)
+    }
+
+    /// What an org on `plan` with its own `custom` limits may use.
+    pub fn limits_for(&self, plan: &str, custom: Limits) -> Limits {
+        crate::budget::limits_for(&self.plan_limits, plan, custom)
     }
 
     /// The smallest cap of any plan: what an org whose plan is not known yet may take.
@@ -79,6 +93,10 @@ pub struct Deps {
     pub llm: Arc<dyn Llm>,
     /// Git operations.
     pub git: Arc<dyn GitWorkspace>,
+    /// Task quotas and token budgets.
+    pub ledger: Arc<dyn BudgetLedger>,
+    /// Where "now" comes from (which month is charged).
+    pub clock: Arc<dyn Clock>,
     /// Settings.
     pub settings: RunSettings,
 }

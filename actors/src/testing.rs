@@ -13,17 +13,18 @@ use time::OffsetDateTime;
 
 use crate::backoff::BackoffPolicy;
 use crate::budget::{
-    BudgetLedger, BudgetScope, BudgetState, LedgerError, Period, Reservation, ReserveRequest,
-    Settled,
+    BudgetLedger, BudgetScope, BudgetState, LedgerError, Limits, Period, Reservation,
+    ReserveRequest, Settled,
 };
 use crate::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
-    OrgId, OrgScope, Repo, RepoId, Role, SealedSecret, Task, TaskEvent, TaskId, TaskOutcome,
-    TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials, UserId,
+    OrgId, OrgScope, Repo, RepoId, Role, SealedSecret, Spend, Task, TaskEvent, TaskId, TaskOutcome,
+    TaskPage, TaskQuery, TaskStatus, TokenUsage, UsageReport, User, UserCredentials, UserId,
 };
 use crate::ports::{
-    ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault, GitAuth, GitError,
-    GitWorkspace, Lease, Llm, LlmError, Queue, QueueError, Store, StoreError, VaultError,
+    BillingChange, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault,
+    GitAuth, GitError, GitWorkspace, Lease, Llm, LlmCallUsage, LlmError, PlanChange, Queue,
+    QueueError, Store, StoreError, UsagePage, VaultError,
 };
 use crate::runtime::RunSettings;
 
@@ -52,6 +53,10 @@ pub fn run_settings(work_root: PathBuf) -> RunSettings {
         stale_after: Duration::from_secs(60),
         stale_requeue: false,
         watchdog_interval: Duration::from_secs(1),
+        plan_limits: HashMap::new(),
+        max_completion_tokens: 1_000,
+        model: "test-model".into(),
+        price: crate::budget::Price::default(),
     }
 }
 
@@ -67,6 +72,9 @@ struct Data {
     tasks: HashMap<TaskId, Task>,
     events: HashMap<TaskId, Vec<TaskEvent>>,
     credentials: HashMap<(OrgId, CredentialProvider), Credential>,
+    calls: Vec<(TaskId, LlmCallUsage)>,
+    billing_events: std::collections::HashSet<(String, String)>,
+    customers: HashMap<(String, String), (OrgId, String)>,
 }
 
 impl Data {
@@ -90,13 +98,6 @@ impl MemoryStore {
     pub fn new() -> Self {
         Self::default()
     }
-
-    /// Puts an org on another plan (plan changes have no store method yet).
-    pub fn set_plan(&self, org_id: OrgId, plan: &str) {
-        if let Some(org) = lock(&self.data).orgs.get_mut(&org_id) {
-            org.plan = plan.to_owned();
-        }
-    }
 }
 
 #[async_trait]
@@ -115,6 +116,8 @@ impl Store for MemoryStore {
             id: OrgId::new(),
             name: org_name.to_owned(),
             plan: "free".into(),
+            custom_limits: Limits::default(),
+            past_due: false,
             created_at: OffsetDateTime::now_utc(),
         };
         let user = User {
@@ -182,7 +185,7 @@ impl Store for MemoryStore {
         self.repo(scope, task.repo_id).await?;
         let now = OffsetDateTime::now_utc();
         let task = Task {
-            id: TaskId::new(),
+            id: task.id,
             org_id: scope.org_id(),
             repo_id: task.repo_id,
             instruction: task.instruction,
@@ -195,6 +198,10 @@ impl Store for MemoryStore {
             summary: None,
             changed_files: Vec::new(),
             tokens: TokenUsage::default(),
+            llm_calls: 0,
+            cost_micros: 0,
+            quota_period: task.quota_period,
+            quota_released: false,
             error: None,
             created_at: now,
             updated_at: now,
@@ -271,11 +278,168 @@ impl Store for MemoryStore {
         &self,
         scope: &OrgScope,
         id: TaskId,
-        usage: TokenUsage,
-    ) -> Result<(), StoreError> {
+        call: &LlmCallUsage,
+    ) -> Result<bool, StoreError> {
+        let mut data = lock(&self.data);
+        data.task_mut(scope, id)?;
+        if data.calls.iter().any(|(_, c)| c.call_id == call.call_id) {
+            return Ok(false);
+        }
+        data.calls.push((id, call.clone()));
+        let task = data.task_mut(scope, id)?;
+        task.tokens += call.usage;
+        task.llm_calls += 1;
+        task.cost_micros += call.cost_micros;
+        Ok(true)
+    }
+
+    async fn release_unused_quota(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+    ) -> Result<Option<Period>, StoreError> {
         let mut data = lock(&self.data);
         let task = data.task_mut(scope, id)?;
-        task.tokens += usage;
+        let unused = matches!(task.status, TaskStatus::Failed | TaskStatus::Cancelled)
+            && task.llm_calls == 0
+            && !task.quota_released;
+        if !unused {
+            return Ok(None);
+        }
+        task.quota_released = true;
+        Ok(Some(task.quota_period))
+    }
+
+    async fn usage_report(
+        &self,
+        scope: &OrgScope,
+        period: Period,
+        page: &UsagePage,
+    ) -> Result<UsageReport, StoreError> {
+        let data = lock(&self.data);
+        let tasks_used = data
+            .tasks
+            .values()
+            .filter(|t| t.org_id == scope.org_id() && t.quota_period == period && !t.quota_released)
+            .count() as u64;
+        let mut total = Spend::default();
+        let mut by_sprint: std::collections::BTreeMap<Option<String>, Spend> = Default::default();
+        let mut by_task: std::collections::BTreeMap<TaskId, (Option<String>, Spend)> =
+            Default::default();
+        for (task_id, call) in &data.calls {
+            let Some(task) = data.tasks.get(task_id) else {
+                continue;
+            };
+            if task.org_id != scope.org_id() || call.period != period {
+                continue;
+            }
+            for spend in [
+                &mut total,
+                by_sprint.entry(task.sprint.clone()).or_default(),
+                &mut by_task
+                    .entry(*task_id)
+                    .or_insert_with(|| (task.sprint.clone(), Spend::default()))
+                    .1,
+            ] {
+                spend.tokens += call.usage;
+                spend.cost_micros += call.cost_micros;
+            }
+        }
+        let mut tasks: Vec<(TaskId, Option<String>, Spend)> = by_task
+            .into_iter()
+            .filter(|(id, _)| page.after.is_none_or(|after| *id > after))
+            .map(|(id, (sprint, spend))| (id, sprint, spend))
+            .take(page.limit as usize + 1)
+            .collect();
+        let next = if tasks.len() > page.limit as usize {
+            tasks.truncate(page.limit as usize);
+            tasks.last().map(|t| t.0)
+        } else {
+            None
+        };
+        Ok(UsageReport {
+            period,
+            tasks_used,
+            total,
+            by_sprint: by_sprint.into_iter().collect(),
+            tasks,
+            next,
+        })
+    }
+
+    async fn set_plan(&self, scope: &OrgScope, change: &PlanChange) -> Result<Org, StoreError> {
+        let mut data = lock(&self.data);
+        let org = data
+            .orgs
+            .get_mut(&scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        org.plan = change.plan.clone();
+        org.custom_limits = change.custom_limits;
+        Ok(org.clone())
+    }
+
+    async fn set_past_due(&self, scope: &OrgScope, past_due: bool) -> Result<(), StoreError> {
+        let mut data = lock(&self.data);
+        let org = data
+            .orgs
+            .get_mut(&scope.org_id())
+            .ok_or(StoreError::NotFound)?;
+        org.past_due = past_due;
+        Ok(())
+    }
+
+    async fn record_billing_event(
+        &self,
+        provider: &str,
+        event_id: &str,
+        apply: Option<(OrgScope, BillingChange)>,
+    ) -> Result<bool, StoreError> {
+        let mut data = lock(&self.data);
+        if !data
+            .billing_events
+            .insert((provider.to_owned(), event_id.to_owned()))
+        {
+            return Ok(false);
+        }
+        if let Some((scope, change)) = apply {
+            let org = data
+                .orgs
+                .get_mut(&scope.org_id())
+                .ok_or(StoreError::NotFound)?;
+            match change {
+                BillingChange::Plan(change) => {
+                    org.plan = change.plan;
+                    org.custom_limits = change.custom_limits;
+                    org.past_due = false;
+                }
+                BillingChange::PastDue => org.past_due = true,
+            }
+        }
+        Ok(true)
+    }
+
+    async fn billing_customer(
+        &self,
+        provider: &str,
+        customer_ref: &str,
+    ) -> Result<Option<(OrgId, String)>, StoreError> {
+        Ok(lock(&self.data)
+            .customers
+            .get(&(provider.to_owned(), customer_ref.to_owned()))
+            .cloned())
+    }
+
+    async fn set_billing_customer(
+        &self,
+        scope: &OrgScope,
+        provider: &str,
+        customer_ref: &str,
+        plan: &str,
+    ) -> Result<(), StoreError> {
+        lock(&self.data).customers.insert(
+            (provider.to_owned(), customer_ref.to_owned()),
+            (scope.org_id(), plan.to_owned()),
+        );
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
-use orchard_actors::domain::{OrgId, RepoId, TaskId};
+use orchard_actors::domain::{OrgId, OrgScope, RepoId, TaskId};
 use orchard_actors::ports::{Lease, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
@@ -72,6 +72,8 @@ async fn setup_with(
         vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
+        ledger: Arc::new(orchard_actors::testing::MemoryLedger::new()),
+        clock: Arc::new(orchard_actors::budget::SystemClock),
         settings,
     });
     let args = DispatcherArgs {
@@ -184,7 +186,14 @@ async fn each_org_is_capped_by_its_plan() {
             .create_org_with_owner(name, &format!("{name}@example.test"), "hash")
             .await
             .unwrap();
-        store.set_plan(org.id, plan);
+        let change = orchard_actors::ports::PlanChange {
+            plan: plan.into(),
+            custom_limits: Default::default(),
+        };
+        store
+            .set_plan(&OrgScope::trusted(org.id), &change)
+            .await
+            .unwrap();
         orgs.push(org.id);
     }
     let queue = Arc::new(MemoryQueue::new());

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use orchard_actors::budget::{BudgetLedger, Limits, Period};
 use orchard_actors::domain::{
     NewRepo, NewTask, OrgId, OrgScope, Provider, RepoId, Task, TaskId, TaskStatus, TokenUsage,
 };
@@ -17,7 +18,9 @@ use orchard_actors::ports::{
 use orchard_actors::ractor::{Actor, ActorRef, call_t};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
-use orchard_actors::testing::{DirGit, MemoryQueue, MemoryStore, ScriptedLlm, run_settings};
+use orchard_actors::testing::{
+    DirGit, MemoryLedger, MemoryQueue, MemoryStore, ScriptedLlm, run_settings,
+};
 
 struct Harness {
     store: Arc<MemoryStore>,
@@ -25,6 +28,7 @@ struct Harness {
     /// The queue as the tree sees it, where faults are injected.
     faulty: Arc<FaultyQueue>,
     locks: Arc<InProcessLocks>,
+    ledger: Arc<MemoryLedger>,
     git: Arc<DirGit>,
     llm: Arc<ScriptedLlm>,
     root: ActorRef<RootMsg>,
@@ -101,6 +105,7 @@ async fn harness_with(
     let store = Arc::new(MemoryStore::new());
     let queue = Arc::new(MemoryQueue::new());
     let locks = Arc::new(InProcessLocks::new());
+    let ledger = Arc::new(MemoryLedger::new());
     let git = Arc::new(git);
     let llm = Arc::new(ScriptedLlm::new(script));
     let work = tempfile::tempdir().unwrap();
@@ -123,6 +128,8 @@ async fn harness_with(
         vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: llm.clone(),
         git: git.clone(),
+        ledger: ledger.clone(),
+        clock: Arc::new(orchard_actors::budget::SystemClock),
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
@@ -131,6 +138,7 @@ async fn harness_with(
         queue,
         faulty,
         locks,
+        ledger,
         git,
         llm,
         root,
@@ -150,6 +158,8 @@ impl Harness {
         };
         let repo = self.store.create_repo(scope, repo).await.unwrap();
         let task = NewTask {
+            id: TaskId::new(),
+            quota_period: Period::of(time::OffsetDateTime::now_utc()),
             repo_id: repo.id,
             instruction: instruction.into(),
             sprint: None,
@@ -776,4 +786,105 @@ async fn a_replaced_dispatcher_keeps_the_runs_in_flight_and_the_cap() {
     dispatched(4).await;
     let tree = call_t!(h.root, RootMsg::Observe, 2000).unwrap();
     assert_eq!(tree.dispatcher.in_flight, 3);
+}
+
+/// An org whose monthly budget cannot hold the first call: the call is not made, the task
+/// fails `budget_exceeded`, and — no LLM call having been made — its quota slot comes back.
+#[tokio::test]
+async fn a_call_that_does_not_fit_the_org_budget_is_not_made() {
+    let h = harness_with(
+        vec![answer(
+            vec![call("1", "finish", r#"{"summary":"x"}"#)],
+            1,
+            1,
+        )],
+        DirGit::default(),
+        |settings| {
+            let limits = Limits {
+                tasks_per_month: Some(5),
+                monthly_tokens: Some(500),
+            };
+            settings.plan_limits.insert("free".into(), limits);
+            settings.max_completion_tokens = 1_000;
+        },
+    )
+    .await;
+    let task = h.create_task(&h.scope, h.source.path(), "anything").await;
+    let org = h.scope.org_id();
+    h.ledger
+        .take_task_slot(org, task.quota_period, task.id, Some(5))
+        .await
+        .unwrap();
+    h.queue_task(&task).await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Failed);
+    let error = done.error.unwrap();
+    assert_eq!(error.code, "budget_exceeded", "{}", error.message);
+    assert!(
+        error.message.contains("monthly token budget"),
+        "{}",
+        error.message
+    );
+    assert!(h.llm.requests().is_empty(), "the call was not made");
+    assert!(done.quota_released);
+    assert_eq!(h.ledger.tasks_used(org, task.quota_period).await, Ok(0));
+    let spend = h.ledger.budget_state(org, task.quota_period).await.unwrap();
+    assert_eq!((spend.spent, spend.held), (0, 0));
+}
+
+/// A task's `max_tokens` is checked before each call against what it has spent: a first call
+/// that spent most of it leaves no room for the next one's reservation. The call made is
+/// charged (budget, task record) and keeps the task's quota slot.
+#[tokio::test]
+async fn a_task_stops_before_a_call_its_max_tokens_cannot_hold() {
+    let h = harness_with(
+        vec![
+            answer(vec![call("1", "list_files", "{}")], 19_000, 500),
+            answer(vec![call("2", "finish", r#"{"summary":"x"}"#)], 1, 1),
+        ],
+        DirGit::default(),
+        |settings| settings.max_completion_tokens = 100,
+    )
+    .await;
+    let repo = NewRepo {
+        url: h.source.path().to_string_lossy().into_owned(),
+        provider: Provider::Generic,
+        default_branch: None,
+    };
+    let repo = h.store.create_repo(&h.scope, repo).await.unwrap();
+    let new = NewTask {
+        id: TaskId::new(),
+        quota_period: Period::of(time::OffsetDateTime::now_utc()),
+        repo_id: repo.id,
+        instruction: "anything".into(),
+        sprint: None,
+        max_tokens: Some(20_000),
+    };
+    let task = h.store.create_task(&h.scope, new).await.unwrap();
+    h.queue_task(&task).await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Failed);
+    let error = done.error.unwrap();
+    assert_eq!(error.code, "budget_exceeded");
+    assert!(error.message.contains("max_tokens"), "{}", error.message);
+    assert_eq!(h.llm.requests().len(), 1, "only the first call was made");
+    assert_eq!(done.tokens.total(), 19_500);
+    assert_eq!(done.llm_calls, 1);
+    assert!(
+        !done.quota_released,
+        "an LLM call was made: the slot stays taken"
+    );
+    let spend = h
+        .ledger
+        .budget_state(h.scope.org_id(), task.quota_period)
+        .await
+        .unwrap();
+    assert_eq!((spend.spent, spend.held), (19_500, 0));
+    assert_eq!(
+        h.llm.requests()[0].max_completion_tokens,
+        100,
+        "the model is told the cap the reservation assumed"
+    );
 }

@@ -30,12 +30,18 @@ pub enum ApiError {
     /// No such object in the caller's organization.
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
+    /// The plan's quota for this month is used up.
+    #[oai(status = 402)]
+    PaymentRequired(Json<ErrorBody>),
     /// The request conflicts with existing data.
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
     /// Something failed on our side; the message says what, without internals.
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
+    /// A backend (or a payment provider) is unreachable or not configured; try again later.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
 }
 
 /// Stable error codes.
@@ -57,6 +63,12 @@ pub enum Code {
     EmailTaken,
     /// The task has already finished; it cannot be cancelled.
     TaskFinished,
+    /// The month's task quota of the org's plan is used up.
+    QuotaExceeded,
+    /// A webhook's signature does not verify (or is stale).
+    InvalidSignature,
+    /// A backend or provider is unreachable or not configured.
+    Unavailable,
     /// Our fault.
     Internal,
 }
@@ -73,6 +85,9 @@ impl Code {
             Code::NotFound => "not_found",
             Code::EmailTaken => "email_taken",
             Code::TaskFinished => "task_finished",
+            Code::QuotaExceeded => "quota_exceeded",
+            Code::InvalidSignature => "invalid_signature",
+            Code::Unavailable => "unavailable",
             Code::Internal => "internal",
         }
     }
@@ -86,7 +101,11 @@ impl ApiError {
             message: message.into(),
         });
         match code {
-            Code::BadRequest | Code::InvalidInput => ApiError::BadRequest(body),
+            Code::BadRequest | Code::InvalidInput | Code::InvalidSignature => {
+                ApiError::BadRequest(body)
+            }
+            Code::QuotaExceeded => ApiError::PaymentRequired(body),
+            Code::Unavailable => ApiError::Unavailable(body),
             Code::InvalidToken | Code::InvalidCredentials => ApiError::Unauthorized(body),
             Code::Forbidden => ApiError::Forbidden(body),
             Code::NotFound => ApiError::NotFound(body),
@@ -111,6 +130,17 @@ impl ApiError {
         Self::new(
             Code::Internal,
             format!("{context} failed; see the server log"),
+        )
+    }
+}
+
+impl ApiError {
+    /// A backend that is down: logged in full, answered 503 without internals.
+    pub fn unavailable(context: &str, err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "{context}");
+        Self::new(
+            Code::Unavailable,
+            format!("{context} is unavailable; try again shortly"),
         )
     }
 }

@@ -30,6 +30,10 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Task queue.
     pub queue: Arc<dyn Queue>,
+    /// Task quotas and token budgets.
+    pub ledger: Arc<dyn orchard_actors::budget::BudgetLedger>,
+    /// Which month it is.
+    pub clock: Arc<dyn orchard_actors::budget::Clock>,
     /// Token signing and verification.
     pub keys: Arc<TokenKeys>,
     /// Master keys sealing the orgs' credentials.

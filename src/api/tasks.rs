@@ -4,6 +4,8 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
+use orchard_actors::budget::{LedgerError, Period, limits_for};
+use orchard_actors::budget_actor::give_back_unused_slot;
 use orchard_actors::domain::{
     CancelOutcome, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome,
     TaskQuery, TaskStatus,
@@ -21,7 +23,6 @@ use uuid::Uuid;
 use super::error::{ApiError, Code, ErrorBody, store_error};
 use super::security::BearerAuth;
 use super::{AppState, validate};
-use crate::config::LlmConfig;
 
 #[derive(Tags)]
 enum TaskTags {
@@ -82,8 +83,17 @@ struct TaskView {
     /// Files the agent changed.
     changed_files: Vec<String>,
     tokens: Tokens,
-    /// Cost in USD at the configured prices.
+    /// LLM calls made.
+    llm_calls: u32,
+    /// Cost in micro-dollars (millionths of a USD) at the configured prices: exact, and what
+    /// usage reports add up.
+    cost_micros: u64,
+    /// The same in USD, for display.
     cost_usd: f64,
+    /// The month (`YYYY-MM`, UTC) whose task quota it counts against.
+    quota_period: String,
+    /// It ended without an LLM call and gave its quota slot back.
+    quota_released: bool,
     /// Why the task failed.
     error: Option<ErrorBody>,
     created_at: OffsetDateTime,
@@ -117,15 +127,45 @@ enum SubmitResult {
     Accepted(Json<TaskAccepted>),
 }
 
-fn cost(llm: &LlmConfig, task: &Task) -> f64 {
-    (task.tokens.prompt as f64 * llm.prompt_price_per_mtok
-        + task.tokens.completion as f64 * llm.completion_price_per_mtok)
-        / 1_000_000.0
+/// Takes a slot of this month's task quota for `task_id`; 402 `quota_exceeded` if the plan's
+/// quota is used up. Returns the month charged.
+async fn take_quota_slot(
+    state: &AppState,
+    scope: &OrgScope,
+    task_id: TaskId,
+) -> Result<Period, ApiError> {
+    let org = state
+        .store
+        .org(scope)
+        .await
+        .map_err(|err| store_error("organization", err))?;
+    let plans = state.config.plan_limits();
+    let limits = limits_for(&plans, &org.plan, org.custom_limits);
+    let period = Period::of(state.clock.now());
+    match state
+        .ledger
+        .take_task_slot(org.id, period, task_id, limits.tasks_per_month)
+        .await
+    {
+        Ok(_) => Ok(period),
+        Err(LedgerError::QuotaExceeded { used, quota }) => Err(ApiError::new(
+            Code::QuotaExceeded,
+            format!(
+                "the {} plan allows {quota} tasks per month and {used} were submitted in {period}; upgrade the plan or wait for next month",
+                org.plan
+            ),
+        )),
+        Err(err) => Err(ApiError::unavailable("the quota ledger", err)),
+    }
 }
 
-fn view(llm: &LlmConfig, task: Task) -> TaskView {
+fn view(task: Task) -> TaskView {
     TaskView {
-        cost_usd: cost(llm, &task),
+        llm_calls: task.llm_calls,
+        cost_micros: task.cost_micros,
+        cost_usd: task.cost_micros as f64 / 1_000_000.0,
+        quota_period: task.quota_period.to_string(),
+        quota_released: task.quota_released,
         id: task.id.as_uuid(),
         repo_id: task.repo_id.as_uuid(),
         instruction: task.instruction,
@@ -253,25 +293,45 @@ impl TasksApi {
             body.repo_id.trim().parse().map_err(|_| {
                 ApiError::invalid(format!("`{}` is not a repository id", body.repo_id))
             })?;
-        let task = state
+        // The quota slot first, atomically in the ledger: of 50 concurrent submissions to a
+        // quota of 5, exactly 5 get past this line.
+        let task_id = TaskId::new();
+        let quota_period = take_quota_slot(&state, &scope, task_id).await?;
+        let created = state
             .store
             .create_task(
                 &scope,
                 NewTask {
+                    id: task_id,
+                    quota_period,
                     repo_id,
                     instruction,
                     sprint,
                     max_tokens: body.max_tokens,
                 },
             )
-            .await
-            .map_err(|err| store_error("repository", err))?;
+            .await;
+        let task = match created {
+            Ok(task) => task,
+            Err(err) => {
+                // No task, no slot (an unknown repository, a full disk).
+                if let Err(err) = state
+                    .ledger
+                    .return_task_slot(scope.org_id(), quota_period, task_id)
+                    .await
+                {
+                    tracing::error!(%task_id, error = %err, "could not give a quota slot back");
+                }
+                return Err(store_error("repository", err));
+            }
+        };
         if let Err(err) = state
             .queue
             .enqueue(scope.org_id(), task.repo_id, task.id)
             .await
         {
-            // Never leave a task that claims to be queued but is not.
+            // Never leave a task that claims to be queued but is not; it made no LLM call, so
+            // its slot goes back.
             let error = TaskError {
                 code: "enqueue_failed".into(),
                 message: "the task could not be queued".into(),
@@ -280,6 +340,7 @@ impl TasksApi {
                 .store
                 .finish_task(&scope, task.id, &TaskOutcome::Failed(error))
                 .await;
+            give_back_unused_slot(&*state.store, &*state.ledger, &scope, task.id).await;
             return Err(ApiError::internal("queueing the task", err));
         }
         // The dispatcher also polls; this only makes the start immediate.
@@ -306,7 +367,7 @@ impl TasksApi {
             .task(&auth.0.scope, task_id)
             .await
             .map_err(|err| store_error("task", err))?;
-        Ok(Json(view(&state.config.llm, task)))
+        Ok(Json(view(task)))
     }
 
     /// The organization's tasks, newest first, filtered and paginated.
@@ -359,11 +420,7 @@ impl TasksApi {
             .await
             .map_err(|err| store_error("task", err))?;
         Ok(Json(TaskList {
-            tasks: page
-                .tasks
-                .into_iter()
-                .map(|t| view(&state.config.llm, t))
-                .collect(),
+            tasks: page.tasks.into_iter().map(|t| view(t)).collect(),
             next_cursor: page.next.map(|id| id.to_string()),
         }))
     }
@@ -393,6 +450,10 @@ impl TasksApi {
                 ));
             }
             CancelOutcome::Cancelled { was } => {
+                if was == TaskStatus::Queued {
+                    // Never ran: no LLM call, and no run will settle it.
+                    give_back_unused_slot(&*state.store, &*state.ledger, &scope, task_id).await;
+                }
                 let data = serde_json::json!({"status": "cancelled", "was": was.as_str()});
                 if let Err(err) = state
                     .store
@@ -412,7 +473,7 @@ impl TasksApi {
             .task(&scope, task_id)
             .await
             .map_err(|err| store_error("task", err))?;
-        Ok(Json(view(&state.config.llm, task)))
+        Ok(Json(view(task)))
     }
 
     /// Server-sent events of a task: its log from the start, then live, ending after the

@@ -726,9 +726,12 @@ mod tests {
         }
     }
 
+    /// Some headers, or the form fields, of a request.
+    type Fields = HashMap<String, String>;
+
     /// What the fake Stripe saw: headers and form fields of each request.
     #[derive(Clone, Default)]
-    struct Seen(Arc<Mutex<Vec<(HashMap<String, String>, HashMap<String, String>)>>>);
+    struct Seen(Arc<Mutex<Vec<(Fields, Fields)>>>);
 
     #[derive(Clone)]
     struct FakeStripe {

@@ -212,6 +212,7 @@ mod tests {
                 description: "list".into(),
                 parameters: json!({"type": "object"}),
             }],
+            max_completion_tokens: 321,
         }
     }
 
@@ -256,6 +257,10 @@ mod tests {
         let (auth, body) = &seen[0];
         assert_eq!(auth.as_deref(), Some("Bearer sk-test"));
         assert_eq!(body["model"], "m1");
+        assert_eq!(
+            body["max_completion_tokens"], 321,
+            "the cap the budget reserved"
+        );
         assert_eq!(body["tools"][0]["type"], "function");
         assert_eq!(body["tools"][0]["function"]["name"], "list_files");
         let messages = body["messages"].as_array().unwrap();

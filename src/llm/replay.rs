@@ -83,6 +83,7 @@ mod tests {
                 content: "hi".into(),
             }],
             tools: Vec::new(),
+            max_completion_tokens: 100,
         };
         let first = llm.complete(&request).await.unwrap();
         assert_eq!(first.tool_calls[0].name, "list_files");

@@ -26,6 +26,8 @@ pub(crate) fn request_body(model: &str, request: &ChatRequest) -> Value {
         "messages": messages,
         "tools": tools,
         "tool_choice": "auto",
+        // The budget reserved exactly this many completion tokens for the call.
+        "max_completion_tokens": request.max_completion_tokens,
     })
 }
 

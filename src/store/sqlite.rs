@@ -1,14 +1,17 @@
 //! The [`Store`] port on the embedded SQLite database.
 
 use async_trait::async_trait;
+use orchard_actors::budget::{BadPeriod, Limits, Period};
 use orchard_actors::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
-    OrgId, OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Task, TaskError, TaskEvent,
-    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, User, UserCredentials,
-    UserId,
+    OrgId, OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Spend, Task, TaskError, TaskEvent,
+    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, UsageReport, User,
+    UserCredentials, UserId,
 };
-use orchard_actors::ports::{Store, StoreError};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use orchard_actors::ports::{
+    BillingChange, LlmCallUsage, PlanChange, Store, StoreError, UsagePage,
+};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -54,7 +57,7 @@ fn not_found_or(err: rusqlite::Error) -> StoreError {
 
 const TASK_COLUMNS: &str = "id, org_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
      branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, error_code, \
-     error_message, created_at, updated_at";
+     error_message, created_at, updated_at, llm_calls, cost_micros, quota_period, quota_released";
 
 fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
     let status: String = row.get(6)?;
@@ -85,7 +88,68 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
         }),
         created_at: parse_time(&row.get::<_, String>(16)?)?,
         updated_at: parse_time(&row.get::<_, String>(17)?)?,
+        llm_calls: row.get(18)?,
+        cost_micros: unsigned(row.get(19)?),
+        quota_period: parse_id(row.get(20)?)?,
+        quota_released: row.get(21)?,
     })
+}
+
+fn unsigned(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}
+
+fn signed(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+const ORG_COLUMNS: &str = "id, name, plan, created_at, tasks_per_month, monthly_tokens, past_due";
+
+fn org_from_row(row: &Row<'_>) -> rusqlite::Result<Org> {
+    Ok(Org {
+        id: parse_id(row.get(0)?)?,
+        name: row.get(1)?,
+        plan: row.get(2)?,
+        created_at: parse_time(&row.get::<_, String>(3)?)?,
+        custom_limits: Limits {
+            tasks_per_month: row.get::<_, Option<i64>>(4)?.map(unsigned),
+            monthly_tokens: row.get::<_, Option<i64>>(5)?.map(unsigned),
+        },
+        past_due: row.get(6)?,
+    })
+}
+
+fn set_plan(tx: &Connection, org: OrgId, change: &PlanChange) -> Result<Org, StoreError> {
+    let changed = tx
+        .execute(
+            "UPDATE orgs SET plan = ?2, tasks_per_month = ?3, monthly_tokens = ?4, past_due = 0
+             WHERE id = ?1",
+            params![
+                org.to_string(),
+                change.plan,
+                change.custom_limits.tasks_per_month.map(signed),
+                change.custom_limits.monthly_tokens.map(signed)
+            ],
+        )
+        .map_err(backend)?;
+    expect_changed(changed)?;
+    load_org(tx, org)
+}
+
+fn load_org(conn: &Connection, org: OrgId) -> Result<Org, StoreError> {
+    conn.query_row(
+        &format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"),
+        params![org.to_string()],
+        org_from_row,
+    )
+    .map_err(not_found_or)
+}
+
+fn add_spend(spend: &mut Spend, row: &Row<'_>, first: usize) -> rusqlite::Result<()> {
+    spend.tokens.prompt += unsigned(row.get(first)?);
+    spend.tokens.completion += unsigned(row.get(first + 1)?);
+    spend.cost_micros += unsigned(row.get(first + 2)?);
+    Ok(())
 }
 
 const CREDENTIAL_COLUMNS: &str = "id, org_id, provider, username, scopes_note, fingerprint, \
@@ -169,6 +233,8 @@ impl Store for SqliteStore {
             id: OrgId::new(),
             name: org_name.to_owned(),
             plan: "free".into(),
+            custom_limits: Limits::default(),
+            past_due: false,
             created_at: OffsetDateTime::now_utc(),
         };
         let user = User {
@@ -240,22 +306,7 @@ impl Store for SqliteStore {
 
     async fn org(&self, scope: &OrgScope) -> Result<Org, StoreError> {
         let org = scope.org_id();
-        self.with(move |conn| {
-            conn.query_row(
-                "SELECT id, name, plan, created_at FROM orgs WHERE id = ?1",
-                params![org.to_string()],
-                |row| {
-                    Ok(Org {
-                        id: parse_id(row.get(0)?)?,
-                        name: row.get(1)?,
-                        plan: row.get(2)?,
-                        created_at: parse_time(&row.get::<_, String>(3)?)?,
-                    })
-                },
-            )
-            .map_err(not_found_or)
-        })
-        .await
+        self.with(move |conn| load_org(conn, org)).await
     }
 
     async fn create_repo(&self, scope: &OrgScope, repo: NewRepo) -> Result<Repo, StoreError> {
@@ -321,7 +372,7 @@ impl Store for SqliteStore {
 
     async fn create_task(&self, scope: &OrgScope, task: NewTask) -> Result<Task, StoreError> {
         let org = scope.org_id();
-        let id = TaskId::new();
+        let id = task.id;
         self.with(move |conn| {
             let tx = conn.transaction().map_err(backend)?;
             let repo_exists: bool = tx
@@ -337,8 +388,8 @@ impl Store for SqliteStore {
             let at = now();
             tx.execute(
                 "INSERT INTO tasks (id, org_id, repo_id, instruction, sprint, max_tokens, status,
-                                    created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7)",
+                                    created_at, updated_at, quota_period)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7, ?8)",
                 params![
                     id.to_string(),
                     org.to_string(),
@@ -346,7 +397,8 @@ impl Store for SqliteStore {
                     task.instruction,
                     task.sprint,
                     task.max_tokens.map(|v| v as i64),
-                    at
+                    at,
+                    task.quota_period.to_string()
                 ],
             )
             .map_err(backend)?;
@@ -460,41 +512,263 @@ impl Store for SqliteStore {
         &self,
         scope: &OrgScope,
         id: TaskId,
-        usage: TokenUsage,
-    ) -> Result<(), StoreError> {
+        call: &LlmCallUsage,
+    ) -> Result<bool, StoreError> {
         let org = scope.org_id();
+        let call = call.clone();
         self.with(move |conn| {
-            let tx = conn.transaction().map_err(backend)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
             let at = now();
-            let changed = tx
+            // The task's row first: another org's task id inserts nothing.
+            let inserted = tx
                 .execute(
-                    "UPDATE tasks SET prompt_tokens = prompt_tokens + ?3,
-                                      completion_tokens = completion_tokens + ?4,
-                                      updated_at = ?5
-                     WHERE org_id = ?1 AND id = ?2",
+                    "INSERT INTO usage (org_id, task_id, sprint, prompt_tokens, completion_tokens,
+                                        at, call_id, period, model, cost_micros)
+                     SELECT org_id, id, sprint, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+                     FROM tasks WHERE org_id = ?1 AND id = ?2
+                     ON CONFLICT (call_id) DO NOTHING",
                     params![
                         org.to_string(),
                         id.to_string(),
-                        usage.prompt as i64,
-                        usage.completion as i64,
-                        at
+                        signed(call.usage.prompt),
+                        signed(call.usage.completion),
+                        at,
+                        call.call_id.to_string(),
+                        call.period.to_string(),
+                        call.model,
+                        signed(call.cost_micros)
                     ],
                 )
                 .map_err(backend)?;
-            expect_changed(changed)?;
+            if inserted == 0 {
+                load_task(&tx, org, id)?;
+                return Ok(false);
+            }
             tx.execute(
-                "INSERT INTO usage (org_id, task_id, sprint, prompt_tokens, completion_tokens, at)
-                 SELECT org_id, id, sprint, ?3, ?4, ?5 FROM tasks WHERE org_id = ?1 AND id = ?2",
+                "UPDATE tasks SET prompt_tokens = prompt_tokens + ?3,
+                                  completion_tokens = completion_tokens + ?4,
+                                  llm_calls = llm_calls + 1,
+                                  cost_micros = cost_micros + ?5,
+                                  updated_at = ?6
+                 WHERE org_id = ?1 AND id = ?2",
                 params![
                     org.to_string(),
                     id.to_string(),
-                    usage.prompt as i64,
-                    usage.completion as i64,
+                    signed(call.usage.prompt),
+                    signed(call.usage.completion),
+                    signed(call.cost_micros),
                     at
                 ],
             )
             .map_err(backend)?;
-            tx.commit().map_err(backend)
+            tx.commit().map_err(backend)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn release_unused_quota(
+        &self,
+        scope: &OrgScope,
+        id: TaskId,
+    ) -> Result<Option<Period>, StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let period: Option<String> = conn
+                .query_row(
+                    "UPDATE tasks SET quota_released = 1
+                     WHERE org_id = ?1 AND id = ?2 AND status IN ('failed', 'cancelled')
+                       AND llm_calls = 0 AND quota_released = 0
+                     RETURNING quota_period",
+                    params![org.to_string(), id.to_string()],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(backend)?;
+            period
+                .map(|p| p.parse().map_err(|e: BadPeriod| backend(e)))
+                .transpose()
+        })
+        .await
+    }
+
+    async fn usage_report(
+        &self,
+        scope: &OrgScope,
+        period: Period,
+        page: &UsagePage,
+    ) -> Result<UsageReport, StoreError> {
+        let org = scope.org_id().to_string();
+        let page = page.clone();
+        self.with(move |conn| {
+            let p = period.to_string();
+            let tasks_used: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM tasks
+                     WHERE org_id = ?1 AND quota_period = ?2 AND quota_released = 0",
+                    params![org, p],
+                    |row| row.get(0),
+                )
+                .map_err(backend)?;
+            let mut total = Spend::default();
+            let mut by_sprint = Vec::new();
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT sprint, SUM(prompt_tokens), SUM(completion_tokens), SUM(cost_micros)
+                     FROM usage WHERE org_id = ?1 AND period = ?2
+                     GROUP BY sprint ORDER BY sprint",
+                )
+                .map_err(backend)?;
+            let mut rows = statement.query(params![org, p]).map_err(backend)?;
+            while let Some(row) = rows.next().map_err(backend)? {
+                let mut spend = Spend::default();
+                add_spend(&mut spend, row, 1).map_err(backend)?;
+                add_spend(&mut total, row, 1).map_err(backend)?;
+                by_sprint.push((row.get::<_, Option<String>>(0).map_err(backend)?, spend));
+            }
+            drop(rows);
+            let after = page.after.map(|t| t.to_string()).unwrap_or_default();
+            let mut statement = conn
+                .prepare_cached(
+                    "SELECT task_id, MAX(sprint), SUM(prompt_tokens), SUM(completion_tokens),
+                            SUM(cost_micros)
+                     FROM usage WHERE org_id = ?1 AND period = ?2 AND task_id > ?3
+                     GROUP BY task_id ORDER BY task_id LIMIT ?4",
+                )
+                .map_err(backend)?;
+            let mut rows = statement
+                .query(params![org, p, after, i64::from(page.limit) + 1])
+                .map_err(backend)?;
+            let mut tasks = Vec::new();
+            while let Some(row) = rows.next().map_err(backend)? {
+                let mut spend = Spend::default();
+                add_spend(&mut spend, row, 2).map_err(backend)?;
+                let id: TaskId = parse_id(row.get(0).map_err(backend)?).map_err(backend)?;
+                tasks.push((id, row.get(1).map_err(backend)?, spend));
+            }
+            let next = if tasks.len() > page.limit as usize {
+                tasks.truncate(page.limit as usize);
+                tasks.last().map(|t| t.0)
+            } else {
+                None
+            };
+            Ok(UsageReport {
+                period,
+                tasks_used: unsigned(tasks_used),
+                total,
+                by_sprint,
+                tasks,
+                next,
+            })
+        })
+        .await
+    }
+
+    async fn set_plan(&self, scope: &OrgScope, change: &PlanChange) -> Result<Org, StoreError> {
+        let (org, change) = (scope.org_id(), change.clone());
+        self.with(move |conn| set_plan(conn, org, &change)).await
+    }
+
+    async fn set_past_due(&self, scope: &OrgScope, past_due: bool) -> Result<(), StoreError> {
+        let org = scope.org_id();
+        self.with(move |conn| {
+            let changed = conn
+                .execute(
+                    "UPDATE orgs SET past_due = ?2 WHERE id = ?1",
+                    params![org.to_string(), past_due],
+                )
+                .map_err(backend)?;
+            expect_changed(changed)
+        })
+        .await
+    }
+
+    async fn record_billing_event(
+        &self,
+        provider: &str,
+        event_id: &str,
+        apply: Option<(OrgScope, BillingChange)>,
+    ) -> Result<bool, StoreError> {
+        let (provider, event_id) = (provider.to_owned(), event_id.to_owned());
+        self.with(move |conn| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
+            let org = apply.as_ref().map(|(scope, _)| scope.org_id().to_string());
+            let inserted = tx
+                .execute(
+                    "INSERT INTO billing_events (provider, event_id, org_id, received_at)
+                     VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                    params![provider, event_id, org, now()],
+                )
+                .map_err(backend)?;
+            if inserted == 0 {
+                return Ok(false);
+            }
+            match apply {
+                Some((scope, BillingChange::Plan(change))) => {
+                    set_plan(&tx, scope.org_id(), &change)?;
+                }
+                Some((scope, BillingChange::PastDue)) => {
+                    let changed = tx
+                        .execute(
+                            "UPDATE orgs SET past_due = 1 WHERE id = ?1",
+                            params![scope.org_id().to_string()],
+                        )
+                        .map_err(backend)?;
+                    expect_changed(changed)?;
+                }
+                None => {}
+            }
+            tx.commit().map_err(backend)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn billing_customer(
+        &self,
+        provider: &str,
+        customer_ref: &str,
+    ) -> Result<Option<(OrgId, String)>, StoreError> {
+        let (provider, customer) = (provider.to_owned(), customer_ref.to_owned());
+        self.with(move |conn| {
+            conn.query_row(
+                "SELECT org_id, plan FROM billing_customers
+                 WHERE provider = ?1 AND customer_ref = ?2",
+                params![provider, customer],
+                |row| Ok((parse_id(row.get(0)?)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(backend)
+        })
+        .await
+    }
+
+    async fn set_billing_customer(
+        &self,
+        scope: &OrgScope,
+        provider: &str,
+        customer_ref: &str,
+        plan: &str,
+    ) -> Result<(), StoreError> {
+        let org = scope.org_id().to_string();
+        let (provider, customer, plan) = (
+            provider.to_owned(),
+            customer_ref.to_owned(),
+            plan.to_owned(),
+        );
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO billing_customers (provider, customer_ref, org_id, plan)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (provider, customer_ref) DO UPDATE SET org_id = ?3, plan = ?4",
+                params![provider, customer, org, plan],
+            )
+            .map_err(backend)?;
+            Ok(())
         })
         .await
     }
@@ -791,10 +1065,23 @@ mod tests {
 
     fn new_task(repo: &Repo, instruction: &str) -> NewTask {
         NewTask {
+            id: TaskId::new(),
+            quota_period: "2026-12".parse().unwrap(),
             repo_id: repo.id,
             instruction: instruction.into(),
             sprint: Some("s1".into()),
             max_tokens: Some(1000),
+        }
+    }
+
+    /// One LLM call of `prompt` + `completion` tokens in 2026-12, costing a micro-dollar a token.
+    fn call(prompt: u64, completion: u64) -> LlmCallUsage {
+        LlmCallUsage {
+            call_id: uuid::Uuid::now_v7(),
+            period: "2026-12".parse().unwrap(),
+            model: "m".into(),
+            usage: TokenUsage { prompt, completion },
+            cost_micros: prompt + completion,
         }
     }
 
@@ -868,16 +1155,7 @@ mod tests {
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
-            store
-                .record_usage(
-                    &globex,
-                    task.id,
-                    TokenUsage {
-                        prompt: 1,
-                        completion: 1
-                    }
-                )
-                .await,
+            store.record_usage(&globex, task.id, &call(1, 1)).await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
@@ -906,25 +1184,11 @@ mod tests {
         let running = store.start_attempt(&scope, task.id).await.unwrap();
         assert_eq!((running.status, running.attempts), (TaskStatus::Running, 1));
         store
-            .record_usage(
-                &scope,
-                task.id,
-                TokenUsage {
-                    prompt: 10,
-                    completion: 3,
-                },
-            )
+            .record_usage(&scope, task.id, &call(10, 3))
             .await
             .unwrap();
         store
-            .record_usage(
-                &scope,
-                task.id,
-                TokenUsage {
-                    prompt: 5,
-                    completion: 2,
-                },
-            )
+            .record_usage(&scope, task.id, &call(5, 2))
             .await
             .unwrap();
         for step in 1..=3 {

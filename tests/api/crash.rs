@@ -24,8 +24,16 @@ impl Drop for Server {
     }
 }
 
+/// The binary with the default configuration, except that the free plan (every test org's)
+/// has no quota or caps: these tests are about crashes, not limits.
 fn serve(data_dir: &std::path::Path, llm: &ScriptedLlm) -> Server {
-    serve_with(data_dir, llm, &[])
+    let config = data_dir.join("test-orchard.toml");
+    std::fs::write(&config, "[plans.free]\n").unwrap();
+    serve_with(
+        data_dir,
+        llm,
+        &[("ORCHARD_CONFIG", config.to_str().unwrap())],
+    )
 }
 
 fn serve_with(data_dir: &std::path::Path, llm: &ScriptedLlm, env: &[(&str, &str)]) -> Server {
@@ -177,7 +185,11 @@ async fn sigterm_lets_short_runs_finish_and_gives_the_rest_back() {
     let data_dir = tempfile::tempdir().unwrap();
     let fixtures = tempfile::tempdir().unwrap();
     let config = fixtures.path().join("orchard.toml");
-    std::fs::write(&config, "[workers]\nshutdown_grace_secs = 2\n").unwrap();
+    std::fs::write(
+        &config,
+        "[workers]\nshutdown_grace_secs = 2\n[plans.free]\n",
+    )
+    .unwrap();
     let client = reqwest::Client::new();
     let mut server = serve_with(
         data_dir.path(),

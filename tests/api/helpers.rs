@@ -34,6 +34,12 @@ pub fn test_config(data_dir: &Path, llm: Option<&ScriptedLlm>) -> Config {
     config.queue.poll_interval_ms = 50;
     config.workers.max_workers = Some(2);
     config.llm.retry_initial_ms = 10;
+    // Tests that are not about quotas and budgets run many tasks: no limits, no plan caps.
+    for plan in config.plans.values_mut() {
+        plan.tasks_per_month = None;
+        plan.monthly_tokens = None;
+        plan.max_runs_per_org = None;
+    }
     if let Some(llm) = llm {
         config.llm.base_url = Some(llm.base_url.clone());
         config.llm.model = "test-model".into();

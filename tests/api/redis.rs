@@ -91,8 +91,12 @@ async fn killing_redis_under_load_loses_no_accepted_task() {
             .await;
         match status {
             202 => accepted.push(body["task_id"].as_str().unwrap().to_owned()),
-            // While Redis is down a submission is refused, and the caller is told so.
-            500 => refused += 1,
+            // While Redis is down a submission is refused (its quota slot cannot be taken),
+            // and the caller is told to try again.
+            503 => {
+                assert_eq!(body["code"], "unavailable", "{body}");
+                refused += 1
+            }
             other => panic!("unexpected {other}: {body}"),
         }
         tokio::time::sleep(Duration::from_millis(100)).await;

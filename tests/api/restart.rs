@@ -58,6 +58,10 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
                 .create_task(
                     &scope,
                     NewTask {
+                        id: orchard_actors::domain::TaskId::new(),
+                        quota_period: orchard_actors::budget::Period::of(
+                            time::OffsetDateTime::now_utc(),
+                        ),
                         repo_id: repo.id,
                         instruction: instruction.into(),
                         sprint: None,
