@@ -138,6 +138,8 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: Arc::new(ScriptedLlm::new([])),
         git: Arc::new(DirGit::default()),
+        ledger: Arc::new(orchard_actors::testing::MemoryLedger::new()),
+        clock: Arc::new(orchard_actors::budget::SystemClock),
         settings: RunSettings {
             max_steps: 1,
             lease_ttl: Duration::from_secs(600),

@@ -1,6 +1,7 @@
 //! The command line.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
@@ -30,6 +31,13 @@ enum Command {
     /// Manage the master keys that seal the organizations' credentials (servers stopped).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Print a token for the platform operator (the /v1/admin endpoints), signed with this
+    /// data dir's key.
+    OperatorToken {
+        /// Hours until it expires.
+        #[arg(long, default_value_t = 1)]
+        hours: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -86,6 +94,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("key version {version} retired");
                 }
             }
+            Ok(())
+        }
+        Command::OperatorToken { hours } => {
+            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            if hours == 0 || hours > 24 * 30 {
+                anyhow::bail!("--hours must be between 1 and 720");
+            }
+            let keys_dir = config.data_dir.join("keys");
+            crate::auth::tokens::create_private_dir(&keys_dir)?;
+            let keys = crate::auth::TokenKeys::load_or_create(&keys_dir)?;
+            let (token, expires_at) = keys.issue_operator(Duration::from_secs(hours * 3600))?;
+            eprintln!("operator token, valid until {expires_at}:");
+            println!("{token}");
             Ok(())
         }
         Command::Serve => {

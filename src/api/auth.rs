@@ -69,6 +69,12 @@ struct OrgView {
     name: String,
     /// Billing plan.
     plan: String,
+    /// Tasks per calendar month (UTC) in effect; absent: unlimited.
+    tasks_per_month: Option<u64>,
+    /// LLM tokens per calendar month in effect; absent: unlimited.
+    monthly_tokens: Option<u64>,
+    /// A renewal payment failed.
+    past_due: bool,
     created_at: OffsetDateTime,
 }
 
@@ -173,10 +179,15 @@ impl AuthApi {
             .org(&auth.0.scope)
             .await
             .map_err(|err| store_error("organization", err))?;
+        let plans = state.config.plan_limits();
+        let limits = orchard_actors::budget::limits_for(&plans, &org.plan, org.custom_limits);
         Ok(Json(OrgView {
             id: org.id.as_uuid(),
             name: org.name,
             plan: org.plan,
+            tasks_per_month: limits.tasks_per_month,
+            monthly_tokens: limits.monthly_tokens,
+            past_due: org.past_due,
             created_at: org.created_at,
         }))
     }

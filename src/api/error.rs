@@ -150,6 +150,9 @@ fn bad_request(err: poem::Error) -> ApiError {
     if err.status() == poem::http::StatusCode::UNAUTHORIZED {
         return ApiError::new(Code::InvalidToken, "missing or invalid bearer token");
     }
+    if err.status() == poem::http::StatusCode::FORBIDDEN {
+        return ApiError::new(Code::Forbidden, err.to_string());
+    }
     ApiError::new(Code::BadRequest, err.to_string())
 }
 

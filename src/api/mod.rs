@@ -1,12 +1,15 @@
 //! The REST API (`/v1`), its OpenAPI spec, docs UI, probes and metrics.
 
+mod admin;
 mod auth;
+mod billing;
 mod credentials;
 mod error;
 mod repos;
 mod security;
 mod system;
 mod tasks;
+mod usage;
 pub mod validate;
 
 use std::sync::Arc;
@@ -99,6 +102,9 @@ type Apis = (
     repos::ReposApi,
     tasks::TasksApi,
     credentials::CredentialsApi,
+    usage::UsageApi,
+    billing::BillingApi,
+    admin::AdminApi,
 );
 
 fn service() -> OpenApiService<Apis, ()> {
@@ -109,6 +115,9 @@ fn service() -> OpenApiService<Apis, ()> {
             repos::ReposApi,
             tasks::TasksApi,
             credentials::CredentialsApi,
+            usage::UsageApi,
+            billing::BillingApi,
+            admin::AdminApi,
         ),
         "Orchard",
         env!("CARGO_PKG_VERSION"),

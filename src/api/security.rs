@@ -43,12 +43,45 @@ impl Caller {
     }
 }
 
-/// `Authorization: Bearer v4.public...`
+/// `Authorization: Bearer v4.public...` of a member of an organization.
 #[derive(SecurityScheme)]
 #[oai(ty = "bearer", bearer_format = "PASETO v4.public", checker = "check")]
 pub(crate) struct BearerAuth(pub(crate) Caller);
 
+/// `Authorization: Bearer v4.public...` of the platform operator (`orchard operator-token`).
+#[derive(SecurityScheme)]
+#[oai(
+    ty = "bearer",
+    bearer_format = "PASETO v4.public (operator)",
+    checker = "check_operator"
+)]
+pub(crate) struct OperatorAuth(pub(crate) UserId);
+
+fn forbidden(message: &str) -> poem::Error {
+    poem::Error::from_string(message, poem::http::StatusCode::FORBIDDEN)
+}
+
+/// A tenant's token; an operator's is refused (it belongs to no organization).
 async fn check(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+    let caller = verify(req, bearer)?;
+    if caller.role == Role::Operator {
+        return Err(forbidden(
+            "an operator token acts on organizations only through /v1/admin",
+        ));
+    }
+    Ok(caller)
+}
+
+/// An operator's token; a tenant's is refused.
+async fn check_operator(req: &Request, bearer: Bearer) -> poem::Result<UserId> {
+    let caller = verify(req, bearer)?;
+    if caller.role != Role::Operator {
+        return Err(forbidden("this needs an operator token"));
+    }
+    Ok(caller.user_id)
+}
+
+fn verify(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| poem::Error::from_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR))?;

@@ -56,10 +56,20 @@ struct TaskAccepted {
 
 /// Token counts.
 #[derive(Object)]
-struct Tokens {
+pub(crate) struct Tokens {
     prompt: u64,
     completion: u64,
     total: u64,
+}
+
+impl From<orchard_actors::domain::TokenUsage> for Tokens {
+    fn from(usage: orchard_actors::domain::TokenUsage) -> Self {
+        Self {
+            prompt: usage.prompt,
+            completion: usage.completion,
+            total: usage.total(),
+        }
+    }
 }
 
 /// A task and its progress.
@@ -177,11 +187,7 @@ fn view(task: Task) -> TaskView {
         commit: task.commit,
         summary: task.summary,
         changed_files: task.changed_files,
-        tokens: Tokens {
-            prompt: task.tokens.prompt,
-            completion: task.tokens.completion,
-            total: task.tokens.total(),
-        },
+        tokens: task.tokens.into(),
         error: task.error.map(|e| ErrorBody {
             code: e.code,
             message: e.message,
@@ -420,7 +426,7 @@ impl TasksApi {
             .await
             .map_err(|err| store_error("task", err))?;
         Ok(Json(TaskList {
-            tasks: page.tasks.into_iter().map(|t| view(t)).collect(),
+            tasks: page.tasks.into_iter().map(view).collect(),
             next_cursor: page.next.map(|id| id.to_string()),
         }))
     }

@@ -141,6 +141,18 @@ impl TokenKeys {
         footer
     }
 
+    /// A token for the platform operator: role `operator`, no organization.
+    pub fn issue_operator(&self, ttl: Duration) -> anyhow::Result<(String, OffsetDateTime)> {
+        // The operator belongs to no organization: the nil org, which no tenant has.
+        let nil = OrgId::from_uuid(uuid::Uuid::nil());
+        self.issue(
+            UserId::from_uuid(uuid::Uuid::nil()),
+            nil,
+            Role::Operator,
+            ttl,
+        )
+    }
+
     /// Verifies signature, key id, and the time claims; returns the claims.
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
         let untrusted = UntrustedToken::<Public, V4>::try_from(token)

@@ -89,7 +89,8 @@ pub fn verify_signature(
 ///
 /// - `subscription.order.success`: [`BillingAction::SetPlan`] for the org whose customer
 ///   reference code is `customerReferenceCode`, with `plan` from `pricingPlanReferenceCode`
-///   (a success without it is [`WebhookError::MalformedEvent`]), `customer` the customer
+///   when the body has one (Iyzico's documented body does not: then it is empty, and the
+///   API layer uses the plan the customer was registered for), `customer` the customer
 ///   reference code and `subscription` the `subscriptionReferenceCode`.
 /// - `subscription.order.failure`: [`BillingAction::PaymentFailed`] for that org.
 /// - Any other type, and every payment (non-subscription) webhook: [`BillingAction::Ignore`].
@@ -118,8 +119,9 @@ pub fn parse_event(payload: &[u8]) -> Result<BillingEvent, WebhookError> {
             ORDER_SUCCESS => {
                 let org_id = customer()?;
                 BillingAction::SetPlan {
-                    plan: text(&body, "pricingPlanReferenceCode")
-                        .ok_or_else(|| malformed("missing pricingPlanReferenceCode"))?,
+                    // Iyzico's documented body has no plan; the API layer takes the plan the
+                    // customer was registered with. Kept when a body does carry it.
+                    plan: text(&body, "pricingPlanReferenceCode").unwrap_or_default(),
                     customer: Some(org_id.clone()),
                     subscription: text(&body, "subscriptionReferenceCode"),
                     org_id,
@@ -393,17 +395,15 @@ mod tests {
     }
 
     #[test]
-    fn order_success_without_a_plan_is_malformed() {
+    fn order_success_without_a_plan_leaves_the_plan_to_the_customer_record() {
         let mut body = subscription(ORDER_SUCCESS);
         body.as_object_mut()
             .unwrap()
             .remove("pricingPlanReferenceCode");
-        assert_eq!(
-            parse(&body),
-            Err(WebhookError::MalformedEvent(
-                "missing pricingPlanReferenceCode".into()
-            ))
-        );
+        match parse(&body).unwrap().action {
+            BillingAction::SetPlan { plan, .. } => assert_eq!(plan, ""),
+            other => panic!("expected SetPlan, got {other:?}"),
+        }
     }
 
     #[test]
