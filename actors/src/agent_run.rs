@@ -461,6 +461,7 @@ impl AgentRunState {
                 "step": self.steps,
                 "prompt_tokens": response.usage.prompt,
                 "completion_tokens": response.usage.completion,
+                "reserved_tokens": reservation.amount,
                 "tool_calls": tool_names,
             }),
         )

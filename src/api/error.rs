@@ -176,6 +176,7 @@ pub(crate) async fn into_json_response(err: poem::Error) -> poem::Response {
     let status = err.status();
     let code = match status {
         StatusCode::UNAUTHORIZED => "invalid_token",
+        StatusCode::FORBIDDEN => "forbidden",
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "payload_too_large",

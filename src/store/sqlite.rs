@@ -246,7 +246,9 @@ impl Store for SqliteStore {
         let hash = password_hash.to_owned();
         let (org_row, user_row) = (org.clone(), user.clone());
         self.with(move |conn| {
-            let tx = conn.transaction().map_err(backend)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
             let created = format_time(org_row.created_at);
             tx.execute(
                 "INSERT INTO orgs (id, name, plan, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -374,7 +376,9 @@ impl Store for SqliteStore {
         let org = scope.org_id();
         let id = task.id;
         self.with(move |conn| {
-            let tx = conn.transaction().map_err(backend)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
             let repo_exists: bool = tx
                 .query_row(
                     "SELECT EXISTS (SELECT 1 FROM repos WHERE org_id = ?1 AND id = ?2)",
@@ -490,7 +494,9 @@ impl Store for SqliteStore {
     async fn cancel_task(&self, scope: &OrgScope, id: TaskId) -> Result<CancelOutcome, StoreError> {
         let org = scope.org_id();
         self.with(move |conn| {
-            let tx = conn.transaction().map_err(backend)?;
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(backend)?;
             let before = load_task(&tx, org, id)?;
             if before.status.is_terminal() {
                 return Ok(CancelOutcome::AlreadyFinished(before.status));

@@ -11,9 +11,9 @@ use serde_json::{Value, json};
 use crate::helpers::{ScriptedLlm, bare_repos, git, slow_and_short_llm, task_status, tool_step};
 
 /// The `orchard serve` process, and the base URL it printed.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Drop for Server {
@@ -36,7 +36,11 @@ fn serve(data_dir: &std::path::Path, llm: &ScriptedLlm) -> Server {
     )
 }
 
-fn serve_with(data_dir: &std::path::Path, llm: &ScriptedLlm, env: &[(&str, &str)]) -> Server {
+pub(crate) fn serve_with(
+    data_dir: &std::path::Path,
+    llm: &ScriptedLlm,
+    env: &[(&str, &str)],
+) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_orchard"))
         .arg("serve")
         .envs(env.iter().copied())
@@ -66,10 +70,15 @@ fn serve_with(data_dir: &std::path::Path, llm: &ScriptedLlm, env: &[(&str, &str)
     Server { child, base }
 }
 
-async fn call(req: reqwest::RequestBuilder) -> (u16, Value) {
+pub(crate) async fn call(req: reqwest::RequestBuilder) -> (u16, Value) {
     let response = req.send().await.unwrap();
     let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let text = response.text().await.unwrap_or_default();
+    // Not JSON (an event stream): the text itself.
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 #[tokio::test]
@@ -142,7 +151,7 @@ async fn sigkill_with_runs_in_flight_loses_nothing_and_duplicates_nothing() {
     }
 }
 
-async fn signup(client: &reqwest::Client, server: &Server) -> String {
+pub(crate) async fn signup(client: &reqwest::Client, server: &Server) -> String {
     let (status, body) = call(client.post(format!("{}/v1/auth/signup", server.base)).json(
         &json!({
             "org_name": "Acme", "email": "owner@acme.test", "password": "correct horse battery"
@@ -153,7 +162,7 @@ async fn signup(client: &reqwest::Client, server: &Server) -> String {
     body["token"].as_str().unwrap().to_owned()
 }
 
-async fn submit(
+pub(crate) async fn submit(
     client: &reqwest::Client,
     server: &Server,
     token: &str,

@@ -57,7 +57,17 @@ impl TestApp {
 
     /// A server on an existing data dir with the given config.
     pub async fn spawn_in(data_dir: tempfile::TempDir, config: Config) -> Self {
-        let app = Application::build(config)
+        let clock = std::sync::Arc::new(orchard_actors::budget::SystemClock);
+        Self::spawn_with_clock(data_dir, config, clock).await
+    }
+
+    /// A server whose months come from `clock`.
+    pub async fn spawn_with_clock(
+        data_dir: tempfile::TempDir,
+        config: Config,
+        clock: std::sync::Arc<dyn orchard_actors::budget::Clock>,
+    ) -> Self {
+        let app = Application::build_with_clock(config, clock)
             .await
             .expect("application builds");
         let base = format!("http://127.0.0.1:{}", app.port());
@@ -108,6 +118,21 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         read(request.send().await.unwrap()).await
+    }
+
+    pub async fn put(&self, path: &str, token: Option<&str>, body: &Value) -> (u16, Value) {
+        let mut request = self.client.put(self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        read(request.send().await.unwrap()).await
+    }
+
+    /// A token of the platform operator, as `orchard operator-token` prints it.
+    pub fn operator_token(&self) -> String {
+        let keys =
+            orchard::auth::TokenKeys::load_or_create(&self.data_dir.path().join("keys")).unwrap();
+        keys.issue_operator(Duration::from_secs(600)).unwrap().0
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (u16, Value) {
