@@ -1,6 +1,7 @@
 //! Integration tests: the real server over real HTTP, real SQLite, real git repositories;
 //! only the LLM vendor is played by a local server that speaks its protocol.
 
+mod billing;
 mod budgets;
 mod concurrency;
 mod crash;
