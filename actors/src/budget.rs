@@ -212,6 +212,8 @@ pub struct Reservation {
     pub period: Period,
     /// Tokens held.
     pub amount: u64,
+    /// The task has its own budget (`max_tokens`), so its spend is tracked too.
+    pub task_capped: bool,
 }
 
 /// A request to hold `amount` tokens for one call.

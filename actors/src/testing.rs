@@ -978,6 +978,7 @@ impl BudgetLedger for MemoryLedger {
             task_id: request.task_id,
             period: request.period,
             amount: request.amount,
+            task_capped: request.task_budget.is_some(),
         };
         state.held.insert(
             reservation.id,

@@ -1,18 +1,20 @@
 //! The budget ledger on Redis, shared by every node: each operation is one Lua script, so a
 //! check and the write it guards are one atomic step on the server, and expiry uses the
-//! server's clock (`TIME`). Keys, under the prefix, all hash-tagged by org (one Cluster slot):
+//! server's clock (`TIME`). Keys, under the prefix, all hash-tagged by org:
 //!
 //! | key | type | holds |
 //! |---|---|---|
 //! | `quota:{<org>}:<YYYY-MM>` | set | tasks holding a slot of the month's quota |
-//! | `spent:{<org>}:<YYYY-MM>` | counter | settled tokens of the month |
-//! | `tspent:{<org>}:<task>` | counter | settled tokens of the task (its `max_tokens`) |
-//! | `holds:{<org>}` | sorted set | live reservations, by expiry (ms) |
-//! | `hold:{<org>}` | hash | reservation → `amount|period|task` |
+//! | `budget:{<org>}:<YYYY-MM>` | hash | `used` (spent + held) and `spent` tokens of the month |
+//! | `task:{<org>}:<task>` | hash | the same for a task with `max_tokens` |
+//! | `holds:{<org>}` | hash | live reservations: id → `amount|period|task|capped|expiry ms` |
 //! | `done:{<org>}:<id>` | string | a closed reservation (settled or released), 2 days |
 //!
-//! An org has few live reservations at a time (one per running call), so summing them on each
-//! reserve is cheap and needs no second counter to keep in step.
+//! A reservation adds its amount to `used` and refuses (taking it back) if that passes the
+//! limit: one `HINCRBY` decides, however many calls the org has in flight, and a hold is one
+//! hash field. Expired holds (crashed runs) only ever make a check stricter, so they are
+//! swept when a check fails (and it is tried again) and when the state is read; the sweep
+//! reaches their months' and tasks' counters by name, under the same hash tag.
 
 use async_trait::async_trait;
 use orchard_actors::budget::{
@@ -22,81 +24,120 @@ use orchard_actors::budget::{
 use orchard_actors::domain::{OrgId, TaskId};
 use redis::Script;
 use redis::aio::ConnectionManager;
+use tokio::sync::{mpsc, oneshot};
 
-/// Monthly keys outlive their month by a month (62 days); task counters a week.
+/// Monthly keys outlive their month by a month (62 days); task keys a week.
 const MONTH_KEY_SECS: u64 = 62 * 24 * 3600;
 const TASK_KEY_SECS: u64 = 7 * 24 * 3600;
 
-/// Shared Lua: drop expired holds; sum the live ones of a period and of a task.
-const HOLDS_FN: &str = r#"
+/// Shared Lua: the server's time, and the sweep of an org's expired holds.
+const SWEEP_FN: &str = r#"
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function live_holds(zkey, hkey, period, task)
-  local now = now_ms()
-  local expired = redis.call('ZRANGEBYSCORE', zkey, '-inf', now, 'LIMIT', 0, 500)
-  if #expired > 0 then
-    redis.call('HDEL', hkey, unpack(expired))
-    redis.call('ZREM', zkey, unpack(expired))
+local function sweep(holds, now)
+  local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
+  local all = redis.call('HGETALL', holds)
+  local swept = 0
+  for k = 1, #all, 2 do
+    local amount, period, task, capped, expiry =
+      string.match(all[k + 1], '^(%d+)|([^|]*)|([^|]*)|(%d)|(%d+)$')
+    if tonumber(expiry) <= now then
+      redis.call('HDEL', holds, all[k])
+      redis.call('HINCRBY', prefix .. 'budget:' .. tag .. ':' .. period, 'used', -tonumber(amount))
+      if capped == '1' then
+        redis.call('HINCRBY', prefix .. 'task:' .. tag .. ':' .. task, 'used', -tonumber(amount))
+      end
+      swept = swept + 1
+    end
   end
-  local by_period, by_task = 0, 0
-  for _, v in ipairs(redis.call('HVALS', hkey)) do
-    local amount, p, t = string.match(v, '^(%d+)|([^|]*)|(.*)$')
-    amount = tonumber(amount)
-    if p == period then by_period = by_period + amount end
-    if t == task then by_task = by_task + amount end
-  end
-  return now, by_period, by_task
+  return swept
 end
 "#;
 
-/// KEYS: holds, hold, spent, tspent. ARGV: id, amount, org limit, task limit (-1: none),
-/// ttl ms, period, task. Returns {'ok', 0} or {'org'|'task', used}.
+/// Reserves for a batch of calls, in order, as one atomic step. KEYS: holds, budget, task
+/// of each reservation (3 each). ARGV: month ttl s, task ttl s, then per reservation: id,
+/// `amount|period|task|capped`, amount, org limit, task limit (-1: none), ttl ms. Returns per
+/// reservation a verdict (`ok`, `org`, `task`) and, when refused, what was used before it.
+///
+/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch.
 const RESERVE: &str = r#"
-local now, org_held, task_held = live_holds(KEYS[1], KEYS[2], ARGV[6], ARGV[7])
-local amount = tonumber(ARGV[2])
-local org_limit = tonumber(ARGV[3])
-if org_limit >= 0 then
-  local used = tonumber(redis.call('GET', KEYS[3]) or '0') + org_held
-  if used + amount > org_limit then return {'org', used} end
+local now = now_ms()
+local out = {}
+for i = 0, #KEYS / 3 - 1 do
+  local holds, budget, task = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
+  local a = 2 + 6 * i
+  local amount = tonumber(ARGV[a + 3])
+  local org_limit, task_limit = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+  local verdict, before
+  for attempt = 1, 2 do
+    verdict, before = 'ok', 0
+    local used = redis.call('HINCRBY', budget, 'used', amount)
+    if org_limit >= 0 and used > org_limit then
+      redis.call('HINCRBY', budget, 'used', -amount)
+      verdict, before = 'org', used - amount
+    elseif task_limit >= 0 then
+      local task_used = redis.call('HINCRBY', task, 'used', amount)
+      if task_used > task_limit then
+        redis.call('HINCRBY', task, 'used', -amount)
+        redis.call('HINCRBY', budget, 'used', -amount)
+        verdict, before = 'task', task_used - amount
+      elseif task_used == amount then
+        redis.call('EXPIRE', task, ARGV[2], 'NX')
+      end
+    end
+    if verdict == 'ok' then
+      if used == amount then redis.call('EXPIRE', budget, ARGV[1], 'NX') end
+      break
+    end
+    if attempt == 2 or sweep(holds, now) == 0 then break end
+  end
+  if verdict == 'ok' then
+    redis.call('HSET', holds, ARGV[a + 1], ARGV[a + 2] .. '|' .. (now + tonumber(ARGV[a + 6])))
+  end
+  out[#out + 1] = verdict
+  out[#out + 1] = before
 end
-local task_limit = tonumber(ARGV[4])
-if task_limit >= 0 then
-  local used = tonumber(redis.call('GET', KEYS[4]) or '0') + task_held
-  if used + amount > task_limit then return {'task', used} end
-end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[5]), ARGV[1])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. '|' .. ARGV[6] .. '|' .. ARGV[7])
-return {'ok', 0}
+return out
 "#;
 
-/// KEYS: holds, hold, spent, tspent, done. ARGV: id, actual, month ttl, task ttl.
-/// Returns 1 if applied, 0 if the reservation was closed before.
+/// KEYS: holds, budget, task, done. ARGV: id, amount held, actual, capped (1/0), month ttl s,
+/// task ttl s. Returns 1 if applied, 0 if the reservation was closed before. A live hold
+/// turns into the actual spend; an expired one (already taken back) adds the actual spend.
 const SETTLE: &str = r#"
-if not redis.call('SET', KEYS[5], 's', 'NX', 'EX', 172800) then return 0 end
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('HDEL', KEYS[2], ARGV[1])
-redis.call('INCRBY', KEYS[3], ARGV[2])
-redis.call('EXPIRE', KEYS[3], ARGV[3])
-redis.call('INCRBY', KEYS[4], ARGV[2])
-redis.call('EXPIRE', KEYS[4], ARGV[4])
-return 1
-"#;
-
-/// KEYS: holds, hold, done. ARGV: id.
-const RELEASE: &str = r#"
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-  redis.call('HDEL', KEYS[2], ARGV[1])
-  redis.call('SET', KEYS[3], 'r', 'EX', 172800)
+if not redis.call('SET', KEYS[4], 's', 'NX', 'EX', 172800) then return 0 end
+local capped = ARGV[4] == '1'
+local actual = tonumber(ARGV[3])
+local delta = actual
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then delta = actual - tonumber(ARGV[2]) end
+redis.call('HINCRBY', KEYS[2], 'used', delta)
+redis.call('HINCRBY', KEYS[2], 'spent', actual)
+redis.call('EXPIRE', KEYS[2], ARGV[5], 'NX')
+if capped then
+  redis.call('HINCRBY', KEYS[3], 'used', delta)
+  redis.call('HINCRBY', KEYS[3], 'spent', actual)
+  redis.call('EXPIRE', KEYS[3], ARGV[6], 'NX')
 end
 return 1
 "#;
 
-/// KEYS: holds, hold, spent. ARGV: period. Returns {spent, held}.
+/// KEYS: holds, budget, task, done. ARGV: id, amount held, capped (1/0).
+const RELEASE: &str = r#"
+if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[2], 'used', -tonumber(ARGV[2]))
+  if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[3], 'used', -tonumber(ARGV[2])) end
+  redis.call('SET', KEYS[4], 'r', 'EX', 172800)
+end
+return 1
+"#;
+
+/// KEYS: holds, budget. Returns {spent, held}.
 const STATE: &str = r#"
-local _, held = live_holds(KEYS[1], KEYS[2], ARGV[1], '')
-return {tonumber(redis.call('GET', KEYS[3]) or '0'), held}
+sweep(KEYS[1], now_ms())
+local b = redis.call('HMGET', KEYS[2], 'used', 'spent')
+local used, spent = tonumber(b[1] or '0'), tonumber(b[2] or '0')
+return {spent, used - spent}
 "#;
 
 /// KEYS: quota set. ARGV: task, quota (-1: none), ttl. Returns slots used, or -1 - used when
@@ -111,11 +152,28 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return used + 1
 "#;
 
+/// Most reservations sent in one script call.
+const MAX_BATCH: usize = 128;
+
+/// A reservation waiting for the batcher, and where its answer goes.
+struct Pending {
+    keys: [String; 3],
+    reservation: Reservation,
+    request: ReserveRequest,
+    reply: oneshot::Sender<Result<Reservation, LedgerError>>,
+}
+
 /// The Redis budget ledger.
+///
+/// Reservations go through one task per ledger that sends whatever has queued up meanwhile
+/// as one script call (up to 128): a lone reservation leaves at once, and under load the
+/// script's fixed cost — most of a reservation's cost on the server — is shared. A batch may
+/// span orgs, so its keys span hash slots: the ledger needs one Redis (or a primary with
+/// replicas), not a Cluster — as the queue already does.
 pub struct RedisLedger {
     conn: ConnectionManager,
     prefix: String,
-    reserve: Script,
+    batches: mpsc::UnboundedSender<Pending>,
     settle: Script,
     release: Script,
     state: Script,
@@ -147,15 +205,19 @@ impl RedisLedger {
         ))
     }
 
-    /// A ledger on an open connection (shared with the node's queue and locks).
+    /// A ledger on an open connection (shared with the node's queue and locks). Must be
+    /// called within a Tokio runtime (it starts the batcher).
     pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
+        let (batches, queued) = mpsc::unbounded_channel();
+        let script = Script::new(&format!("{SWEEP_FN}{RESERVE}"));
+        tokio::spawn(send_batches(conn.clone(), script, queued));
         Self {
             conn,
             prefix: prefix.to_owned(),
-            reserve: Script::new(&format!("{HOLDS_FN}{RESERVE}")),
-            settle: Script::new(SETTLE),
+            batches,
+            settle: Script::new(&format!("{SWEEP_FN}{SETTLE}")),
             release: Script::new(RELEASE),
-            state: Script::new(&format!("{HOLDS_FN}{STATE}")),
+            state: Script::new(&format!("{SWEEP_FN}{STATE}")),
             take_slot: Script::new(TAKE_SLOT),
         }
     }
@@ -165,6 +227,15 @@ impl RedisLedger {
             Some(rest) => format!("{}{kind}:{{{org_id}}}:{rest}", self.prefix),
             None => format!("{}{kind}:{{{org_id}}}", self.prefix),
         }
+    }
+
+    /// The keys of a reservation: its org's holds, its month's budget, its task.
+    fn hold_keys(&self, org: OrgId, period: Period, task: TaskId) -> [String; 3] {
+        [
+            self.key("holds", org, None),
+            self.key("budget", org, Some(&period.to_string())),
+            self.key("task", org, Some(&task.to_string())),
+        ]
     }
 
     fn quota_key(&self, org_id: OrgId, period: Period) -> String {
@@ -227,56 +298,44 @@ impl BudgetLedger for RedisLedger {
     }
 
     async fn reserve(&self, request: &ReserveRequest) -> Result<Reservation, LedgerError> {
-        let mut conn = self.conn.clone();
         let (org, period, task) = (request.org_id, request.period, request.task_id);
-        let id = uuid::Uuid::now_v7();
-        let (verdict, used): (String, u64) = self
-            .reserve
-            .key(self.key("holds", org, None))
-            .key(self.key("hold", org, None))
-            .key(self.key("spent", org, Some(&period.to_string())))
-            .key(self.key("tspent", org, Some(&task.to_string())))
-            .arg(id.to_string())
-            .arg(request.amount)
-            .arg(limit(request.org_budget))
-            .arg(limit(request.task_budget))
-            .arg(request.ttl.as_millis().max(1).to_string())
-            .arg(period.to_string())
-            .arg(task.to_string())
-            .invoke_async(&mut conn)
-            .await
-            .map_err(backend)?;
-        let over = |scope, limit: Option<u64>| LedgerError::OverBudget {
-            scope,
-            used,
-            limit: limit.unwrap_or(0),
+        let reservation = Reservation {
+            id: uuid::Uuid::now_v7(),
+            org_id: org,
+            task_id: task,
+            period,
+            amount: request.amount,
+            task_capped: request.task_budget.is_some(),
         };
-        match verdict.as_str() {
-            "ok" => Ok(Reservation {
-                id,
-                org_id: org,
-                task_id: task,
-                period,
-                amount: request.amount,
-            }),
-            "org" => Err(over(BudgetScope::Org, request.org_budget)),
-            "task" => Err(over(BudgetScope::Task, request.task_budget)),
-            other => Err(backend(format!("unexpected reserve verdict {other}"))),
-        }
+        let (reply, answer) = oneshot::channel();
+        let pending = Pending {
+            keys: self.hold_keys(org, period, task),
+            reservation,
+            request: request.clone(),
+            reply,
+        };
+        self.batches
+            .send(pending)
+            .map_err(|_| backend("the reservation batcher stopped"))?;
+        answer
+            .await
+            .map_err(|_| backend("the reservation batcher stopped"))?
     }
 
     async fn settle(&self, reservation: &Reservation, actual: u64) -> Result<Settled, LedgerError> {
         let mut conn = self.conn.clone();
-        let org = reservation.org_id;
+        let r = reservation;
+        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
         let applied: i64 = self
             .settle
-            .key(self.key("holds", org, None))
-            .key(self.key("hold", org, None))
-            .key(self.key("spent", org, Some(&reservation.period.to_string())))
-            .key(self.key("tspent", org, Some(&reservation.task_id.to_string())))
-            .key(self.key("done", org, Some(&reservation.id.to_string())))
-            .arg(reservation.id.to_string())
+            .key(holds)
+            .key(budget)
+            .key(task)
+            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
+            .arg(r.id.to_string())
+            .arg(r.amount)
             .arg(actual)
+            .arg(u8::from(r.task_capped))
             .arg(MONTH_KEY_SECS)
             .arg(TASK_KEY_SECS)
             .invoke_async(&mut conn)
@@ -291,13 +350,17 @@ impl BudgetLedger for RedisLedger {
 
     async fn release(&self, reservation: &Reservation) -> Result<(), LedgerError> {
         let mut conn = self.conn.clone();
-        let org = reservation.org_id;
+        let r = reservation;
+        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
         let _: i64 = self
             .release
-            .key(self.key("holds", org, None))
-            .key(self.key("hold", org, None))
-            .key(self.key("done", org, Some(&reservation.id.to_string())))
-            .arg(reservation.id.to_string())
+            .key(holds)
+            .key(budget)
+            .key(task)
+            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
+            .arg(r.id.to_string())
+            .arg(r.amount)
+            .arg(u8::from(r.task_capped))
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
@@ -310,17 +373,87 @@ impl BudgetLedger for RedisLedger {
         period: Period,
     ) -> Result<BudgetState, LedgerError> {
         let mut conn = self.conn.clone();
-        let (spent, held): (u64, u64) = self
+        let (spent, held): (i64, i64) = self
             .state
             .key(self.key("holds", org_id, None))
-            .key(self.key("hold", org_id, None))
-            .key(self.key("spent", org_id, Some(&period.to_string())))
-            .arg(period.to_string())
+            .key(self.key("budget", org_id, Some(&period.to_string())))
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
-        Ok(BudgetState { spent, held })
+        Ok(BudgetState {
+            spent: u64::try_from(spent).unwrap_or(0),
+            held: u64::try_from(held).unwrap_or(0),
+        })
     }
+}
+
+/// Sends queued reservations as batches until the ledger is dropped.
+async fn send_batches(
+    mut conn: ConnectionManager,
+    script: Script,
+    mut queued: mpsc::UnboundedReceiver<Pending>,
+) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queued.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let mut invocation = script.prepare_invoke();
+        invocation.arg(MONTH_KEY_SECS).arg(TASK_KEY_SECS);
+        for pending in &batch {
+            let r = &pending.request;
+            for key in &pending.keys {
+                invocation.key(key);
+            }
+            invocation
+                .arg(pending.reservation.id.to_string())
+                .arg(describe(&pending.reservation))
+                .arg(r.amount)
+                .arg(limit(r.org_budget))
+                .arg(limit(r.task_budget))
+                .arg(r.ttl.as_millis().max(1).to_string());
+        }
+        let answers: Result<Vec<(String, u64)>, _> = invocation.invoke_async(&mut conn).await;
+        let answers = match answers {
+            Ok(answers) if answers.len() == batch.len() => answers,
+            Ok(answers) => {
+                let err = format!("{} answers to {} reservations", answers.len(), batch.len());
+                for pending in batch.drain(..) {
+                    let _ = pending.reply.send(Err(backend(&err)));
+                }
+                continue;
+            }
+            Err(err) => {
+                for pending in batch.drain(..) {
+                    let _ = pending.reply.send(Err(backend(&err)));
+                }
+                continue;
+            }
+        };
+        for (pending, (verdict, used)) in batch.drain(..).zip(answers) {
+            let r = &pending.request;
+            let over = |scope, limit: Option<u64>| LedgerError::OverBudget {
+                scope,
+                used,
+                limit: limit.unwrap_or(0),
+            };
+            let result = match verdict.as_str() {
+                "ok" => Ok(pending.reservation),
+                "org" => Err(over(BudgetScope::Org, r.org_budget)),
+                "task" => Err(over(BudgetScope::Task, r.task_budget)),
+                other => Err(backend(format!("unexpected reserve verdict {other}"))),
+            };
+            let _ = pending.reply.send(result);
+        }
+    }
+}
+
+/// A hold's value, but for its expiry (the script appends that): what a sweep needs to undo it.
+fn describe(r: &Reservation) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        r.amount,
+        r.period,
+        r.task_id,
+        u8::from(r.task_capped)
+    )
 }
 
 #[cfg(test)]

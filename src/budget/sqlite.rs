@@ -219,6 +219,7 @@ impl BudgetLedger for SqliteLedger {
                 task_id: request.task_id,
                 period: request.period,
                 amount: request.amount,
+                task_capped: request.task_budget.is_some(),
             }))
         })
         .await
