@@ -331,6 +331,12 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
     let mut config = test_config(data_dir.path(), Some(&llm));
     free_plan(&mut config, Some(2), Some(25_000));
     config.llm.max_completion_tokens = 10_000;
+    // $3 and $15 a million: a call of 9,000 + 1,000 tokens costs 42,000 micro-dollars.
+    let price = orchard::config::PriceConfig {
+        prompt_per_mtok: 3.0,
+        completion_per_mtok: 15.0,
+    };
+    config.llm.prices.insert("test-model".into(), price);
     let clock = Arc::new(ManualClock::new(datetime!(2026-11-30 23:00 UTC)));
     let app = TestApp::spawn_with_clock(data_dir, config, clock.clone()).await;
     let fixtures = tempfile::tempdir().unwrap();
@@ -339,6 +345,7 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
         .create_repo(&token, bare_repo(fixtures.path()).to_str().unwrap())
         .await;
 
+    let mut november_cost = 0;
     for i in 0..2 {
         let task = app
             .submit_task(&token, &repo, &format!("november {i}"))
@@ -346,6 +353,8 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
         let task = app.wait_for_task(&token, &task).await;
         assert_eq!(task["status"], "succeeded", "{task}");
         assert_eq!(task["quota_period"], "2026-11");
+        assert_eq!(task["cost_micros"], 42_000);
+        november_cost += task["cost_micros"].as_u64().unwrap();
     }
     let november = json!({"repo_id": repo, "instruction": "a third in November"});
     let (status, _) = app.post("/v1/tasks", Some(&token), &november).await;
@@ -370,8 +379,17 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
     let (_, kept) = app.get("/v1/usage?period=2026-11", Some(&token)).await;
     assert_eq!(kept["tasks"], json!({"used": 2, "quota": 2}));
     assert_eq!(kept["tokens"]["total"], 20_000);
+    assert_eq!(kept["cost_micros"], november_cost, "the sum of the task records");
     assert_eq!(kept["by_sprint"][0]["sprint"], "s1");
-    assert_eq!(kept["by_task"].as_array().unwrap().len(), 2);
+    assert_eq!(kept["by_sprint"][0]["cost_micros"], november_cost);
+    let by_task: Vec<u64> = kept["by_task"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["cost_micros"].as_u64().unwrap())
+        .collect();
+    assert_eq!(by_task, [42_000, 42_000]);
+    assert_eq!(december["cost_micros"], 42_000);
     let (status, body) = app.get("/v1/usage?period=2026-13", Some(&token)).await;
     assert_eq!(
         (status, body["code"].as_str()),
