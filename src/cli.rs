@@ -101,11 +101,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if hours == 0 || hours > 24 * 30 {
                 anyhow::bail!("--hours must be between 1 and 720");
             }
-            let keys_dir = config.data_dir.join("keys");
-            crate::auth::tokens::create_private_dir(&keys_dir)?;
-            let keys = crate::auth::TokenKeys::load_or_create(&keys_dir)?;
+            let keys = crate::auth::TokenKeys::load_existing(&config.data_dir.join("keys"))?;
             let (token, expires_at) = keys.issue_operator(Duration::from_secs(hours * 3600))?;
-            eprintln!("operator token, valid until {expires_at}:");
+            eprintln!("operator token, valid until {expires_at}");
             println!("{token}");
             Ok(())
         }

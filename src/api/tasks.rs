@@ -158,13 +158,17 @@ async fn take_quota_slot(
         .await
     {
         Ok(_) => Ok(period),
-        Err(LedgerError::QuotaExceeded { used, quota }) => Err(ApiError::new(
-            Code::QuotaExceeded,
-            format!(
-                "the {} plan allows {quota} tasks per month and {used} were submitted in {period}; upgrade the plan or wait for next month",
-                org.plan
-            ),
-        )),
+        Err(LedgerError::QuotaExceeded { used, quota }) => {
+            metrics::counter!("orchard_quota_refusals_total").increment(1);
+            Err(ApiError::new(
+                Code::QuotaExceeded,
+                format!(
+                    "the {} plan allows {quota} task{} per month and {used} were submitted in {period}; upgrade the plan or wait for next month",
+                    org.plan,
+                    if quota == 1 { "" } else { "s" }
+                ),
+            ))
+        }
         Err(err) => Err(ApiError::unavailable("the quota ledger", err)),
     }
 }

@@ -105,6 +105,19 @@ impl TokenKeys {
         Ok(keys)
     }
 
+    /// Loads the signing key of a data dir that a server has already run on; an error if
+    /// there is none (a token signed with a fresh key would open nothing).
+    pub fn load_existing(keys_dir: &Path) -> anyhow::Result<Self> {
+        let path = keys_dir.join(KEY_FILE);
+        if !path.exists() {
+            anyhow::bail!(
+                "no token signing key at {}: run this with the server's data dir (the same directory, ORCHARD_DATA_DIR or --config)",
+                path.display()
+            );
+        }
+        Self::load_or_create(keys_dir)
+    }
+
     /// The key's PASERK id (`k4.pid...`).
     pub fn kid(&self) -> &str {
         &self.kid

@@ -379,7 +379,10 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
     let (_, kept) = app.get("/v1/usage?period=2026-11", Some(&token)).await;
     assert_eq!(kept["tasks"], json!({"used": 2, "quota": 2}));
     assert_eq!(kept["tokens"]["total"], 20_000);
-    assert_eq!(kept["cost_micros"], november_cost, "the sum of the task records");
+    assert_eq!(
+        kept["cost_micros"], november_cost,
+        "the sum of the task records"
+    );
     assert_eq!(kept["by_sprint"][0]["sprint"], "s1");
     assert_eq!(kept["by_sprint"][0]["cost_micros"], november_cost);
     let by_task: Vec<u64> = kept["by_task"]
@@ -395,4 +398,35 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
         (status, body["code"].as_str()),
         (400, Some("invalid_input"))
     );
+}
+
+/// `orchard operator-token` signs with the server's key, and refuses a data dir without one
+/// rather than print a token nothing accepts.
+#[tokio::test]
+async fn the_operator_token_command_uses_the_servers_key() {
+    let orchard = |data_dir: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_orchard"))
+            .arg("operator-token")
+            .env("ORCHARD_DATA_DIR", data_dir)
+            .env_remove("ORCHARD_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let empty = tempfile::tempdir().unwrap();
+    let refused = orchard(empty.path());
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("no token signing key"), "{stderr}");
+    assert!(!empty.path().join("keys").exists(), "nothing was created");
+
+    let llm = finishing_llm(1, 1).await;
+    let app = TestApp::spawn(&llm).await;
+    let (_, signup) = app.signup("Acme", "owner@acme.test").await;
+    let printed = orchard(app.data_dir.path());
+    assert!(printed.status.success());
+    let token = String::from_utf8(printed.stdout).unwrap().trim().to_owned();
+    let path = format!("/v1/admin/orgs/{}/plan", signup["org_id"].as_str().unwrap());
+    let (status, body) = app.put(&path, Some(&token), &json!({"plan": "pro"})).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["plan"], "pro");
 }
