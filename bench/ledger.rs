@@ -54,17 +54,21 @@ where
     total as f64 / start.elapsed().as_secs_f64()
 }
 
+/// Reserve `i`: for a task of its own (the ids made before the clock starts), in org
+/// `i % ORGS`.
 fn reserve_op(
     ledger: Arc<dyn BudgetLedger>,
     orgs: Arc<Vec<OrgId>>,
     task_budget: Option<u64>,
+    total: usize,
 ) -> impl Fn(usize) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
     let period: Period = "2026-12".parse().unwrap();
+    let tasks: Arc<Vec<TaskId>> = Arc::new((0..total).map(|_| TaskId::new()).collect());
     move |i| {
         let ledger = ledger.clone();
         let request = ReserveRequest {
             org_id: orgs[i % orgs.len()],
-            task_id: TaskId::new(),
+            task_id: tasks[i],
             period,
             amount: 5_000,
             org_budget: Some(u64::MAX / 4),
@@ -113,10 +117,11 @@ async fn main() {
                 })
                 .await,
             );
-            ledger_rates
-                .push(throughput(total, reserve_op(ledger.clone(), orgs.clone(), None)).await);
+            ledger_rates.push(
+                throughput(total, reserve_op(ledger.clone(), orgs.clone(), None, total)).await,
+            );
             // The same with a task `max_tokens` to check too (most tasks have none).
-            let capped = reserve_op(ledger, orgs.clone(), Some(1_000_000));
+            let capped = reserve_op(ledger, orgs.clone(), Some(1_000_000), total);
             capped_rates.push(throughput(total, capped).await);
         }
         for rates in [&mut ledger_rates, &mut incr_rates, &mut capped_rates] {
@@ -138,7 +143,7 @@ async fn main() {
     for round in 0..3 {
         let db = Db::open(&dir.path().join(format!("ledger{round}.db"))).unwrap();
         let ledger: Arc<dyn BudgetLedger> = Arc::new(SqliteLedger::new(db));
-        rates.push(throughput(total / 5, reserve_op(ledger, orgs.clone(), None)).await);
+        rates.push(throughput(total / 5, reserve_op(ledger, orgs.clone(), None, total / 5)).await);
     }
     rates.sort_by(f64::total_cmp);
     println!("| SQLite (embedded) | {:.0} | – | – |", rates[1]);
