@@ -456,14 +456,6 @@ pub async fn one_of_many_concurrent_acquirers_wins(locks: &dyn LockService) {
     );
 }
 
-#[cfg(test)]
-mod tests {
-    #[tokio::test]
-    async fn the_memory_queue_conforms() {
-        super::all_single_node_queue_checks(|| async { crate::testing::MemoryQueue::new() }).await;
-    }
-}
-
 /// Runs every budget-ledger check, each on a fresh ledger from `fresh`.
 pub async fn all_ledger_checks<L, F, Fut>(fresh: F)
 where
@@ -778,4 +770,12 @@ pub async fn concurrent_task_slots_hold_the_quota(
     }
     assert_eq!(taken, 5);
     assert_eq!(one.tasks_used(org, month).await, Ok(5));
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn the_memory_queue_conforms() {
+        super::all_single_node_queue_checks(|| async { crate::testing::MemoryQueue::new() }).await;
+    }
 }
