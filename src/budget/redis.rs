@@ -56,20 +56,25 @@ local function sweep(holds, now)
 end
 "#;
 
-/// Reserves for a batch of calls, in order, as one atomic step. KEYS: holds, budget, task
-/// of each reservation (3 each). ARGV: month ttl s, task ttl s, then per reservation: id,
-/// `amount|period|task|capped`, amount, org limit, task limit (-1: none), ttl ms. Returns per
+/// Reserves for a batch of calls, in order, as one atomic step. KEYS: the org's holds key of
+/// each reservation. ARGV: month ttl s, task ttl s, then per reservation one packed value
+/// `id|amount|org limit|task limit|ttl ms|period|task` (limits -1: none); the month's and the
+/// task's counters are named from the holds key's prefix and hash tag. Returns per
 /// reservation a verdict (`ok`, `org`, `task`) and, when refused, what was used before it.
 ///
-/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch.
+/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch;
+/// two arguments a reservation keep the client's side as small as the server's.
 const RESERVE: &str = r#"
 local now = now_ms()
 local out = {}
-for i = 0, #KEYS / 3 - 1 do
-  local holds, budget, task = KEYS[3 * i + 1], KEYS[3 * i + 2], KEYS[3 * i + 3]
-  local a = 2 + 6 * i
-  local amount = tonumber(ARGV[a + 3])
-  local org_limit, task_limit = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
+for i = 1, #KEYS do
+  local holds = KEYS[i]
+  local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
+  local id, amount, org_limit, task_limit, ttl, period, task = string.match(ARGV[i + 2],
+    '^([^|]*)|(%d+)|(-?%d+)|(-?%d+)|(%d+)|([^|]*)|(.*)$')
+  amount, org_limit, task_limit = tonumber(amount), tonumber(org_limit), tonumber(task_limit)
+  local budget = prefix .. 'budget:' .. tag .. ':' .. period
+  local task_key = prefix .. 'task:' .. tag .. ':' .. task
   local verdict, before
   for attempt = 1, 2 do
     verdict, before = 'ok', 0
@@ -78,13 +83,13 @@ for i = 0, #KEYS / 3 - 1 do
       redis.call('HINCRBY', budget, 'used', -amount)
       verdict, before = 'org', used - amount
     elseif task_limit >= 0 then
-      local task_used = redis.call('HINCRBY', task, 'used', amount)
+      local task_used = redis.call('HINCRBY', task_key, 'used', amount)
       if task_used > task_limit then
-        redis.call('HINCRBY', task, 'used', -amount)
+        redis.call('HINCRBY', task_key, 'used', -amount)
         redis.call('HINCRBY', budget, 'used', -amount)
         verdict, before = 'task', task_used - amount
       elseif task_used == amount then
-        redis.call('EXPIRE', task, ARGV[2], 'NX')
+        redis.call('EXPIRE', task_key, ARGV[2], 'NX')
       end
     end
     if verdict == 'ok' then
@@ -94,7 +99,10 @@ for i = 0, #KEYS / 3 - 1 do
     if attempt == 2 or sweep(holds, now) == 0 then break end
   end
   if verdict == 'ok' then
-    redis.call('HSET', holds, ARGV[a + 1], ARGV[a + 2] .. '|' .. (now + tonumber(ARGV[a + 6])))
+    local capped = '0'
+    if task_limit >= 0 then capped = '1' end
+    redis.call('HSET', holds, id,
+      amount .. '|' .. period .. '|' .. task .. '|' .. capped .. '|' .. (now + tonumber(ttl)))
   end
   out[#out + 1] = verdict
   out[#out + 1] = before
@@ -155,11 +163,18 @@ return used + 1
 /// Most reservations sent in one script call.
 const MAX_BATCH: usize = 128;
 
+/// Most batches waiting on Redis at once.
+const BATCHES_IN_FLIGHT: usize = 4;
+
 /// A reservation waiting for the batcher, and where its answer goes.
 struct Pending {
-    keys: [String; 3],
+    /// The org's holds key.
+    holds: String,
+    /// `id|amount|org limit|task limit|ttl ms|period|task`.
+    packed: String,
     reservation: Reservation,
-    request: ReserveRequest,
+    org_budget: Option<u64>,
+    task_budget: Option<u64>,
     reply: oneshot::Sender<Result<Reservation, LedgerError>>,
 }
 
@@ -209,7 +224,7 @@ impl RedisLedger {
     /// called within a Tokio runtime (it starts the batcher).
     pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
         let (batches, queued) = mpsc::unbounded_channel();
-        let script = Script::new(&format!("{SWEEP_FN}{RESERVE}"));
+        let script = std::sync::Arc::new(Script::new(&format!("{SWEEP_FN}{RESERVE}")));
         tokio::spawn(send_batches(conn.clone(), script, queued));
         Self {
             conn,
@@ -308,10 +323,20 @@ impl BudgetLedger for RedisLedger {
             task_capped: request.task_budget.is_some(),
         };
         let (reply, answer) = oneshot::channel();
+        let packed = format!(
+            "{}|{}|{}|{}|{}|{period}|{task}",
+            reservation.id,
+            request.amount,
+            limit(request.org_budget),
+            limit(request.task_budget),
+            request.ttl.as_millis().max(1),
+        );
         let pending = Pending {
-            keys: self.hold_keys(org, period, task),
+            holds: self.key("holds", org, None),
+            packed,
             reservation,
-            request: request.clone(),
+            org_budget: request.org_budget,
+            task_budget: request.task_budget,
             reply,
         };
         self.batches
@@ -387,73 +412,69 @@ impl BudgetLedger for RedisLedger {
     }
 }
 
-/// Sends queued reservations as batches until the ledger is dropped.
+/// Sends queued reservations as batches until the ledger is dropped. Up to
+/// `BATCHES_IN_FLIGHT` batches wait on Redis at once (the connection pipelines them), so the
+/// next batch forms while the last one is on the wire; each script is atomic on its own.
 async fn send_batches(
-    mut conn: ConnectionManager,
-    script: Script,
+    conn: ConnectionManager,
+    script: std::sync::Arc<Script>,
     mut queued: mpsc::UnboundedReceiver<Pending>,
 ) {
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queued.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let mut invocation = script.prepare_invoke();
-        invocation.arg(MONTH_KEY_SECS).arg(TASK_KEY_SECS);
-        for pending in &batch {
-            let r = &pending.request;
-            for key in &pending.keys {
-                invocation.key(key);
-            }
-            invocation
-                .arg(pending.reservation.id.to_string())
-                .arg(describe(&pending.reservation))
-                .arg(r.amount)
-                .arg(limit(r.org_budget))
-                .arg(limit(r.task_budget))
-                .arg(r.ttl.as_millis().max(1).to_string());
-        }
-        let answers: Result<Vec<(String, u64)>, _> = invocation.invoke_async(&mut conn).await;
-        let answers = match answers {
-            Ok(answers) if answers.len() == batch.len() => answers,
-            Ok(answers) => {
-                let err = format!("{} answers to {} reservations", answers.len(), batch.len());
-                for pending in batch.drain(..) {
-                    let _ = pending.reply.send(Err(backend(&err)));
-                }
-                continue;
-            }
-            Err(err) => {
-                for pending in batch.drain(..) {
-                    let _ = pending.reply.send(Err(backend(&err)));
-                }
-                continue;
-            }
+    let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(BATCHES_IN_FLIGHT));
+    loop {
+        let Ok(permit) = in_flight.clone().acquire_owned().await else {
+            return;
         };
-        for (pending, (verdict, used)) in batch.drain(..).zip(answers) {
-            let r = &pending.request;
-            let over = |scope, limit: Option<u64>| LedgerError::OverBudget {
-                scope,
-                used,
-                limit: limit.unwrap_or(0),
-            };
-            let result = match verdict.as_str() {
-                "ok" => Ok(pending.reservation),
-                "org" => Err(over(BudgetScope::Org, r.org_budget)),
-                "task" => Err(over(BudgetScope::Task, r.task_budget)),
-                other => Err(backend(format!("unexpected reserve verdict {other}"))),
-            };
-            let _ = pending.reply.send(result);
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        if queued.recv_many(&mut batch, MAX_BATCH).await == 0 {
+            return;
         }
+        let (mut conn, script) = (conn.clone(), script.clone());
+        tokio::spawn(async move {
+            let mut invocation = script.prepare_invoke();
+            invocation.arg(MONTH_KEY_SECS).arg(TASK_KEY_SECS);
+            for pending in &batch {
+                invocation.key(&pending.holds).arg(&pending.packed);
+            }
+            let answers: Result<Vec<(String, u64)>, _> = invocation.invoke_async(&mut conn).await;
+            drop(permit);
+            answer(batch, answers);
+        });
     }
 }
 
-/// A hold's value, but for its expiry (the script appends that): what a sweep needs to undo it.
-fn describe(r: &Reservation) -> String {
-    format!(
-        "{}|{}|{}|{}",
-        r.amount,
-        r.period,
-        r.task_id,
-        u8::from(r.task_capped)
-    )
+/// Hands each reservation of a batch its verdict.
+fn answer(batch: Vec<Pending>, answers: redis::RedisResult<Vec<(String, u64)>>) {
+    let answers = match answers {
+        Ok(answers) if answers.len() == batch.len() => answers,
+        Ok(answers) => {
+            let err = format!("{} answers to {} reservations", answers.len(), batch.len());
+            for pending in batch {
+                let _ = pending.reply.send(Err(backend(&err)));
+            }
+            return;
+        }
+        Err(err) => {
+            for pending in batch {
+                let _ = pending.reply.send(Err(backend(&err)));
+            }
+            return;
+        }
+    };
+    for (pending, (verdict, used)) in batch.into_iter().zip(answers) {
+        let over = |scope, limit: Option<u64>| LedgerError::OverBudget {
+            scope,
+            used,
+            limit: limit.unwrap_or(0),
+        };
+        let result = match verdict.as_str() {
+            "ok" => Ok(pending.reservation),
+            "org" => Err(over(BudgetScope::Org, pending.org_budget)),
+            "task" => Err(over(BudgetScope::Task, pending.task_budget)),
+            other => Err(backend(format!("unexpected reserve verdict {other}"))),
+        };
+        let _ = pending.reply.send(result);
+    }
 }
 
 #[cfg(test)]
