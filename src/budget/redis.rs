@@ -244,6 +244,20 @@ impl RedisLedger {
         }
     }
 
+    /// A settle or release of `r`: KEYS holds, budget, task, done; ARGV id, amount held.
+    fn closing<'a>(&self, script: &'a Script, r: &Reservation) -> redis::ScriptInvocation<'a> {
+        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
+        let mut invocation = script.prepare_invoke();
+        invocation
+            .key(holds)
+            .key(budget)
+            .key(task)
+            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
+            .arg(r.id.to_string())
+            .arg(r.amount);
+        invocation
+    }
+
     /// The keys of a reservation: its org's holds, its month's budget, its task.
     fn hold_keys(&self, org: OrgId, period: Period, task: TaskId) -> [String; 3] {
         [
@@ -349,18 +363,10 @@ impl BudgetLedger for RedisLedger {
 
     async fn settle(&self, reservation: &Reservation, actual: u64) -> Result<Settled, LedgerError> {
         let mut conn = self.conn.clone();
-        let r = reservation;
-        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
         let applied: i64 = self
-            .settle
-            .key(holds)
-            .key(budget)
-            .key(task)
-            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
-            .arg(r.id.to_string())
-            .arg(r.amount)
+            .closing(&self.settle, reservation)
             .arg(actual)
-            .arg(u8::from(r.task_capped))
+            .arg(u8::from(reservation.task_capped))
             .arg(MONTH_KEY_SECS)
             .arg(TASK_KEY_SECS)
             .invoke_async(&mut conn)
@@ -375,17 +381,9 @@ impl BudgetLedger for RedisLedger {
 
     async fn release(&self, reservation: &Reservation) -> Result<(), LedgerError> {
         let mut conn = self.conn.clone();
-        let r = reservation;
-        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
         let _: i64 = self
-            .release
-            .key(holds)
-            .key(budget)
-            .key(task)
-            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
-            .arg(r.id.to_string())
-            .arg(r.amount)
-            .arg(u8::from(r.task_capped))
+            .closing(&self.release, reservation)
+            .arg(u8::from(reservation.task_capped))
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
