@@ -184,6 +184,7 @@ impl Application {
             ledger: ledger.clone(),
             clock: clock.clone(),
             settings: RunSettings {
+                node: node_name(),
                 work_root,
                 max_steps: config.llm.max_steps,
                 lease_ttl: config.lease_ttl(),
@@ -296,6 +297,16 @@ fn load_keyring(config: &Config, keys_dir: &std::path::Path) -> anyhow::Result<K
         .clone()
         .unwrap_or_else(|| keys_dir.join("master.keyring"));
     Keyring::load_or_create(&path)
+}
+
+/// `host:pid`: the kernel's host name (Linux), else `localhost`.
+fn node_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned());
+    format!("{host}:{}", std::process::id())
 }
 
 async fn shutdown_signal() {

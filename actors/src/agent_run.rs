@@ -369,7 +369,7 @@ impl AgentRunState {
         }
         self.event(
             EventKind::Status,
-            json!({"status": "running", "attempt": task.attempts}),
+            json!({"status": "running", "attempt": task.attempts, "node": self.deps.settings.node}),
         )
         .await?;
         let repo = match store.repo(&self.scope, task.repo_id).await {

@@ -13,6 +13,9 @@ use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, Queue, Store
 /// Settings of agent runs and dispatch.
 #[derive(Debug, Clone)]
 pub struct RunSettings {
+    /// This node's name in task events (`host:pid`), so an operator can tell which node ran
+    /// a task.
+    pub node: String,
     /// Per-task work dirs live under `<work_root>/<org>/<task>`.
     pub work_root: PathBuf,
     /// Most LLM calls per run.

@@ -31,6 +31,7 @@ use crate::runtime::RunSettings;
 /// Settings for tests: small limits and short delays, work dirs under `work_root`.
 pub fn run_settings(work_root: PathBuf) -> RunSettings {
     RunSettings {
+        node: "test:1".into(),
         work_root,
         max_steps: 5,
         lease_ttl: Duration::from_secs(60),

@@ -319,7 +319,21 @@ async fn two_servers_sharing_redis_never_spend_more_than_the_budget() {
         )
         .await
     };
-    assert_budget_held(get, &ids, BUDGET, llm.requests().len()).await;
+    assert_budget_held(&get, &ids, BUDGET, llm.requests().len()).await;
+
+    // Both servers ran tasks: each run's `running` event names its node.
+    let mut nodes = std::collections::HashSet::new();
+    for id in &ids {
+        let (_, events) = get(&format!("/v1/tasks/{id}/events")).await;
+        let text = events.as_str().unwrap_or_default().to_owned();
+        for event in text.lines().filter_map(|l| l.strip_prefix("data: ")) {
+            let event: Value = serde_json::from_str(event).unwrap();
+            if event["data"]["status"] == "running" {
+                nodes.insert(event["data"]["node"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert_eq!(nodes.len(), 2, "runs on both servers: {nodes:?}");
 }
 
 /// Months roll over by themselves: at midnight UTC on the 1st the quota and the budget are
