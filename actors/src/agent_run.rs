@@ -134,6 +134,11 @@ pub struct AgentRunState {
     tokens: TokenUsage,
 }
 
+/// Tries at recording a made call's spend (budget, then usage) before the run crashes.
+const SETTLE_TRIES: u32 = 3;
+/// Wait between those tries.
+const SETTLE_RETRY: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// What to do after a message.
 enum Flow {
     Continue,
@@ -551,25 +556,31 @@ impl AgentRunState {
     /// Charges the call's actual tokens to the budget and records them, with their cost, on
     /// the task. Both are idempotent on the reservation id.
     async fn settle(&self, reservation: &Reservation, response: &ChatResponse) -> Result<(), Stop> {
+        // The call was made and billed by the vendor: a backend that is briefly away (a
+        // restarting Redis) gets a few tries, each idempotent on the reservation id, before
+        // the run gives up (its hold then expires, and the spend goes unrecorded).
         let actual = response.usage.total();
-        let reservation_for_actor = reservation.clone();
-        let settled = ractor::call!(self.budget, |reply| BudgetMsg::Settle {
-            reservation: reservation_for_actor,
-            actual,
-            reply,
-        });
-        match settled {
-            Ok(Ok(_)) => {}
-            Ok(Err(err)) => {
-                return Err(Stop::Crash(
-                    format!("settling the budget failed: {err}").into(),
-                ));
+        let mut last = String::new();
+        for attempt in 0..SETTLE_TRIES {
+            if attempt > 0 {
+                tokio::time::sleep(SETTLE_RETRY).await;
             }
-            Err(err) => {
-                return Err(Stop::Crash(
-                    format!("budget actor unavailable: {err}").into(),
-                ));
+            let reservation = reservation.clone();
+            match ractor::call!(self.budget, |reply| BudgetMsg::Settle {
+                reservation,
+                actual,
+                reply,
+            }) {
+                Ok(Ok(_)) => {
+                    last.clear();
+                    break;
+                }
+                Ok(Err(err)) => last = format!("settling the budget failed: {err}"),
+                Err(err) => last = format!("budget actor unavailable: {err}"),
             }
+        }
+        if !last.is_empty() {
+            return Err(Stop::Crash(last.into()));
         }
         let settings = &self.deps.settings;
         let call = LlmCallUsage {
@@ -579,10 +590,20 @@ impl AgentRunState {
             usage: response.usage,
             cost_micros: settings.price.cost_micros(response.usage),
         };
-        self.deps
-            .store
+        let store = &self.deps.store;
+        let mut recorded = store
             .record_usage(&self.scope, self.lease.task_id, &call)
-            .await?;
+            .await;
+        for _ in 1..SETTLE_TRIES {
+            if !matches!(recorded, Err(StoreError::Backend(_))) {
+                break;
+            }
+            tokio::time::sleep(SETTLE_RETRY).await;
+            recorded = store
+                .record_usage(&self.scope, self.lease.task_id, &call)
+                .await;
+        }
+        recorded?;
         Ok(())
     }
 

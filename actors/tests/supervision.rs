@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use orchard_actors::budget::{BudgetLedger, Limits, Period};
+use orchard_actors::budget::{
+    BudgetLedger, BudgetState, LedgerError, Limits, Period, Reservation, ReserveRequest, Settled,
+};
 use orchard_actors::domain::{
     NewRepo, NewTask, OrgId, OrgScope, Provider, RepoId, Task, TaskId, TaskStatus, TokenUsage,
 };
@@ -29,6 +31,8 @@ struct Harness {
     faulty: Arc<FaultyQueue>,
     locks: Arc<InProcessLocks>,
     ledger: Arc<MemoryLedger>,
+    /// The ledger as the tree sees it, where settle failures are injected.
+    flaky_ledger: Arc<FlakyLedger>,
     git: Arc<DirGit>,
     llm: Arc<ScriptedLlm>,
     root: ActorRef<RootMsg>,
@@ -77,6 +81,56 @@ impl Queue for FaultyQueue {
     }
 }
 
+/// The harness's ledger as the tree sees it: the next `failing_settles` settles fail as a
+/// briefly unreachable backend would.
+struct FlakyLedger {
+    inner: Arc<MemoryLedger>,
+    failing_settles: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl BudgetLedger for FlakyLedger {
+    async fn take_task_slot(
+        &self,
+        org: OrgId,
+        period: Period,
+        task: TaskId,
+        quota: Option<u64>,
+    ) -> Result<u64, LedgerError> {
+        self.inner.take_task_slot(org, period, task, quota).await
+    }
+    async fn return_task_slot(
+        &self,
+        org: OrgId,
+        period: Period,
+        task: TaskId,
+    ) -> Result<bool, LedgerError> {
+        self.inner.return_task_slot(org, period, task).await
+    }
+    async fn tasks_used(&self, org: OrgId, period: Period) -> Result<u64, LedgerError> {
+        self.inner.tasks_used(org, period).await
+    }
+    async fn reserve(&self, request: &ReserveRequest) -> Result<Reservation, LedgerError> {
+        self.inner.reserve(request).await
+    }
+    async fn settle(&self, reservation: &Reservation, actual: u64) -> Result<Settled, LedgerError> {
+        let failing = &self.failing_settles;
+        if failing
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(LedgerError::Backend("connection refused".into()));
+        }
+        self.inner.settle(reservation, actual).await
+    }
+    async fn release(&self, reservation: &Reservation) -> Result<(), LedgerError> {
+        self.inner.release(reservation).await
+    }
+    async fn budget_state(&self, org: OrgId, period: Period) -> Result<BudgetState, LedgerError> {
+        self.inner.budget_state(org, period).await
+    }
+}
+
 fn call(id: &str, name: &str, arguments: &str) -> ToolCall {
     ToolCall {
         id: id.into(),
@@ -106,6 +160,10 @@ async fn harness_with(
     let queue = Arc::new(MemoryQueue::new());
     let locks = Arc::new(InProcessLocks::new());
     let ledger = Arc::new(MemoryLedger::new());
+    let flaky_ledger = Arc::new(FlakyLedger {
+        inner: ledger.clone(),
+        failing_settles: Default::default(),
+    });
     let git = Arc::new(git);
     let llm = Arc::new(ScriptedLlm::new(script));
     let work = tempfile::tempdir().unwrap();
@@ -128,7 +186,7 @@ async fn harness_with(
         vault: Arc::new(orchard_actors::testing::NoKeys),
         llm: llm.clone(),
         git: git.clone(),
-        ledger: ledger.clone(),
+        ledger: flaky_ledger.clone(),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         settings,
     });
@@ -139,6 +197,7 @@ async fn harness_with(
         faulty,
         locks,
         ledger,
+        flaky_ledger,
         git,
         llm,
         root,
@@ -887,4 +946,32 @@ async fn a_task_stops_before_a_call_its_max_tokens_cannot_hold() {
         100,
         "the model is told the cap the reservation assumed"
     );
+}
+
+/// A budget backend that fails the settle of a call already made is retried: the task
+/// succeeds and the call is charged exactly once.
+#[tokio::test]
+async fn a_settle_that_fails_once_is_retried_and_counted_once() {
+    let h = harness(
+        vec![answer(
+            vec![call("1", "finish", r#"{"summary":"x"}"#)],
+            40,
+            2,
+        )],
+        DirGit::default(),
+    )
+    .await;
+    h.flaky_ledger.failing_settles.store(2, Ordering::SeqCst);
+    let task = h.submit("anything").await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(h.flaky_ledger.failing_settles.load(Ordering::SeqCst), 0);
+    assert_eq!((done.tokens.total(), done.llm_calls), (42, 1));
+    let spend = h
+        .ledger
+        .budget_state(h.scope.org_id(), task.quota_period)
+        .await
+        .unwrap();
+    assert_eq!((spend.spent, spend.held), (42, 0));
 }
