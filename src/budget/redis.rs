@@ -56,25 +56,22 @@ local function sweep(holds, now)
 end
 "#;
 
-/// Reserves for a batch of calls, in order, as one atomic step. KEYS: the org's holds key of
-/// each reservation. ARGV: month ttl s, task ttl s, then per reservation one packed value
-/// `id|amount|org limit|task limit|ttl ms|period|task` (limits -1: none); the month's and the
-/// task's counters are named from the holds key's prefix and hash tag. Returns per
-/// reservation a verdict (`ok`, `org`, `task`) and, when refused, what was used before it.
+/// Reserves for a batch of calls, in order, as one atomic step. KEYS per reservation: the
+/// org's holds, the month's budget. ARGV: month ttl s, task ttl s, then per reservation: id,
+/// `amount|period|task|capped` (the hold's value but for its expiry), amount, org limit, task
+/// limit (-1: none), ttl ms. A task's counters are named from the holds key and the value
+/// only when the task has a limit. Returns per reservation a verdict (`ok`, `org`, `task`)
+/// and, when refused, what was used before it.
 ///
-/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch;
-/// two arguments a reservation keep the client's side as small as the server's.
+/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch.
 const RESERVE: &str = r#"
 local now = now_ms()
 local out = {}
-for i = 1, #KEYS do
-  local holds = KEYS[i]
-  local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
-  local id, amount, org_limit, task_limit, ttl, period, task = string.match(ARGV[i + 2],
-    '^([^|]*)|(%d+)|(-?%d+)|(-?%d+)|(%d+)|([^|]*)|(.*)$')
-  amount, org_limit, task_limit = tonumber(amount), tonumber(org_limit), tonumber(task_limit)
-  local budget = prefix .. 'budget:' .. tag .. ':' .. period
-  local task_key = prefix .. 'task:' .. tag .. ':' .. task
+for i = 0, #KEYS / 2 - 1 do
+  local holds, budget = KEYS[2 * i + 1], KEYS[2 * i + 2]
+  local a = 2 + 6 * i
+  local amount = tonumber(ARGV[a + 3])
+  local org_limit, task_limit = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
   local verdict, before
   for attempt = 1, 2 do
     verdict, before = 'ok', 0
@@ -83,6 +80,9 @@ for i = 1, #KEYS do
       redis.call('HINCRBY', budget, 'used', -amount)
       verdict, before = 'org', used - amount
     elseif task_limit >= 0 then
+      local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
+      local task = string.match(ARGV[a + 2], '^[^|]*|[^|]*|([^|]*)')
+      local task_key = prefix .. 'task:' .. tag .. ':' .. task
       local task_used = redis.call('HINCRBY', task_key, 'used', amount)
       if task_used > task_limit then
         redis.call('HINCRBY', task_key, 'used', -amount)
@@ -99,10 +99,7 @@ for i = 1, #KEYS do
     if attempt == 2 or sweep(holds, now) == 0 then break end
   end
   if verdict == 'ok' then
-    local capped = '0'
-    if task_limit >= 0 then capped = '1' end
-    redis.call('HSET', holds, id,
-      amount .. '|' .. period .. '|' .. task .. '|' .. capped .. '|' .. (now + tonumber(ttl)))
+    redis.call('HSET', holds, ARGV[a + 1], ARGV[a + 2] .. '|' .. (now + tonumber(ARGV[a + 6])))
   end
   out[#out + 1] = verdict
   out[#out + 1] = before
@@ -168,10 +165,10 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 /// A reservation waiting for the batcher, and where its answer goes.
 struct Pending {
-    /// The org's holds key.
-    holds: String,
-    /// `id|amount|org limit|task limit|ttl ms|period|task`.
-    packed: String,
+    /// The org's holds key and the month's budget key.
+    keys: [String; 2],
+    /// The arguments of the reservation (see `RESERVE`).
+    args: [String; 6],
     reservation: Reservation,
     org_budget: Option<u64>,
     task_budget: Option<u64>,
@@ -337,17 +334,24 @@ impl BudgetLedger for RedisLedger {
             task_capped: request.task_budget.is_some(),
         };
         let (reply, answer) = oneshot::channel();
-        let packed = format!(
-            "{}|{}|{}|{}|{}|{period}|{task}",
-            reservation.id,
-            request.amount,
-            limit(request.org_budget),
-            limit(request.task_budget),
-            request.ttl.as_millis().max(1),
-        );
+        let args = [
+            reservation.id.to_string(),
+            format!(
+                "{}|{period}|{task}|{}",
+                request.amount,
+                u8::from(reservation.task_capped)
+            ),
+            request.amount.to_string(),
+            limit(request.org_budget).to_string(),
+            limit(request.task_budget).to_string(),
+            request.ttl.as_millis().max(1).to_string(),
+        ];
         let pending = Pending {
-            holds: self.key("holds", org, None),
-            packed,
+            keys: [
+                self.key("holds", org, None),
+                self.key("budget", org, Some(&period.to_string())),
+            ],
+            args,
             reservation,
             org_budget: request.org_budget,
             task_budget: request.task_budget,
@@ -432,7 +436,10 @@ async fn send_batches(
             let mut invocation = script.prepare_invoke();
             invocation.arg(MONTH_KEY_SECS).arg(TASK_KEY_SECS);
             for pending in &batch {
-                invocation.key(&pending.holds).arg(&pending.packed);
+                invocation.key(&pending.keys[0]).key(&pending.keys[1]);
+                for arg in &pending.args {
+                    invocation.arg(arg);
+                }
             }
             let answers: Result<Vec<(String, u64)>, _> = invocation.invoke_async(&mut conn).await;
             drop(permit);
