@@ -1273,6 +1273,79 @@ mod tests {
         ));
     }
 
+    /// A call is recorded once however often its recording is retried (a settle retry, a
+    /// redelivered run): usage rows are keyed by the call's reservation id.
+    #[tokio::test]
+    async fn a_call_is_recorded_once_and_an_unused_slot_released_once() {
+        let (_dir, store) = store().await;
+        let (scope, repo) = org_with_repo(&store, "a@acme.test").await;
+        let task = store
+            .create_task(&scope, new_task(&repo, "twice"))
+            .await
+            .unwrap();
+        let one = call(10, 5);
+        assert!(store.record_usage(&scope, task.id, &one).await.unwrap());
+        assert!(!store.record_usage(&scope, task.id, &one).await.unwrap());
+        let recorded = store.task(&scope, task.id).await.unwrap();
+        assert_eq!((recorded.tokens.total(), recorded.llm_calls), (15, 1));
+        assert_eq!(recorded.cost_micros, 15);
+        let period = one.period;
+        let report = store
+            .usage_report(
+                &scope,
+                period,
+                &UsagePage {
+                    after: None,
+                    limit: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.total.tokens.total(), 15);
+        assert_eq!(report.tasks_used, 1);
+
+        // A task with a call keeps its slot; one without gives it back, once.
+        let failed = TaskOutcome::Failed(TaskError {
+            code: "x".into(),
+            message: "x".into(),
+        });
+        store.finish_task(&scope, task.id, &failed).await.unwrap();
+        assert_eq!(
+            store.release_unused_quota(&scope, task.id).await.unwrap(),
+            None
+        );
+        let idle = store
+            .create_task(&scope, new_task(&repo, "no call"))
+            .await
+            .unwrap();
+        assert_eq!(
+            store.release_unused_quota(&scope, idle.id).await.unwrap(),
+            None,
+            "a queued task keeps its slot"
+        );
+        store.finish_task(&scope, idle.id, &failed).await.unwrap();
+        assert_eq!(
+            store.release_unused_quota(&scope, idle.id).await.unwrap(),
+            Some(idle.quota_period)
+        );
+        assert_eq!(
+            store.release_unused_quota(&scope, idle.id).await.unwrap(),
+            None
+        );
+        let report = store
+            .usage_report(
+                &scope,
+                period,
+                &UsagePage {
+                    after: None,
+                    limit: 10,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.tasks_used, 1, "the released slot no longer counts");
+    }
+
     #[tokio::test]
     async fn a_cancelled_task_stays_cancelled() {
         let (_dir, store) = store().await;
