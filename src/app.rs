@@ -229,6 +229,7 @@ impl Application {
             keys,
             keyring,
             root: root.clone(),
+            plan_limits: Arc::new(config.plan_limits()),
             config: Arc::new(config),
             metrics: metrics_handle(),
         };

@@ -1,16 +1,16 @@
 //! Operator endpoints (`/v1/admin`): they act on any organization, and only with an operator
 //! token (`orchard operator-token`); a tenant's token gets 403.
 
-use orchard_actors::budget::{Limits, limits_for};
+use orchard_actors::budget::Limits;
 use orchard_actors::domain::{OrgId, OrgScope};
 use orchard_actors::ports::PlanChange;
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
-use uuid::Uuid;
 
 use super::AppState;
+use super::auth::OrgView;
 use super::error::{ApiError, store_error};
 use super::security::OperatorAuth;
 
@@ -34,33 +34,40 @@ struct PlanChangeBody {
     monthly_tokens: Option<u64>,
 }
 
-/// An organization's plan and the limits in effect.
+/// Which org pays Iyzico under which customer reference code.
 #[derive(Object)]
-pub(crate) struct OrgPlanView {
-    id: Uuid,
-    name: String,
+struct IyzicoCustomerBody {
+    /// Iyzico's `customerReferenceCode`.
+    customer_reference_code: String,
+    /// The plan its subscription buys.
     plan: String,
-    /// Tasks per calendar month in effect; absent: unlimited.
-    tasks_per_month: Option<u64>,
-    /// Tokens per calendar month in effect; absent: unlimited.
-    monthly_tokens: Option<u64>,
-    /// A renewal payment failed and the provider has not given up yet.
-    past_due: bool,
 }
 
-impl OrgPlanView {
-    /// The view of `org` under `state`'s plans.
-    pub(crate) fn of(state: &AppState, org: orchard_actors::domain::Org) -> Self {
-        let limits = limits_for(&state.config.plan_limits(), &org.plan, org.custom_limits);
-        Self {
-            id: org.id.as_uuid(),
-            name: org.name,
-            plan: org.plan,
-            tasks_per_month: limits.tasks_per_month,
-            monthly_tokens: limits.monthly_tokens,
-            past_due: org.past_due,
-        }
+/// A registration done.
+#[derive(Object)]
+struct Registered {
+    /// Always `applied`.
+    status: String,
+}
+
+/// The org id in a path.
+fn parse_org_id(id: &str) -> Result<OrgId, ApiError> {
+    id.trim()
+        .parse()
+        .map_err(|_| ApiError::invalid(format!("`{id}` is not an organization id")))
+}
+
+/// `plan`, if the configuration has it.
+fn known_plan<'a>(state: &AppState, plan: &'a str) -> Result<&'a str, ApiError> {
+    let plan = plan.trim();
+    if state.config.plans.contains_key(plan) {
+        return Ok(plan);
     }
+    let known: Vec<&str> = state.config.plans.keys().map(String::as_str).collect();
+    Err(ApiError::invalid(format!(
+        "unknown plan `{plan}`; the configured plans are {}",
+        known.join(", ")
+    )))
 }
 
 #[OpenApi(prefix_path = "/v1/admin", tag = "AdminTags::Admin")]
@@ -75,19 +82,9 @@ impl AdminApi {
         auth: OperatorAuth,
         id: Path<String>,
         body: Json<PlanChangeBody>,
-    ) -> Result<Json<OrgPlanView>, ApiError> {
-        let org_id: OrgId = id
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::invalid(format!("`{}` is not an organization id", id.0)))?;
-        let plan = body.plan.trim();
-        if !state.config.plans.contains_key(plan) {
-            let known: Vec<&str> = state.config.plans.keys().map(String::as_str).collect();
-            return Err(ApiError::invalid(format!(
-                "unknown plan `{plan}`; the configured plans are {}",
-                known.join(", ")
-            )));
-        }
+    ) -> Result<Json<OrgView>, ApiError> {
+        let org_id = parse_org_id(&id)?;
+        let plan = known_plan(&state, &body.plan)?;
         let change = PlanChange {
             plan: plan.to_owned(),
             custom_limits: Limits {
@@ -102,6 +99,40 @@ impl AdminApi {
             .await
             .map_err(|err| store_error("organization", err))?;
         tracing::info!(operator = %auth.0, %org_id, plan = %change.plan, custom = ?change.custom_limits, "plan changed");
-        Ok(Json(OrgPlanView::of(&state, org)))
+        Ok(Json(OrgView::of(&state, org)))
+    }
+
+    /// Registers which organization pays Iyzico under a customer reference code, and for
+    /// which plan (Iyzico's events name only the customer). Operator only.
+    #[oai(path = "/orgs/:id/iyzico-customer", method = "put")]
+    async fn iyzico_customer(
+        &self,
+        state: Data<&AppState>,
+        _auth: OperatorAuth,
+        id: Path<String>,
+        body: Json<IyzicoCustomerBody>,
+    ) -> Result<Json<Registered>, ApiError> {
+        let org_id = parse_org_id(&id)?;
+        let customer = body.customer_reference_code.trim();
+        if customer.is_empty() || customer.len() > 100 {
+            return Err(ApiError::invalid(
+                "customer_reference_code must be 1 to 100 characters",
+            ));
+        }
+        let plan = known_plan(&state, &body.plan)?;
+        let scope = OrgScope::trusted(org_id);
+        state
+            .store
+            .org(&scope)
+            .await
+            .map_err(|err| store_error("organization", err))?;
+        state
+            .store
+            .set_billing_customer(&scope, "iyzico", customer, plan)
+            .await
+            .map_err(|err| store_error("organization", err))?;
+        Ok(Json(Registered {
+            status: "applied".into(),
+        }))
     }
 }

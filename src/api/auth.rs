@@ -62,9 +62,9 @@ struct LoginResponse {
     expires_at: OffsetDateTime,
 }
 
-/// The caller's organization.
+/// An organization, its plan and the limits in effect.
 #[derive(Object)]
-struct OrgView {
+pub(crate) struct OrgView {
     id: Uuid,
     name: String,
     /// Billing plan.
@@ -76,6 +76,22 @@ struct OrgView {
     /// A renewal payment failed.
     past_due: bool,
     created_at: OffsetDateTime,
+}
+
+impl OrgView {
+    /// The view of `org` under `state`'s plans.
+    pub(crate) fn of(state: &AppState, org: orchard_actors::domain::Org) -> Self {
+        let limits = state.limits_of(&org);
+        Self {
+            id: org.id.as_uuid(),
+            name: org.name,
+            plan: org.plan,
+            tasks_per_month: limits.tasks_per_month,
+            monthly_tokens: limits.monthly_tokens,
+            past_due: org.past_due,
+            created_at: org.created_at,
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -179,16 +195,6 @@ impl AuthApi {
             .org(&auth.0.scope)
             .await
             .map_err(|err| store_error("organization", err))?;
-        let plans = state.config.plan_limits();
-        let limits = orchard_actors::budget::limits_for(&plans, &org.plan, org.custom_limits);
-        Ok(Json(OrgView {
-            id: org.id.as_uuid(),
-            name: org.name,
-            plan: org.plan,
-            tasks_per_month: limits.tasks_per_month,
-            monthly_tokens: limits.monthly_tokens,
-            past_due: org.past_due,
-            created_at: org.created_at,
-        }))
+        Ok(Json(OrgView::of(&state, org)))
     }
 }

@@ -10,14 +10,14 @@ use orchard_actors::budget::Limits;
 use orchard_actors::domain::{OrgId, OrgScope, Role};
 use orchard_actors::ports::{BillingChange, PlanChange};
 use poem::web::Data;
-use poem_openapi::param::{Header, Path};
+use poem_openapi::param::Header;
 use poem_openapi::payload::Json;
 use poem_openapi::{Object, OpenApi, Tags};
 use secrecy::ExposeSecret;
 
 use super::AppState;
 use super::error::{ApiError, Code, store_error};
-use super::security::{BearerAuth, OperatorAuth};
+use super::security::BearerAuth;
 use crate::billing::{BillingAction, BillingEvent, WebhookError, iyzico, stripe};
 
 #[derive(Tags)]
@@ -50,15 +50,6 @@ struct CheckoutView {
 struct WebhookResult {
     /// `applied`, `duplicate` (seen before; nothing changed) or `ignored` (nothing to do).
     status: String,
-}
-
-/// Which org pays Iyzico under which customer reference code.
-#[derive(Object)]
-struct IyzicoCustomerBody {
-    /// Iyzico's `customerReferenceCode`.
-    customer_reference_code: String,
-    /// The plan its subscription buys.
-    plan: String,
 }
 
 fn signature_error(err: WebhookError) -> ApiError {
@@ -265,45 +256,5 @@ impl BillingApi {
             None => None,
         };
         Self::apply(&state, "iyzico", event, org).await
-    }
-
-    /// Registers which organization pays Iyzico under a customer reference code, and for
-    /// which plan (Iyzico's events name only the customer). Operator only.
-    #[oai(path = "/admin/orgs/:id/iyzico-customer", method = "put")]
-    async fn iyzico_customer(
-        &self,
-        state: Data<&AppState>,
-        _auth: OperatorAuth,
-        id: Path<String>,
-        body: Json<IyzicoCustomerBody>,
-    ) -> Result<Json<WebhookResult>, ApiError> {
-        let org_id: OrgId = id
-            .trim()
-            .parse()
-            .map_err(|_| ApiError::invalid(format!("`{}` is not an organization id", id.0)))?;
-        let customer = body.customer_reference_code.trim();
-        if customer.is_empty() || customer.len() > 100 {
-            return Err(ApiError::invalid(
-                "customer_reference_code must be 1 to 100 characters",
-            ));
-        }
-        if !state.config.plans.contains_key(body.plan.trim()) {
-            return Err(ApiError::invalid(format!(
-                "unknown plan `{}`",
-                body.plan.trim()
-            )));
-        }
-        let scope = OrgScope::trusted(org_id);
-        state
-            .store
-            .org(&scope)
-            .await
-            .map_err(|err| store_error("organization", err))?;
-        state
-            .store
-            .set_billing_customer(&scope, "iyzico", customer, body.plan.trim())
-            .await
-            .map_err(|err| store_error("organization", err))?;
-        Ok(result("applied"))
     }
 }

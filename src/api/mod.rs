@@ -45,8 +45,20 @@ pub struct AppState {
     pub root: ActorRef<RootMsg>,
     /// Settings.
     pub config: Arc<Config>,
+    /// Task quota and token budget by plan (from `config`, built once).
+    pub plan_limits: Arc<std::collections::HashMap<String, orchard_actors::budget::Limits>>,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+}
+
+impl AppState {
+    /// What `org` may use: its plan's limits with its own in place.
+    pub(crate) fn limits_of(
+        &self,
+        org: &orchard_actors::domain::Org,
+    ) -> orchard_actors::budget::Limits {
+        orchard_actors::budget::limits_for(&self.plan_limits, &org.plan, org.custom_limits)
+    }
 }
 
 impl std::fmt::Debug for AppState {

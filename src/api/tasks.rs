@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use futures_util::stream::{self, BoxStream, StreamExt};
-use orchard_actors::budget::{LedgerError, Period, limits_for};
+use orchard_actors::budget::{LedgerError, Period};
 use orchard_actors::budget_actor::give_back_unused_slot;
 use orchard_actors::domain::{
     CancelOutcome, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome,
@@ -149,8 +149,7 @@ async fn take_quota_slot(
         .org(scope)
         .await
         .map_err(|err| store_error("organization", err))?;
-    let plans = state.config.plan_limits();
-    let limits = limits_for(&plans, &org.plan, org.custom_limits);
+    let limits = state.limits_of(&org);
     let period = Period::of(state.clock.now());
     match state
         .ledger

@@ -2,7 +2,7 @@
 //! budget, and cost in total, by sprint and by task. Every figure is a sum of the task records
 //! (one usage row per LLM call), so the parts always add up to the totals.
 
-use orchard_actors::budget::{Period, limits_for};
+use orchard_actors::budget::Period;
 use orchard_actors::domain::{Spend, TaskId};
 use orchard_actors::ports::UsagePage;
 use poem::web::Data;
@@ -130,7 +130,7 @@ impl UsageApi {
             .usage_report(&scope, period, &UsagePage { after, limit })
             .await
             .map_err(|err| store_error("organization", err))?;
-        let limits = limits_for(&state.config.plan_limits(), &org.plan, org.custom_limits);
+        let limits = state.limits_of(&org);
         let spend = |s: Spend| (Tokens::from(s.tokens), s.cost_micros);
         Ok(Json(UsageReportView {
             period: period.to_string(),

@@ -73,6 +73,15 @@ fn expire(tx: &Transaction<'_>, org: &str, now: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
+fn slots_used(tx: &Transaction<'_>, org: &str, period: &str) -> rusqlite::Result<u64> {
+    let used: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM quota_slots WHERE org_id = ?1 AND period = ?2",
+        params![org, period],
+        |row| row.get(0),
+    )?;
+    Ok(count(used))
+}
+
 fn org_used(tx: &Transaction<'_>, org: &str, period: &str) -> rusqlite::Result<(u64, u64)> {
     let spent: i64 = tx
         .query_row(
@@ -102,12 +111,7 @@ impl BudgetLedger for SqliteLedger {
     ) -> Result<u64, LedgerError> {
         let (org, period, task) = (org_id.to_string(), period.to_string(), task_id.to_string());
         self.write(move |tx| {
-            let used: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM quota_slots WHERE org_id = ?1 AND period = ?2",
-                params![org, period],
-                |row| row.get(0),
-            )?;
-            let used = count(used);
+            let used = slots_used(tx, &org, &period)?;
             let held = tx
                 .query_row(
                     "SELECT 1 FROM quota_slots WHERE org_id = ?1 AND period = ?2 AND task_id = ?3",
@@ -152,15 +156,8 @@ impl BudgetLedger for SqliteLedger {
 
     async fn tasks_used(&self, org_id: OrgId, period: Period) -> Result<u64, LedgerError> {
         let (org, period) = (org_id.to_string(), period.to_string());
-        self.write(move |tx| {
-            let used: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM quota_slots WHERE org_id = ?1 AND period = ?2",
-                params![org, period],
-                |row| row.get(0),
-            )?;
-            Ok(Ok(count(used)))
-        })
-        .await
+        self.write(move |tx| Ok(Ok(slots_used(tx, &org, &period)?)))
+            .await
     }
 
     async fn reserve(&self, request: &ReserveRequest) -> Result<Reservation, LedgerError> {
