@@ -54,6 +54,63 @@ where
     total as f64 / start.elapsed().as_secs_f64()
 }
 
+/// CPU time this process has used, in seconds: the sum over its threads' scheduler
+/// statistics (nanoseconds), precise where `/proc/self/stat`'s ticks are not.
+fn own_cpu() -> f64 {
+    let mut nanos = 0u64;
+    for entry in std::fs::read_dir("/proc/self/task")
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let stat = std::fs::read_to_string(entry.path().join("schedstat")).unwrap_or_default();
+        nanos += stat
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+    }
+    nanos as f64 / 1e9
+}
+
+/// CPU time the Redis server has used, in seconds (`INFO cpu`).
+async fn redis_cpu(conn: &mut redis::aio::ConnectionManager) -> f64 {
+    let info: String = redis::cmd("INFO")
+        .arg("cpu")
+        .query_async(conn)
+        .await
+        .unwrap();
+    info.lines()
+        .filter(|l| l.starts_with("used_cpu_sys:") || l.starts_with("used_cpu_user:"))
+        .filter_map(|l| l.split(':').nth(1)?.trim().parse::<f64>().ok())
+        .sum()
+}
+
+/// A measured phase: operations per second, and the CPU microseconds an operation cost the
+/// bench (client) and the Redis server.
+#[derive(Clone, Copy)]
+struct Phase {
+    rate: f64,
+    client_us: f64,
+    server_us: f64,
+}
+
+/// Runs `throughput` for `total` operations and measures both processes' CPU around it.
+async fn phase<F, Fut>(conn: &mut redis::aio::ConnectionManager, total: usize, op: F) -> Phase
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let (client, server) = (own_cpu(), redis_cpu(conn).await);
+    let rate = throughput(total, op).await;
+    let per_op = |seconds: f64| seconds / total as f64 * 1e6;
+    Phase {
+        rate,
+        client_us: per_op(own_cpu() - client),
+        server_us: per_op(redis_cpu(conn).await - server),
+    }
+}
+
 /// Reserve `i`: for a task of its own (the ids made before the clock starts), in org
 /// `i % ORGS`.
 fn reserve_op(
@@ -87,14 +144,16 @@ async fn main() {
     let total = if quick { 20_000 } else { 100_000 };
     let orgs: Arc<Vec<OrgId>> = Arc::new((0..ORGS).map(|_| OrgId::new()).collect());
     println!("{total} operations, {CLIENTS} concurrent callers, {ORGS} orgs; median of 3 rounds");
-    println!("| ledger | reservations/s | plain INCRBY/s | ratio |");
-    println!("|---|---|---|---|");
+    println!(
+        "| ledger | reservations/s | plain INCRBY/s | ratio | CPU µs/op client / Redis | INCRBY's |"
+    );
+    println!("|---|---|---|---|---|---|");
 
     for fsync in ["everysec", "always"] {
         let server = RedisServer::start_with_fsync(fsync);
-        let conn = orchard::redis_conn::connect(&server.url()).await.unwrap();
-        let (mut ledger_rates, mut incr_rates) = (Vec::new(), Vec::new());
-        let mut capped_rates = Vec::new();
+        let mut conn = orchard::redis_conn::connect(&server.url()).await.unwrap();
+        let (mut ledger_phases, mut incr_phases, mut capped_phases) =
+            (Vec::new(), Vec::new(), Vec::new());
         for round in 0..3 {
             let prefix = format!("bench{round}:");
             let ledger: Arc<dyn BudgetLedger> =
@@ -102,40 +161,46 @@ async fn main() {
             // Interleaved, so both see the same server state and machine load.
             let orgs_incr = orgs.clone();
             let conn_incr = conn.clone();
-            incr_rates.push(
-                throughput(total, move |i| {
-                    let mut conn = conn_incr.clone();
-                    let key = format!("{prefix}plain:{{{}}}", orgs_incr[i % ORGS]);
-                    async move {
-                        let _: i64 = redis::cmd("INCRBY")
-                            .arg(key)
-                            .arg(5_000)
-                            .query_async(&mut conn)
-                            .await
-                            .expect("INCRBY");
-                    }
-                })
-                .await,
-            );
-            ledger_rates.push(
-                throughput(total, reserve_op(ledger.clone(), orgs.clone(), None, total)).await,
-            );
+            let incr = move |i: usize| {
+                let mut conn = conn_incr.clone();
+                let key = format!("{prefix}plain:{{{}}}", orgs_incr[i % ORGS]);
+                async move {
+                    let _: i64 = redis::cmd("INCRBY")
+                        .arg(key)
+                        .arg(5_000)
+                        .query_async(&mut conn)
+                        .await
+                        .expect("INCRBY");
+                }
+            };
+            incr_phases.push(phase(&mut conn, total, incr).await);
+            let reserve = reserve_op(ledger.clone(), orgs.clone(), None, total);
+            ledger_phases.push(phase(&mut conn, total, reserve).await);
             // The same with a task `max_tokens` to check too (most tasks have none).
             let capped = reserve_op(ledger, orgs.clone(), Some(1_000_000), total);
-            capped_rates.push(throughput(total, capped).await);
+            capped_phases.push(phase(&mut conn, total, capped).await);
         }
-        for rates in [&mut ledger_rates, &mut incr_rates, &mut capped_rates] {
-            rates.sort_by(f64::total_cmp);
+        let median = |phases: &mut Vec<Phase>| {
+            phases.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+            phases[1]
+        };
+        let incr = median(&mut incr_phases);
+        for (name, phases) in [
+            ("", &mut ledger_phases),
+            (", task max_tokens too", &mut capped_phases),
+        ] {
+            let ledger = median(phases);
+            println!(
+                "| Redis (appendfsync {fsync}){name} | {:.0} | {:.0} | {:.0} % | {:.1} / {:.1} | {:.1} / {:.1} |",
+                ledger.rate,
+                incr.rate,
+                ledger.rate / incr.rate * 100.0,
+                ledger.client_us,
+                ledger.server_us,
+                incr.client_us,
+                incr.server_us,
+            );
         }
-        let (ledger, incr, capped) = (ledger_rates[1], incr_rates[1], capped_rates[1]);
-        println!(
-            "| Redis (appendfsync {fsync}) | {ledger:.0} | {incr:.0} | {:.0} % |",
-            ledger / incr * 100.0
-        );
-        println!(
-            "| Redis (appendfsync {fsync}), task max_tokens too | {capped:.0} | {incr:.0} | {:.0} % |",
-            capped / incr * 100.0
-        );
     }
 
     let dir = tempfile::tempdir().unwrap();
@@ -146,5 +211,5 @@ async fn main() {
         rates.push(throughput(total / 5, reserve_op(ledger, orgs.clone(), None, total / 5)).await);
     }
     rates.sort_by(f64::total_cmp);
-    println!("| SQLite (embedded) | {:.0} | – | – |", rates[1]);
+    println!("| SQLite (embedded) | {:.0} | – | – | – | – |", rates[1]);
 }

@@ -1,20 +1,23 @@
 //! The budget ledger on Redis, shared by every node: each operation is one Lua script, so a
 //! check and the write it guards are one atomic step on the server, and expiry uses the
-//! server's clock (`TIME`). Keys, under the prefix, all hash-tagged by org:
+//! server's clock (`TIME`). Keys, under the prefix:
 //!
 //! | key | type | holds |
 //! |---|---|---|
 //! | `quota:{<org>}:<YYYY-MM>` | set | tasks holding a slot of the month's quota |
 //! | `budget:{<org>}:<YYYY-MM>` | hash | `used` (spent + held) and `spent` tokens of the month |
 //! | `task:{<org>}:<task>` | hash | the same for a task with `max_tokens` |
-//! | `holds:{<org>}` | hash | live reservations: id → `amount|period|task|capped|expiry ms` |
+//! | `hold:<batch>` | hash | a batch's live reservations: index → `amount|org|period|task` |
+//! | `holds` | sorted set | batches with live holds, by expiry (ms) |
 //! | `done:{<org>}:<id>` | string | a closed reservation (settled or released), 2 days |
 //!
 //! A reservation adds its amount to `used` and refuses (taking it back) if that passes the
-//! limit: one `HINCRBY` decides, however many calls the org has in flight, and a hold is one
-//! hash field. Expired holds (crashed runs) only ever make a check stricter, so they are
-//! swept when a check fails (and it is tried again) and when the state is read; the sweep
-//! reaches their months' and tasks' counters by name, under the same hash tag.
+//! limit: one `HINCRBY` decides, however many calls the org has in flight. The calls a node
+//! sends together are one script call, and their holds one hash written once, so a
+//! reservation costs the server one command of its own. A reservation's id names its batch
+//! and its index in it. Expired holds (crashed runs) only ever make a check stricter; every
+//! batch sweeps a few expired batches first, and a failed check sweeps them all (and is tried
+//! again), as does reading the state.
 
 use async_trait::async_trait;
 use orchard_actors::budget::{
@@ -30,86 +33,94 @@ use tokio::sync::{mpsc, oneshot};
 const MONTH_KEY_SECS: u64 = 62 * 24 * 3600;
 const TASK_KEY_SECS: u64 = 7 * 24 * 3600;
 
-/// Shared Lua: the server's time, and the sweep of an org's expired holds.
+/// Shared Lua: the server's time, and the sweep of expired batches of holds.
 const SWEEP_FN: &str = r#"
 local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function sweep(holds, now)
-  local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
-  local all = redis.call('HGETALL', holds)
-  local swept = 0
-  for k = 1, #all, 2 do
-    local amount, period, task, capped, expiry =
-      string.match(all[k + 1], '^(%d+)|([^|]*)|([^|]*)|(%d)|(%d+)$')
-    if tonumber(expiry) <= now then
-      redis.call('HDEL', holds, all[k])
-      redis.call('HINCRBY', prefix .. 'budget:' .. tag .. ':' .. period, 'used', -tonumber(amount))
-      if capped == '1' then
-        redis.call('HINCRBY', prefix .. 'task:' .. tag .. ':' .. task, 'used', -tonumber(amount))
+-- Takes back the live holds of up to `most` batches expired by `now` (their month's and
+-- task's `used`); returns how many holds it took back.
+local function sweep(holds, prefix, now, most)
+  local freed = 0
+  for _, batch in ipairs(redis.call('ZRANGEBYSCORE', holds, '-inf', now, 'LIMIT', 0, most)) do
+    local key = prefix .. 'hold:' .. batch
+    local all = redis.call('HGETALL', key)
+    for k = 2, #all, 2 do
+      local amount, org, period, task = string.match(all[k], '^(%d+)|([^|]*)|([^|]*)|([^|]*)$')
+      amount = -tonumber(amount)
+      redis.call('HINCRBY', prefix .. 'budget:{' .. org .. '}:' .. period, 'used', amount)
+      if task ~= '' then
+        redis.call('HINCRBY', prefix .. 'task:{' .. org .. '}:' .. task, 'used', amount)
       end
-      swept = swept + 1
+      freed = freed + 1
     end
+    if #all > 0 then redis.call('DEL', key) end
+    redis.call('ZREM', holds, batch)
   end
-  return swept
+  return freed
 end
 "#;
 
-/// Reserves for a batch of calls, in order, as one atomic step. KEYS per reservation: the
-/// org's holds, the month's budget. ARGV: month ttl s, task ttl s, then per reservation: id,
-/// `amount|period|task|capped` (the hold's value but for its expiry), amount, org limit, task
-/// limit (-1: none), ttl ms. A task's counters are named from the holds key and the value
-/// only when the task has a limit. Returns per reservation a verdict (`ok`, `org`, `task`)
-/// and, when refused, what was used before it.
+/// Reserves for a batch of calls with one ttl, in order, as one atomic step. KEYS: the holds
+/// index, this batch's holds, then each reservation's month budget. ARGV: key prefix, batch
+/// id, ttl ms, month ttl s, task ttl s, then per reservation: its hold (`amount|org|period|
+/// task`, task empty when the task has no limit), amount, org limit, task limit (-1: none).
+/// Returns per reservation -1 if granted, else what was used before it, times two, plus one
+/// if the task's limit refused it.
 ///
-/// The common path is two commands a reservation (`HINCRBY`, `HSET`) and one `TIME` a batch.
+/// The common path is one command a reservation (`HINCRBY`); the batch adds `TIME`, a sweep
+/// query, and one `HSET` and one `ZADD` for all its holds.
 const RESERVE: &str = r#"
+local holds, batch, prefix = KEYS[1], KEYS[2], ARGV[1]
 local now = now_ms()
-local out = {}
-for i = 0, #KEYS / 2 - 1 do
-  local holds, budget = KEYS[2 * i + 1], KEYS[2 * i + 2]
-  local a = 2 + 6 * i
-  local amount = tonumber(ARGV[a + 3])
-  local org_limit, task_limit = tonumber(ARGV[a + 4]), tonumber(ARGV[a + 5])
-  local verdict, before
+sweep(holds, prefix, now, 4)
+local out, fields, n = {}, {}, 0
+for i = 3, #KEYS do
+  local budget, a = KEYS[i], 6 + 4 * (i - 3)
+  local amount = tonumber(ARGV[a + 1])
+  local org_limit, task_limit = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+  local verdict
   for attempt = 1, 2 do
-    verdict, before = 'ok', 0
-    local used = redis.call('HINCRBY', budget, 'used', amount)
+    verdict = -1
+    local used = redis.call('HINCRBY', budget, 'used', ARGV[a + 1])
     if org_limit >= 0 and used > org_limit then
       redis.call('HINCRBY', budget, 'used', -amount)
-      verdict, before = 'org', used - amount
-    elseif task_limit >= 0 then
-      local prefix, tag = string.match(holds, '^(.*)holds:(.*)$')
-      local task = string.match(ARGV[a + 2], '^[^|]*|[^|]*|([^|]*)')
-      local task_key = prefix .. 'task:' .. tag .. ':' .. task
-      local task_used = redis.call('HINCRBY', task_key, 'used', amount)
-      if task_used > task_limit then
-        redis.call('HINCRBY', task_key, 'used', -amount)
-        redis.call('HINCRBY', budget, 'used', -amount)
-        verdict, before = 'task', task_used - amount
-      elseif task_used == amount then
-        redis.call('EXPIRE', task_key, ARGV[2], 'NX')
+      verdict = 2 * (used - amount)
+    else
+      if used == amount then redis.call('EXPIRE', budget, ARGV[4], 'NX') end
+      if task_limit >= 0 then
+        local org, task = string.match(ARGV[a], '^%d+|([^|]*)|[^|]*|([^|]*)$')
+        local task_key = prefix .. 'task:{' .. org .. '}:' .. task
+        local task_used = redis.call('HINCRBY', task_key, 'used', amount)
+        if task_used > task_limit then
+          redis.call('HINCRBY', task_key, 'used', -amount)
+          redis.call('HINCRBY', budget, 'used', -amount)
+          verdict = 2 * (task_used - amount) + 1
+        elseif task_used == amount then
+          redis.call('EXPIRE', task_key, ARGV[5], 'NX')
+        end
       end
     end
-    if verdict == 'ok' then
-      if used == amount then redis.call('EXPIRE', budget, ARGV[1], 'NX') end
-      break
-    end
-    if attempt == 2 or sweep(holds, now) == 0 then break end
+    if verdict == -1 or attempt == 2 or sweep(holds, prefix, now, 1000) == 0 then break end
   end
-  if verdict == 'ok' then
-    redis.call('HSET', holds, ARGV[a + 1], ARGV[a + 2] .. '|' .. (now + tonumber(ARGV[a + 6])))
+  if verdict == -1 then
+    fields[n + 1], fields[n + 2] = i - 3, ARGV[a]
+    n = n + 2
   end
-  out[#out + 1] = verdict
-  out[#out + 1] = before
+  out[i - 2] = verdict
+end
+if n > 0 then
+  redis.call('HSET', batch, unpack(fields))
+  redis.call('ZADD', holds, now + tonumber(ARGV[3]), ARGV[2])
 end
 return out
 "#;
 
-/// KEYS: holds, budget, task, done. ARGV: id, amount held, actual, capped (1/0), month ttl s,
-/// task ttl s. Returns 1 if applied, 0 if the reservation was closed before. A live hold
-/// turns into the actual spend; an expired one (already taken back) adds the actual spend.
+/// KEYS: the batch's holds, budget, task, done. ARGV: index, amount held, actual, capped
+/// (1/0), month ttl s, task ttl s. Returns 1 if applied, 0 if the reservation was closed
+/// before. A live hold turns into the actual spend; an expired one (already taken back) adds
+/// the actual spend.
 const SETTLE: &str = r#"
 if not redis.call('SET', KEYS[4], 's', 'NX', 'EX', 172800) then return 0 end
 local capped = ARGV[4] == '1'
@@ -127,7 +138,7 @@ end
 return 1
 "#;
 
-/// KEYS: holds, budget, task, done. ARGV: id, amount held, capped (1/0).
+/// KEYS: the batch's holds, budget, task, done. ARGV: index, amount held, capped (1/0).
 const RELEASE: &str = r#"
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
   redis.call('HINCRBY', KEYS[2], 'used', -tonumber(ARGV[2]))
@@ -137,9 +148,9 @@ end
 return 1
 "#;
 
-/// KEYS: holds, budget. Returns {spent, held}.
+/// KEYS: the holds index, budget. ARGV: key prefix. Returns {spent, held}.
 const STATE: &str = r#"
-sweep(KEYS[1], now_ms())
+sweep(KEYS[1], ARGV[1], now_ms(), 1000)
 local b = redis.call('HMGET', KEYS[2], 'used', 'spent')
 local used, spent = tonumber(b[1] or '0'), tonumber(b[2] or '0')
 return {spent, used - spent}
@@ -157,7 +168,7 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return used + 1
 "#;
 
-/// Most reservations sent in one script call.
+/// Most reservations sent in one script call (an index must fit the id's last two bytes).
 const MAX_BATCH: usize = 128;
 
 /// Most batches waiting on Redis at once.
@@ -165,13 +176,11 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 /// A reservation waiting for the batcher, and where its answer goes.
 struct Pending {
-    /// The org's holds key and the month's budget key.
-    keys: [String; 2],
-    /// The arguments of the reservation (see `RESERVE`).
-    args: [String; 6],
-    reservation: Reservation,
-    org_budget: Option<u64>,
-    task_budget: Option<u64>,
+    /// The month's budget key.
+    budget: String,
+    /// The hold as the sweep reads it: `amount|org|period|task`.
+    hold: String,
+    request: ReserveRequest,
     reply: oneshot::Sender<Result<Reservation, LedgerError>>,
 }
 
@@ -208,6 +217,21 @@ fn limit(value: Option<u64>) -> i64 {
     value.map_or(-1, |v| i64::try_from(v).unwrap_or(i64::MAX))
 }
 
+/// The id of the `index`th reservation of batch `batch` (whose last two bytes are zero).
+fn reservation_id(batch: uuid::Uuid, index: usize) -> uuid::Uuid {
+    let mut bytes = *batch.as_bytes();
+    bytes[14..].copy_from_slice(&(index as u16).to_be_bytes());
+    uuid::Uuid::from_bytes(bytes)
+}
+
+/// A reservation's batch and its index in it.
+fn batch_of(id: uuid::Uuid) -> (uuid::Uuid, u16) {
+    let mut bytes = *id.as_bytes();
+    let index = u16::from_be_bytes([bytes[14], bytes[15]]);
+    bytes[14..].fill(0);
+    (uuid::Uuid::from_bytes(bytes), index)
+}
+
 impl RedisLedger {
     /// Connects to `url`; keys start with `prefix`.
     pub async fn connect(url: &str, prefix: &str) -> anyhow::Result<Self> {
@@ -222,7 +246,12 @@ impl RedisLedger {
     pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
         let (batches, queued) = mpsc::unbounded_channel();
         let script = std::sync::Arc::new(Script::new(&format!("{SWEEP_FN}{RESERVE}")));
-        tokio::spawn(send_batches(conn.clone(), script, queued));
+        tokio::spawn(send_batches(
+            conn.clone(),
+            prefix.to_owned(),
+            script,
+            queued,
+        ));
         Self {
             conn,
             prefix: prefix.to_owned(),
@@ -234,38 +263,27 @@ impl RedisLedger {
         }
     }
 
-    fn key(&self, kind: &str, org_id: OrgId, rest: Option<&str>) -> String {
-        match rest {
-            Some(rest) => format!("{}{kind}:{{{org_id}}}:{rest}", self.prefix),
-            None => format!("{}{kind}:{{{org_id}}}", self.prefix),
-        }
+    fn key(&self, kind: &str, org_id: OrgId, rest: &str) -> String {
+        format!("{}{kind}:{{{org_id}}}:{rest}", self.prefix)
     }
 
-    /// A settle or release of `r`: KEYS holds, budget, task, done; ARGV id, amount held.
+    /// A settle or release of `r`: KEYS the batch's holds, budget, task, done; ARGV index,
+    /// amount held.
     fn closing<'a>(&self, script: &'a Script, r: &Reservation) -> redis::ScriptInvocation<'a> {
-        let [holds, budget, task] = self.hold_keys(r.org_id, r.period, r.task_id);
+        let (batch, index) = batch_of(r.id);
         let mut invocation = script.prepare_invoke();
         invocation
-            .key(holds)
-            .key(budget)
-            .key(task)
-            .key(self.key("done", r.org_id, Some(&r.id.to_string())))
-            .arg(r.id.to_string())
+            .key(format!("{}hold:{batch}", self.prefix))
+            .key(self.key("budget", r.org_id, &r.period.to_string()))
+            .key(self.key("task", r.org_id, &r.task_id.to_string()))
+            .key(self.key("done", r.org_id, &r.id.to_string()))
+            .arg(index)
             .arg(r.amount);
         invocation
     }
 
-    /// The keys of a reservation: its org's holds, its month's budget, its task.
-    fn hold_keys(&self, org: OrgId, period: Period, task: TaskId) -> [String; 3] {
-        [
-            self.key("holds", org, None),
-            self.key("budget", org, Some(&period.to_string())),
-            self.key("task", org, Some(&task.to_string())),
-        ]
-    }
-
     fn quota_key(&self, org_id: OrgId, period: Period) -> String {
-        self.key("quota", org_id, Some(&period.to_string()))
+        self.key("quota", org_id, &period.to_string())
     }
 }
 
@@ -324,37 +342,16 @@ impl BudgetLedger for RedisLedger {
     }
 
     async fn reserve(&self, request: &ReserveRequest) -> Result<Reservation, LedgerError> {
-        let (org, period, task) = (request.org_id, request.period, request.task_id);
-        let reservation = Reservation {
-            id: uuid::Uuid::now_v7(),
-            org_id: org,
-            task_id: task,
-            period,
-            amount: request.amount,
-            task_capped: request.task_budget.is_some(),
+        let (org, period) = (request.org_id, request.period);
+        let task = match request.task_budget {
+            Some(_) => request.task_id.to_string(),
+            None => String::new(),
         };
         let (reply, answer) = oneshot::channel();
-        let args = [
-            reservation.id.to_string(),
-            format!(
-                "{}|{period}|{task}|{}",
-                request.amount,
-                u8::from(reservation.task_capped)
-            ),
-            request.amount.to_string(),
-            limit(request.org_budget).to_string(),
-            limit(request.task_budget).to_string(),
-            request.ttl.as_millis().max(1).to_string(),
-        ];
         let pending = Pending {
-            keys: [
-                self.key("holds", org, None),
-                self.key("budget", org, Some(&period.to_string())),
-            ],
-            args,
-            reservation,
-            org_budget: request.org_budget,
-            task_budget: request.task_budget,
+            budget: self.key("budget", org, &period.to_string()),
+            hold: format!("{}|{org}|{period}|{task}", request.amount),
+            request: request.clone(),
             reply,
         };
         self.batches
@@ -402,8 +399,9 @@ impl BudgetLedger for RedisLedger {
         let mut conn = self.conn.clone();
         let (spent, held): (i64, i64) = self
             .state
-            .key(self.key("holds", org_id, None))
-            .key(self.key("budget", org_id, Some(&period.to_string())))
+            .key(format!("{}holds", self.prefix))
+            .key(self.key("budget", org_id, &period.to_string()))
+            .arg(&self.prefix)
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
@@ -419,10 +417,12 @@ impl BudgetLedger for RedisLedger {
 /// next batch forms while the last one is on the wire; each script is atomic on its own.
 async fn send_batches(
     conn: ConnectionManager,
+    prefix: String,
     script: std::sync::Arc<Script>,
     mut queued: mpsc::UnboundedReceiver<Pending>,
 ) {
     let in_flight = std::sync::Arc::new(tokio::sync::Semaphore::new(BATCHES_IN_FLIGHT));
+    let prefix = std::sync::Arc::<str>::from(prefix);
     loop {
         let Ok(permit) = in_flight.clone().acquire_owned().await else {
             return;
@@ -431,25 +431,44 @@ async fn send_batches(
         if queued.recv_many(&mut batch, MAX_BATCH).await == 0 {
             return;
         }
-        let (mut conn, script) = (conn.clone(), script.clone());
+        let (mut conn, script, prefix) = (conn.clone(), script.clone(), prefix.clone());
         tokio::spawn(async move {
-            let mut invocation = script.prepare_invoke();
-            invocation.arg(MONTH_KEY_SECS).arg(TASK_KEY_SECS);
-            for pending in &batch {
-                invocation.key(&pending.keys[0]).key(&pending.keys[1]);
-                for arg in &pending.args {
-                    invocation.arg(arg);
+            // A batch's holds share one expiry: reservations asking for another ttl (rare;
+            // it is one setting) go in a batch of their own.
+            while !batch.is_empty() {
+                let ttl = batch[0].request.ttl;
+                let (same, rest): (Vec<_>, Vec<_>) =
+                    batch.into_iter().partition(|p| p.request.ttl == ttl);
+                batch = rest;
+                let id = reservation_id(uuid::Uuid::now_v7(), 0);
+                let mut invocation = script.prepare_invoke();
+                invocation
+                    .key(format!("{prefix}holds"))
+                    .key(format!("{prefix}hold:{id}"))
+                    .arg(&*prefix)
+                    .arg(id.to_string())
+                    .arg(ttl.as_millis().clamp(1, u64::MAX.into()) as u64)
+                    .arg(MONTH_KEY_SECS)
+                    .arg(TASK_KEY_SECS);
+                for pending in &same {
+                    invocation
+                        .key(&pending.budget)
+                        .arg(&pending.hold)
+                        .arg(pending.request.amount)
+                        .arg(limit(pending.request.org_budget))
+                        .arg(limit(pending.request.task_budget));
                 }
+                let answers: redis::RedisResult<Vec<i64>> =
+                    invocation.invoke_async(&mut conn).await;
+                answer(id, same, answers);
             }
-            let answers: Result<Vec<(String, u64)>, _> = invocation.invoke_async(&mut conn).await;
             drop(permit);
-            answer(batch, answers);
         });
     }
 }
 
-/// Hands each reservation of a batch its verdict.
-fn answer(batch: Vec<Pending>, answers: redis::RedisResult<Vec<(String, u64)>>) {
+/// Hands each reservation of batch `id` its verdict.
+fn answer(id: uuid::Uuid, batch: Vec<Pending>, answers: redis::RedisResult<Vec<i64>>) {
     let answers = match answers {
         Ok(answers) if answers.len() == batch.len() => answers,
         Ok(answers) => {
@@ -466,17 +485,28 @@ fn answer(batch: Vec<Pending>, answers: redis::RedisResult<Vec<(String, u64)>>) 
             return;
         }
     };
-    for (pending, (verdict, used)) in batch.into_iter().zip(answers) {
-        let over = |scope, limit: Option<u64>| LedgerError::OverBudget {
-            scope,
-            used,
-            limit: limit.unwrap_or(0),
-        };
-        let result = match verdict.as_str() {
-            "ok" => Ok(pending.reservation),
-            "org" => Err(over(BudgetScope::Org, pending.org_budget)),
-            "task" => Err(over(BudgetScope::Task, pending.task_budget)),
-            other => Err(backend(format!("unexpected reserve verdict {other}"))),
+    for (index, (pending, verdict)) in batch.into_iter().zip(answers).enumerate() {
+        let request = &pending.request;
+        let result = match u64::try_from(verdict) {
+            Err(_) => Ok(Reservation {
+                id: reservation_id(id, index),
+                org_id: request.org_id,
+                task_id: request.task_id,
+                period: request.period,
+                amount: request.amount,
+                task_capped: request.task_budget.is_some(),
+            }),
+            Ok(refused) => {
+                let (scope, limit) = match refused % 2 {
+                    0 => (BudgetScope::Org, request.org_budget),
+                    _ => (BudgetScope::Task, request.task_budget),
+                };
+                Err(LedgerError::OverBudget {
+                    scope,
+                    used: refused / 2,
+                    limit: limit.unwrap_or(0),
+                })
+            }
         };
         let _ = pending.reply.send(result);
     }
