@@ -5,19 +5,21 @@
 //! | key | type | holds |
 //! |---|---|---|
 //! | `quota:{<org>}:<YYYY-MM>` | set | tasks holding a slot of the month's quota |
-//! | `budget:{<org>}:<YYYY-MM>` | hash | `used` (spent + held) and `spent` tokens of the month |
-//! | `task:{<org>}:<task>` | hash | the same for a task with `max_tokens` |
+//! | `budget:<YYYY-MM>` | hash | per org: tokens `used` in the month (spent + held) |
+//! | `spent:<YYYY-MM>` | hash | per org: tokens spent in the month |
+//! | `task:{<org>}:<task>` | hash | `used` and `spent` of a task with `max_tokens` |
 //! | `hold:<batch>` | hash | a batch's live reservations: index → `amount|org|period|task` |
 //! | `holds` | sorted set | batches with live holds, by expiry (ms) |
 //! | `done:{<org>}:<id>` | string | a closed reservation (settled or released), 2 days |
 //!
-//! A reservation adds its amount to `used` and refuses (taking it back) if that passes the
-//! limit: one `HINCRBY` decides, however many calls the org has in flight. The calls a node
-//! sends together are one script call, and their holds one hash written once, so a
-//! reservation costs the server one command of its own. A reservation's id names its batch
-//! and its index in it. Expired holds (crashed runs) only ever make a check stricter; every
-//! batch sweeps a few expired batches first, and a failed check sweeps them all (and is tried
-//! again), as does reading the state.
+//! The reservations a node sends together are one script call. It reads the `used` of every
+//! org in the batch with one `HMGET`, decides each reservation in order against what the
+//! ones before it took, and writes the new counts back with one `HSET`; the batch's holds are
+//! one more `HSET`. So a batch costs the server a handful of commands however many
+//! reservations it carries (a reservation against a task's `max_tokens` adds that task's
+//! `HINCRBY`). A reservation's id names its batch and its index in it. Expired holds (crashed
+//! runs) only ever make a check stricter; every batch sweeps a few expired batches first, and
+//! a failed check sweeps them all (and is tried again), as does reading the state.
 
 use async_trait::async_trait;
 use orchard_actors::budget::{
@@ -49,7 +51,7 @@ local function sweep(holds, prefix, now, most)
     for k = 2, #all, 2 do
       local amount, org, period, task = string.match(all[k], '^(%d+)|([^|]*)|([^|]*)|([^|]*)$')
       amount = -tonumber(amount)
-      redis.call('HINCRBY', prefix .. 'budget:{' .. org .. '}:' .. period, 'used', amount)
+      redis.call('HINCRBY', prefix .. 'budget:' .. period, org, amount)
       if task ~= '' then
         redis.call('HINCRBY', prefix .. 'task:{' .. org .. '}:' .. task, 'used', amount)
       end
@@ -62,97 +64,128 @@ local function sweep(holds, prefix, now, most)
 end
 "#;
 
-/// Reserves for a batch of calls with one ttl, in order, as one atomic step. KEYS: the holds
-/// index, this batch's holds, then each reservation's month budget. ARGV: key prefix, batch
-/// id, ttl ms, month ttl s, task ttl s, then per reservation: its hold (`amount|org|period|
+/// Reserves for a batch of calls of one month and one ttl, in order, as one atomic step.
+/// KEYS: the holds index, this batch's holds, the month's budget. ARGV: key prefix, batch id,
+/// ttl ms, month ttl s, task ttl s, then per reservation: org, its hold (`amount|org|period|
 /// task`, task empty when the task has no limit), amount, org limit, task limit (-1: none).
 /// Returns per reservation -1 if granted, else what was used before it, times two, plus one
 /// if the task's limit refused it.
 ///
-/// The common path is one command a reservation (`HINCRBY`); the batch adds `TIME`, a sweep
-/// query, and one `HSET` and one `ZADD` for all its holds.
+/// The orgs' counts are read once (`HMGET`) and written once (`HSET`, integers formatted
+/// with `%d`, exact to 2^53); a failed check writes them back before it sweeps, then reads
+/// them again.
 const RESERVE: &str = r#"
-local holds, batch, prefix = KEYS[1], KEYS[2], ARGV[1]
+local holds, batch, budget, prefix = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
 local now = now_ms()
 sweep(holds, prefix, now, 4)
-local out, fields, n = {}, {}, 0
-for i = 3, #KEYS do
-  local budget, a = KEYS[i], 6 + 4 * (i - 3)
-  local amount = tonumber(ARGV[a + 1])
-  local org_limit, task_limit = tonumber(ARGV[a + 2]), tonumber(ARGV[a + 3])
+local n = (#ARGV - 5) / 5
+local orgs = {}
+for i = 1, n do orgs[i] = ARGV[1 + 5 * i] end
+local used, dirty, fresh = {}, {}, false
+local function load()
+  local values = redis.call('HMGET', budget, unpack(orgs))
+  for i = 1, n do
+    if values[i] then
+      used[orgs[i]] = tonumber(values[i])
+    else
+      used[orgs[i]], fresh = 0, true
+    end
+  end
+end
+local function flush()
+  local fields, k = {}, 0
+  for org in pairs(dirty) do
+    fields[k + 1], fields[k + 2] = org, string.format('%d', used[org])
+    k = k + 2
+  end
+  if k > 0 then redis.call('HSET', budget, unpack(fields)) end
+  dirty = {}
+end
+load()
+local out, fields, m = {}, {}, 0
+for i = 1, n do
+  local a = 1 + 5 * i
+  local org, hold, amount = ARGV[a], ARGV[a + 1], tonumber(ARGV[a + 2])
+  local org_limit, task_limit = tonumber(ARGV[a + 3]), tonumber(ARGV[a + 4])
   local verdict
   for attempt = 1, 2 do
     verdict = -1
-    local used = redis.call('HINCRBY', budget, 'used', ARGV[a + 1])
-    if org_limit >= 0 and used > org_limit then
-      redis.call('HINCRBY', budget, 'used', -amount)
-      verdict = 2 * (used - amount)
-    else
-      if used == amount then redis.call('EXPIRE', budget, ARGV[4], 'NX') end
-      if task_limit >= 0 then
-        local org, task = string.match(ARGV[a], '^%d+|([^|]*)|[^|]*|([^|]*)$')
-        local task_key = prefix .. 'task:{' .. org .. '}:' .. task
-        local task_used = redis.call('HINCRBY', task_key, 'used', amount)
-        if task_used > task_limit then
-          redis.call('HINCRBY', task_key, 'used', -amount)
-          redis.call('HINCRBY', budget, 'used', -amount)
-          verdict = 2 * (task_used - amount) + 1
-        elseif task_used == amount then
-          redis.call('EXPIRE', task_key, ARGV[5], 'NX')
-        end
+    local before = used[org]
+    if org_limit >= 0 and before + amount > org_limit then
+      verdict = 2 * before
+    elseif task_limit >= 0 then
+      local task = string.match(hold, '^%d+|[^|]*|[^|]*|([^|]*)$')
+      local task_key = prefix .. 'task:{' .. org .. '}:' .. task
+      local task_used = redis.call('HINCRBY', task_key, 'used', ARGV[a + 2])
+      if task_used > task_limit then
+        redis.call('HINCRBY', task_key, 'used', -amount)
+        verdict = 2 * (task_used - amount) + 1
+      elseif task_used == amount then
+        redis.call('EXPIRE', task_key, ARGV[5], 'NX')
       end
     end
-    if verdict == -1 or attempt == 2 or sweep(holds, prefix, now, 1000) == 0 then break end
+    if verdict == -1 then
+      used[org], dirty[org] = before + amount, true
+      break
+    end
+    if attempt == 2 then break end
+    flush()
+    if sweep(holds, prefix, now, 1000) == 0 then break end
+    load()
   end
   if verdict == -1 then
-    fields[n + 1], fields[n + 2] = i - 3, ARGV[a]
-    n = n + 2
+    fields[m + 1], fields[m + 2] = i - 1, hold
+    m = m + 2
   end
-  out[i - 2] = verdict
+  out[i] = verdict
 end
-if n > 0 then
+flush()
+if fresh then redis.call('EXPIRE', budget, ARGV[4], 'NX') end
+if m > 0 then
   redis.call('HSET', batch, unpack(fields))
   redis.call('ZADD', holds, now + tonumber(ARGV[3]), ARGV[2])
 end
 return out
 "#;
 
-/// KEYS: the batch's holds, budget, task, done. ARGV: index, amount held, actual, capped
-/// (1/0), month ttl s, task ttl s. Returns 1 if applied, 0 if the reservation was closed
-/// before. A live hold turns into the actual spend; an expired one (already taken back) adds
-/// the actual spend.
+/// KEYS: the batch's holds, the month's budget, the month's spent, task, done. ARGV: index,
+/// amount held, actual, capped (1/0), month ttl s, task ttl s, org. Returns 1 if applied, 0
+/// if the reservation was closed before. A live hold turns into the actual spend; an expired
+/// one (already taken back) adds the actual spend.
 const SETTLE: &str = r#"
-if not redis.call('SET', KEYS[4], 's', 'NX', 'EX', 172800) then return 0 end
-local capped = ARGV[4] == '1'
+if not redis.call('SET', KEYS[5], 's', 'NX', 'EX', 172800) then return 0 end
 local actual = tonumber(ARGV[3])
 local delta = actual
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then delta = actual - tonumber(ARGV[2]) end
-redis.call('HINCRBY', KEYS[2], 'used', delta)
-redis.call('HINCRBY', KEYS[2], 'spent', actual)
+redis.call('HINCRBY', KEYS[2], ARGV[7], delta)
+redis.call('HINCRBY', KEYS[3], ARGV[7], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[5], 'NX')
-if capped then
-  redis.call('HINCRBY', KEYS[3], 'used', delta)
-  redis.call('HINCRBY', KEYS[3], 'spent', actual)
-  redis.call('EXPIRE', KEYS[3], ARGV[6], 'NX')
+redis.call('EXPIRE', KEYS[3], ARGV[5], 'NX')
+if ARGV[4] == '1' then
+  redis.call('HINCRBY', KEYS[4], 'used', delta)
+  redis.call('HINCRBY', KEYS[4], 'spent', ARGV[3])
+  redis.call('EXPIRE', KEYS[4], ARGV[6], 'NX')
 end
 return 1
 "#;
 
-/// KEYS: the batch's holds, budget, task, done. ARGV: index, amount held, capped (1/0).
+/// KEYS: the batch's holds, the month's budget, the month's spent (unused), task, done.
+/// ARGV: index, amount held, capped (1/0), org.
 const RELEASE: &str = r#"
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 1 then
-  redis.call('HINCRBY', KEYS[2], 'used', -tonumber(ARGV[2]))
-  if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[3], 'used', -tonumber(ARGV[2])) end
-  redis.call('SET', KEYS[4], 'r', 'EX', 172800)
+  redis.call('HINCRBY', KEYS[2], ARGV[4], -tonumber(ARGV[2]))
+  if ARGV[3] == '1' then redis.call('HINCRBY', KEYS[4], 'used', -tonumber(ARGV[2])) end
+  redis.call('SET', KEYS[5], 'r', 'EX', 172800)
 end
 return 1
 "#;
 
-/// KEYS: the holds index, budget. ARGV: key prefix. Returns {spent, held}.
+/// KEYS: the holds index, the month's budget, the month's spent. ARGV: key prefix, org.
+/// Returns {spent, held}.
 const STATE: &str = r#"
 sweep(KEYS[1], ARGV[1], now_ms(), 1000)
-local b = redis.call('HMGET', KEYS[2], 'used', 'spent')
-local used, spent = tonumber(b[1] or '0'), tonumber(b[2] or '0')
+local used = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+local spent = tonumber(redis.call('HGET', KEYS[3], ARGV[2]) or '0')
 return {spent, used - spent}
 "#;
 
@@ -176,8 +209,8 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 /// A reservation waiting for the batcher, and where its answer goes.
 struct Pending {
-    /// The month's budget key.
-    budget: String,
+    /// The org, as the month's counters name it.
+    org: String,
     /// The hold as the sweep reads it: `amount|org|period|task`.
     hold: String,
     request: ReserveRequest,
@@ -267,14 +300,20 @@ impl RedisLedger {
         format!("{}{kind}:{{{org_id}}}:{rest}", self.prefix)
     }
 
-    /// A settle or release of `r`: KEYS the batch's holds, budget, task, done; ARGV index,
-    /// amount held.
+    /// A month's hash of `kind` (`budget`, `spent`): one field per org.
+    fn month_key(&self, kind: &str, period: Period) -> String {
+        format!("{}{kind}:{period}", self.prefix)
+    }
+
+    /// A settle or release of `r`: KEYS the batch's holds, the month's budget and spent,
+    /// task, done; ARGV index, amount held.
     fn closing<'a>(&self, script: &'a Script, r: &Reservation) -> redis::ScriptInvocation<'a> {
         let (batch, index) = batch_of(r.id);
         let mut invocation = script.prepare_invoke();
         invocation
             .key(format!("{}hold:{batch}", self.prefix))
-            .key(self.key("budget", r.org_id, &r.period.to_string()))
+            .key(self.month_key("budget", r.period))
+            .key(self.month_key("spent", r.period))
             .key(self.key("task", r.org_id, &r.task_id.to_string()))
             .key(self.key("done", r.org_id, &r.id.to_string()))
             .arg(index)
@@ -349,7 +388,7 @@ impl BudgetLedger for RedisLedger {
         };
         let (reply, answer) = oneshot::channel();
         let pending = Pending {
-            budget: self.key("budget", org, &period.to_string()),
+            org: org.to_string(),
             hold: format!("{}|{org}|{period}|{task}", request.amount),
             request: request.clone(),
             reply,
@@ -370,6 +409,7 @@ impl BudgetLedger for RedisLedger {
             .arg(u8::from(reservation.task_capped))
             .arg(MONTH_KEY_SECS)
             .arg(TASK_KEY_SECS)
+            .arg(reservation.org_id.to_string())
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
@@ -385,6 +425,7 @@ impl BudgetLedger for RedisLedger {
         let _: i64 = self
             .closing(&self.release, reservation)
             .arg(u8::from(reservation.task_capped))
+            .arg(reservation.org_id.to_string())
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
@@ -400,8 +441,10 @@ impl BudgetLedger for RedisLedger {
         let (spent, held): (i64, i64) = self
             .state
             .key(format!("{}holds", self.prefix))
-            .key(self.key("budget", org_id, &period.to_string()))
+            .key(self.month_key("budget", period))
+            .key(self.month_key("spent", period))
             .arg(&self.prefix)
+            .arg(org_id.to_string())
             .invoke_async(&mut conn)
             .await
             .map_err(backend)?;
@@ -433,18 +476,21 @@ async fn send_batches(
         }
         let (mut conn, script, prefix) = (conn.clone(), script.clone(), prefix.clone());
         tokio::spawn(async move {
-            // A batch's holds share one expiry: reservations asking for another ttl (rare;
-            // it is one setting) go in a batch of their own.
+            // A batch's holds share one expiry and its counters one month: reservations
+            // asking for another ttl (rare; it is one setting) or of another month (at the
+            // turn of one) go in a batch of their own.
             while !batch.is_empty() {
-                let ttl = batch[0].request.ttl;
-                let (same, rest): (Vec<_>, Vec<_>) =
-                    batch.into_iter().partition(|p| p.request.ttl == ttl);
+                let (ttl, period) = (batch[0].request.ttl, batch[0].request.period);
+                let (same, rest): (Vec<_>, Vec<_>) = batch
+                    .into_iter()
+                    .partition(|p| p.request.ttl == ttl && p.request.period == period);
                 batch = rest;
                 let id = reservation_id(uuid::Uuid::now_v7(), 0);
                 let mut invocation = script.prepare_invoke();
                 invocation
                     .key(format!("{prefix}holds"))
                     .key(format!("{prefix}hold:{id}"))
+                    .key(format!("{prefix}budget:{period}"))
                     .arg(&*prefix)
                     .arg(id.to_string())
                     .arg(ttl.as_millis().clamp(1, u64::MAX.into()) as u64)
@@ -452,7 +498,7 @@ async fn send_batches(
                     .arg(TASK_KEY_SECS);
                 for pending in &same {
                     invocation
-                        .key(&pending.budget)
+                        .arg(&pending.org)
                         .arg(&pending.hold)
                         .arg(pending.request.amount)
                         .arg(limit(pending.request.org_budget))
