@@ -25,6 +25,7 @@ use orchard::testing::RedisServer;
 use orchard_actors::batching::BatchedAcks;
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
+use orchard_actors::observe::tell;
 use orchard_actors::ports::Queue;
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
@@ -97,7 +98,7 @@ impl Actor for NoopRoot {
                 record.done
             };
             if let Some(dispatcher) = dispatcher {
-                let _ = dispatcher.send_message(DispatcherMsg::Released(lease.task_id));
+                let _ = tell(&dispatcher, DispatcherMsg::Released(lease.task_id));
             }
             if done == target {
                 finished.notify_one();
@@ -159,6 +160,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
             deps,
             root: root.clone(),
             in_flight: HashMap::new(),
+            lineage: Default::default(),
         },
     )
     .await
@@ -190,7 +192,7 @@ async fn throughput(queue: Arc<dyn Queue>, n: usize) -> f64 {
     }
     let rig = rig(queue, n).await;
     let started = Instant::now();
-    rig.dispatcher.send_message(DispatcherMsg::Poll).unwrap();
+    tell(&rig.dispatcher, DispatcherMsg::Poll).unwrap();
     rig.finished.notified().await;
     let elapsed = started.elapsed();
     rig.stop();
@@ -224,7 +226,7 @@ async fn latency(
             .await
             .unwrap();
         // As the API does after an enqueue.
-        rig.dispatcher.send_message(DispatcherMsg::Poll).unwrap();
+        tell(&rig.dispatcher, DispatcherMsg::Poll).unwrap();
     }
     rig.finished.notified().await;
     let mut latencies = std::mem::take(&mut rig.record.lock().unwrap().latencies);

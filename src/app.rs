@@ -12,6 +12,7 @@ use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use orchard_actors::batching::BatchedAcks;
 use orchard_actors::budget::{BudgetLedger, Clock, SystemClock};
 use orchard_actors::locks::InProcessLocks;
+use orchard_actors::observe::ask;
 use orchard_actors::ports::{Llm, LockService, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorRef};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
@@ -265,7 +266,8 @@ impl Application {
             .await;
         let grace = self.shutdown_grace;
         let wait_ms = (grace + Duration::from_secs(15)).as_millis() as u64;
-        match orchard_actors::ractor::call_t!(self.root, RootMsg::Shutdown, wait_ms, grace) {
+        let stopped = ask(&self.root, |reply| RootMsg::Shutdown(grace, reply), wait_ms).await;
+        match stopped {
             Ok(0) => tracing::info!("all runs finished"),
             Ok(count) => tracing::info!(count, "gave unfinished tasks back to the queue"),
             Err(err) => tracing::error!(error = %err, "orderly shutdown of runs failed"),

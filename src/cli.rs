@@ -1,9 +1,12 @@
 //! The command line.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use serde_json::Value;
 
 use crate::app::Application;
 use crate::config::{Config, ProcessEnv};
@@ -31,12 +34,34 @@ enum Command {
     /// Manage the master keys that seal the organizations' credentials (servers stopped).
     #[command(subcommand)]
     Keys(KeysCommand),
-    /// Print a token for the platform operator (the /v1/admin endpoints), signed with this
-    /// data dir's key.
+    /// The platform operator's tools; they sign with the key in this data dir.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// The old name of `admin token`.
+    #[command(hide = true)]
     OperatorToken {
         /// Hours until it expires.
         #[arg(long, default_value_t = 1)]
         hours: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Print a token for the platform operator (the /v1/admin endpoints).
+    Token {
+        /// Hours until it expires.
+        #[arg(long, default_value_t = 1)]
+        hours: u64,
+    },
+    /// Print the live actor tree of a running server, indented.
+    Actors {
+        /// The server; default: the configured listen address on this machine.
+        #[arg(long, value_name = "URL")]
+        url: Option<String>,
+        /// Only this organization's supervisor and its children.
+        #[arg(long, value_name = "ORG_ID")]
+        org: Option<uuid::Uuid>,
     },
 }
 
@@ -96,15 +121,43 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::OperatorToken { hours } => {
+        Command::OperatorToken { hours } | Command::Admin(AdminCommand::Token { hours }) => {
             let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
             if hours == 0 || hours > 24 * 30 {
                 anyhow::bail!("--hours must be between 1 and 720");
             }
-            let keys = crate::auth::TokenKeys::load_existing(&config.data_dir.join("keys"))?;
-            let (token, expires_at) = keys.issue_operator(Duration::from_secs(hours * 3600))?;
+            let (token, expires_at) = operator_token(&config, Duration::from_secs(hours * 3600))?;
             eprintln!("operator token, valid until {expires_at}");
             println!("{token}");
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Actors { url, org }) => {
+            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            let base = match url {
+                Some(url) => url.trim_end_matches('/').to_owned(),
+                None => local_url(&config.listen)?,
+            };
+            let (token, _) = operator_token(&config, Duration::from_secs(300))?;
+            let mut url = format!("{base}/v1/admin/actors");
+            if let Some(org) = org {
+                write!(url, "?org={org}")?;
+            }
+            let response = reqwest::Client::new()
+                .get(&url)
+                .bearer_auth(token)
+                .timeout(Duration::from_secs(30))
+                .send()
+                .await
+                .with_context(|| format!("no answer from {base}"))?;
+            let status = response.status();
+            let body: Value = response
+                .json()
+                .await
+                .with_context(|| format!("{base} did not answer with JSON"))?;
+            if !status.is_success() {
+                anyhow::bail!("{status}: {} ({})", body["message"], body["code"]);
+            }
+            print!("{}", render_tree(&body["actors"]));
             Ok(())
         }
         Command::Serve => {
@@ -122,5 +175,119 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("  llm      {provider:?}");
             app.run_until_stopped().await
         }
+    }
+}
+
+/// An operator token signed with the key of `config`'s data dir.
+fn operator_token(
+    config: &Config,
+    ttl: Duration,
+) -> anyhow::Result<(String, time::OffsetDateTime)> {
+    let keys = crate::auth::TokenKeys::load_existing(&config.data_dir.join("keys"))?;
+    keys.issue_operator(ttl)
+}
+
+/// The URL of a server listening on `listen` on this machine: an unspecified address (all
+/// interfaces) is reached on loopback.
+fn local_url(listen: &str) -> anyhow::Result<String> {
+    let mut addr: std::net::SocketAddr = listen
+        .parse()
+        .with_context(|| format!("listen address `{listen}` is not host:port; pass --url"))?;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr.ip() {
+            std::net::IpAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::IpAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    Ok(format!("http://{addr}"))
+}
+
+/// An RFC 3339 time without its fraction of a second (`…:41.1924Z` → `…:41Z`).
+fn to_seconds(rfc3339: &str) -> String {
+    match rfc3339.split_once('.') {
+        Some((seconds, rest)) => {
+            let zone = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            format!("{seconds}{zone}")
+        }
+        None => rfc3339.to_owned(),
+    }
+}
+
+/// The actor tree as `GET /v1/admin/actors` returns it, one actor a line, children indented.
+fn render_tree(actors: &Value) -> String {
+    fn node(out: &mut String, actor: &Value, depth: usize) {
+        let indent = "  ".repeat(depth);
+        let text = |key: &str| actor[key].as_str().unwrap_or("?").to_owned();
+        let number = |key: &str| actor[key].as_u64().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "{indent}{name} ({kind}, {id}) {status} since {started}  messages {messages}  queue {queue}  restarts {restarts}",
+            name = text("name"),
+            kind = text("kind"),
+            id = text("id"),
+            status = text("status"),
+            started = to_seconds(&text("started_at")),
+            messages = number("messages_processed"),
+            queue = number("queue_depth"),
+            restarts = number("restarts"),
+        );
+        if let Some(failure) = actor["last_failure"].as_object() {
+            let at = failure.get("at").and_then(Value::as_str).unwrap_or("?");
+            let reason = failure.get("reason").and_then(Value::as_str).unwrap_or("?");
+            let _ = writeln!(out, "{indent}  last failure {}: {reason}", to_seconds(at));
+        }
+        for child in actor["children"].as_array().into_iter().flatten() {
+            node(out, child, depth + 1);
+        }
+    }
+    let mut out = String::new();
+    for actor in actors.as_array().into_iter().flatten() {
+        node(&mut out, actor, 0);
+    }
+    if out.is_empty() {
+        out.push_str("(no actors)\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn the_tree_prints_one_actor_a_line_children_indented() {
+        let actor = |name: &str, kind: &str, children: Value| {
+            json!({
+                "id": "0.1", "name": name, "kind": kind, "status": "running",
+                "started_at": "2026-12-04T07:21:41.192432514Z", "restarts": 0,
+                "messages_processed": 3, "queue_depth": 1, "children": children,
+            })
+        };
+        let mut run = actor("run/t", "agent_run", json!([]));
+        run["restarts"] = json!(2);
+        run["last_failure"] = json!({"at": "2026-12-04T07:22:00.5+00:00", "reason": "work dir"});
+        let tree = json!([actor(
+            "root",
+            "root_supervisor",
+            json!([actor("org/o", "org_supervisor", json!([run]))])
+        )]);
+        assert_eq!(
+            render_tree(&tree),
+            "root (root_supervisor, 0.1) running since 2026-12-04T07:21:41Z  messages 3  queue 1  restarts 0\n\
+             \x20 org/o (org_supervisor, 0.1) running since 2026-12-04T07:21:41Z  messages 3  queue 1  restarts 0\n\
+             \x20   run/t (agent_run, 0.1) running since 2026-12-04T07:21:41Z  messages 3  queue 1  restarts 2\n\
+             \x20     last failure 2026-12-04T07:22:00+00:00: work dir\n"
+        );
+        assert_eq!(render_tree(&json!([])), "(no actors)\n");
+    }
+
+    #[test]
+    fn a_server_on_every_interface_is_reached_on_loopback() {
+        assert_eq!(local_url("0.0.0.0:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(local_url("[::]:8080").unwrap(), "http://[::1]:8080");
+        assert_eq!(local_url("10.0.0.5:80").unwrap(), "http://10.0.0.5:80");
+        assert!(local_url("localhost:8080").is_err());
     }
 }

@@ -511,8 +511,9 @@ mod tests {
             CredentialActor, CredentialArgs, CredentialError, CredentialMsg,
         };
         use orchard_actors::domain::{Credential, CredentialId, CredentialProvider, TaskId};
+        use orchard_actors::observe::ask as ask_actor;
         use orchard_actors::ports::Store;
-        use orchard_actors::ractor::{Actor, call_t};
+        use orchard_actors::ractor::Actor;
         use orchard_actors::testing::MemoryStore;
 
         let keyring = std::sync::Arc::new(Keyring::generate());
@@ -557,6 +558,7 @@ mod tests {
                 org_id,
                 store: store.clone(),
                 vault: keyring.clone(),
+                lineage: Default::default(),
             };
             Actor::spawn(None, CredentialActor, args)
         };
@@ -565,15 +567,16 @@ mod tests {
         let ask = |actor: &orchard_actors::ractor::ActorRef<CredentialMsg>, provider| {
             let actor = actor.clone();
             async move {
-                call_t!(
-                    actor,
+                ask_actor(
+                    &actor,
                     |reply| CredentialMsg::Secret {
                         provider,
                         task_id: TaskId::new(),
-                        reply
+                        reply,
                     },
-                    2000
+                    2000,
                 )
+                .await
                 .unwrap()
             }
         };

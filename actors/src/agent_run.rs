@@ -21,7 +21,9 @@ use crate::domain::{
     CredentialProvider, EventKind, OrgScope, Provider, Repo, Task, TaskError, TaskOutcome,
     TokenUsage, task_branch,
 };
-use crate::observe::{RunPhase, SharedRunSnapshot};
+use crate::observe::{
+    ActorKind, Lineage, Probe, RunPhase, SharedRunSnapshot, ask, ask_waiting, tell,
+};
 use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
     GitErrorKind, Lease, LlmCallUsage, LlmError, QueueError, StoreError,
@@ -114,11 +116,14 @@ pub struct AgentRunArgs {
     pub credentials: ActorRef<CredentialMsg>,
     /// The org's budget actor.
     pub budget: ActorRef<BudgetMsg>,
+    /// The task's earlier runs that crashed.
+    pub lineage: Lineage,
 }
 
 /// The run's state.
 #[derive(Debug)]
 pub struct AgentRunState {
+    probe: Probe,
     deps: Arc<Deps>,
     lease: Lease,
     scope: OrgScope,
@@ -188,8 +193,16 @@ impl Actor for AgentRun {
         myself: ActorRef<Self::Msg>,
         args: AgentRunArgs,
     ) -> Result<AgentRunState, ActorProcessingErr> {
-        myself.send_message(AgentRunMsg::Start)?;
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::AgentRun,
+            format!("run/{}", args.lease.task_id),
+            Some(args.lease.org_id),
+            args.lineage,
+        );
+        tell(&myself, AgentRunMsg::Start)?;
         Ok(AgentRunState {
+            probe,
             scope: OrgScope::trusted(args.lease.org_id),
             deps: args.deps,
             lease: args.lease,
@@ -212,6 +225,7 @@ impl Actor for AgentRun {
         message: AgentRunMsg,
         state: &mut AgentRunState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         let result = match message {
             AgentRunMsg::Start => state.start().await,
             AgentRunMsg::Step => state.step().await,
@@ -228,7 +242,7 @@ impl Actor for AgentRun {
             }
         };
         match flow {
-            Flow::Continue => myself.send_message(AgentRunMsg::Step)?,
+            Flow::Continue => tell(&myself, AgentRunMsg::Step)?,
             Flow::Exit(exit) => {
                 state.snapshot.update(|s| s.phase = RunPhase::Finished);
                 myself.stop(Some(exit.as_str().to_owned()));
@@ -276,11 +290,12 @@ impl AgentRunState {
         let mut waited = false;
         loop {
             let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
-            let answer = ractor::call_t!(
-                self.lock,
+            let answer = ask(
+                &self.lock,
                 |reply| RepoLockMsg::Acquire { task_id, reply },
-                timeout
+                timeout,
             )
+            .await
             .map_err(|err| Stop::Crash(format!("repository lock actor: {err}").into()))?;
             match answer {
                 Ok(Some(lock)) => return Ok(lock.token),
@@ -313,15 +328,16 @@ impl AgentRunState {
         let provider = credential_provider(repo.provider);
         let task_id = self.lease.task_id;
         let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
-        let answer = ractor::call_t!(
-            self.credentials,
+        let answer = ask(
+            &self.credentials,
             |reply| CredentialMsg::Secret {
                 provider,
                 task_id,
-                reply
+                reply,
             },
-            timeout
+            timeout,
         )
+        .await
         .map_err(|err| Stop::Crash(format!("credential actor: {err}").into()))?;
         match answer {
             Ok(Some(found)) => Ok(Some(GitAuth {
@@ -340,11 +356,12 @@ impl AgentRunState {
     async fn confirm_lock(&self) -> bool {
         let task_id = self.lease.task_id;
         let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
-        ractor::call_t!(
-            self.lock,
+        ask(
+            &self.lock,
             |reply| RepoLockMsg::Confirm { task_id, reply },
-            timeout
+            timeout,
         )
+        .await
         .unwrap_or(false)
     }
 
@@ -444,7 +461,7 @@ impl AgentRunState {
             Err(stop) => {
                 // Not made (or not answered): the hold goes back. A killed run's hold
                 // expires instead.
-                let _ = self.budget.cast(BudgetMsg::Release(reservation));
+                let _ = tell(&self.budget, BudgetMsg::Release(reservation));
                 return Err(stop);
             }
         };
@@ -524,12 +541,13 @@ impl AgentRunState {
         let amount = estimate_prompt_tokens(request) + request.max_completion_tokens;
         let task_budget = self.task.as_ref().and_then(|t| t.max_tokens);
         let task_id = self.lease.task_id;
-        let asked = ractor::call!(self.budget, |reply| BudgetMsg::Reserve {
+        let asked = ask_waiting(&self.budget, |reply| BudgetMsg::Reserve {
             task_id,
             task_budget,
             amount,
             reply,
-        });
+        })
+        .await;
         match asked {
             Ok(Ok(reservation)) => Ok(reservation),
             Ok(Err(LedgerError::OverBudget { scope, used, limit })) => {
@@ -566,11 +584,13 @@ impl AgentRunState {
                 tokio::time::sleep(SETTLE_RETRY).await;
             }
             let reservation = reservation.clone();
-            match ractor::call!(self.budget, |reply| BudgetMsg::Settle {
+            let settled = ask_waiting(&self.budget, |reply| BudgetMsg::Settle {
                 reservation,
                 actual,
                 reply,
-            }) {
+            })
+            .await;
+            match settled {
                 Ok(Ok(_)) => {
                     last.clear();
                     break;

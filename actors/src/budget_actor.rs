@@ -12,6 +12,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
 use crate::budget::{BudgetLedger, LedgerError, Period, Reservation, ReserveRequest, Settled};
 use crate::domain::{OrgId, OrgScope, TaskId};
+use crate::observe::{ActorKind, Lineage, Probe};
 use crate::ports::{ChatMessage, ChatRequest, Store};
 use crate::runtime::Deps;
 
@@ -26,6 +27,8 @@ pub struct BudgetArgs {
     pub org_id: OrgId,
     /// Ports and settings.
     pub deps: Arc<Deps>,
+    /// Earlier budget actors of the org.
+    pub lineage: Lineage,
 }
 
 /// Messages of [`BudgetActor`].
@@ -57,6 +60,7 @@ pub enum BudgetMsg {
 
 /// State: the org and the ports.
 pub struct BudgetState {
+    probe: Probe,
     scope: OrgScope,
     deps: Arc<Deps>,
 }
@@ -76,10 +80,18 @@ impl Actor for BudgetActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         args: BudgetArgs,
     ) -> Result<BudgetState, ActorProcessingErr> {
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::Budget,
+            format!("budget/{}", args.org_id),
+            Some(args.org_id),
+            args.lineage,
+        );
         Ok(BudgetState {
+            probe,
             scope: OrgScope::trusted(args.org_id),
             deps: args.deps,
         })
@@ -91,6 +103,7 @@ impl Actor for BudgetActor {
         message: BudgetMsg,
         state: &mut BudgetState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         let ledger = &state.deps.ledger;
         match message {
             BudgetMsg::Reserve {

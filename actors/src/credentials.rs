@@ -12,6 +12,7 @@ use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use secrecy::SecretString;
 
 use crate::domain::{CredentialProvider, OrgId, OrgScope, TaskId};
+use crate::observe::{ActorKind, Lineage, Probe};
 use crate::ports::{CredentialVault, Store, StoreError};
 
 /// The actor.
@@ -60,10 +61,13 @@ pub struct CredentialArgs {
     pub store: Arc<dyn Store>,
     /// What opens them.
     pub vault: Arc<dyn CredentialVault>,
+    /// Earlier credential actors of the org.
+    pub lineage: Lineage,
 }
 
 /// The actor's state.
 pub struct CredentialState {
+    probe: Probe,
     scope: OrgScope,
     store: Arc<dyn Store>,
     vault: Arc<dyn CredentialVault>,
@@ -92,10 +96,18 @@ impl Actor for CredentialActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<Self::Msg>,
+        myself: ActorRef<Self::Msg>,
         args: CredentialArgs,
     ) -> Result<CredentialState, ActorProcessingErr> {
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::Credentials,
+            format!("credentials/{}", args.org_id),
+            Some(args.org_id),
+            args.lineage,
+        );
         Ok(CredentialState {
+            probe,
             scope: OrgScope::trusted(args.org_id),
             store: args.store,
             vault: args.vault,
@@ -108,6 +120,7 @@ impl Actor for CredentialActor {
         message: CredentialMsg,
         state: &mut CredentialState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         let CredentialMsg::Secret {
             provider,
             task_id,

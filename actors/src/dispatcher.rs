@@ -17,7 +17,7 @@ use ractor::concurrency::JoinHandle;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
 use crate::domain::{OrgId, OrgScope, TaskId};
-use crate::observe::DispatcherSnapshot;
+use crate::observe::{ActorKind, DispatcherSnapshot, Lineage, Probe, tell, tell_every};
 use crate::ports::OrgRoom;
 use crate::root_supervisor::RootMsg;
 use crate::runtime::Deps;
@@ -51,11 +51,14 @@ pub struct DispatcherArgs {
     pub root: ActorRef<RootMsg>,
     /// Runs already going (when a crashed dispatcher is replaced), so caps keep holding.
     pub in_flight: HashMap<TaskId, OrgId>,
+    /// Earlier dispatchers of this root.
+    pub lineage: Lineage,
 }
 
 /// The dispatcher's state.
 #[derive(Debug)]
 pub struct DispatcherState {
+    probe: Probe,
     deps: Arc<Deps>,
     root: ActorRef<RootMsg>,
     in_flight: HashMap<TaskId, OrgId>,
@@ -77,9 +80,19 @@ impl Actor for Dispatcher {
         myself: ActorRef<Self::Msg>,
         args: DispatcherArgs,
     ) -> Result<DispatcherState, ActorProcessingErr> {
-        let ticker = myself.send_interval(args.deps.settings.poll_interval, || DispatcherMsg::Poll);
-        myself.send_message(DispatcherMsg::Poll)?;
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::Dispatcher,
+            "dispatcher",
+            None,
+            args.lineage,
+        );
+        let ticker = tell_every(&myself, args.deps.settings.poll_interval, || {
+            DispatcherMsg::Poll
+        });
+        tell(&myself, DispatcherMsg::Poll)?;
         Ok(DispatcherState {
+            probe,
             deps: args.deps,
             root: args.root,
             in_flight: args.in_flight,
@@ -108,6 +121,7 @@ impl Actor for Dispatcher {
         message: DispatcherMsg,
         state: &mut DispatcherState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         match message {
             DispatcherMsg::Poll => state.schedule_fill(&myself)?,
             DispatcherMsg::Fill => {
@@ -141,7 +155,7 @@ impl DispatcherState {
     ) -> Result<(), ActorProcessingErr> {
         if !self.fill_scheduled {
             self.fill_scheduled = true;
-            myself.send_message(DispatcherMsg::Fill)?;
+            tell(myself, DispatcherMsg::Fill)?;
         }
         Ok(())
     }
@@ -240,7 +254,7 @@ impl DispatcherState {
                 }
                 self.in_flight.insert(lease.task_id, lease.org_id);
                 self.dispatched_total += 1;
-                if let Err(err) = self.root.send_message(RootMsg::Dispatch(lease)) {
+                if let Err(err) = tell(&self.root, RootMsg::Dispatch(lease)) {
                     tracing::error!(error = %err, "root supervisor is gone");
                     return;
                 }

@@ -5,6 +5,8 @@
 //!  ├─ Dispatcher            pulls leased tasks from the Queue port, at most max_workers at once
 //!  ├─ Watchdog              has runs without a heartbeat within stale_after stopped
 //!  └─ OrgSupervisor(org)    one per org with work, started on first use
+//!       ├─ CredentialActor  opens the org's sealed forge credentials for its runs
+//!       ├─ BudgetActor      reserves and settles the tokens of the org's LLM calls
 //!       ├─ RepoLockActor    one per repository with a run: holds, renews, frees its lock
 //!       └─ AgentRun(task)   one per task: clone → LLM/tool loop → commit → push
 //! ```
@@ -19,7 +21,9 @@
 //! - [`root_supervisor`], [`dispatcher`], [`watchdog`], [`org_supervisor`], [`repo_lock`],
 //!   [`agent_run`]:
 //!   the actors, one file each, in the order of the tree.
-//! - [`observe`]: serializable snapshots every actor answers `Observe` with.
+//! - [`observe`]: serializable snapshots supervisors answer `Observe` with, and the census
+//!   of live actors (every message goes through its `tell`/`ask`) that the operator's tree
+//!   view reads.
 //! - [`backoff`]: the restart policy (exponential backoff, jitter, intensity limit).
 //! - [`runtime`]: the shared dependencies and settings handed to the tree.
 //! - [`conformance`]: the checks every adapter of a port must pass.

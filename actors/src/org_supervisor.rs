@@ -22,7 +22,9 @@ use crate::budget_actor::{BudgetActor, BudgetArgs, BudgetMsg, give_back_unused_s
 use crate::credentials::{CredentialActor, CredentialArgs, CredentialMsg};
 use crate::dispatcher::DispatcherMsg;
 use crate::domain::{EventKind, OrgId, OrgScope, RepoId, TaskError, TaskId, TaskOutcome};
-use crate::observe::{OrgSnapshot, SharedRunSnapshot};
+use crate::observe::{
+    ActorKind, Lineage, OrgSnapshot, Probe, SharedRunSnapshot, ask, tell, tell_after,
+};
 use crate::ports::{Lease, QueueError};
 use crate::repo_lock::{RepoLockActor, RepoLockArgs, RepoLockMsg};
 use crate::runtime::Deps;
@@ -63,6 +65,8 @@ pub struct OrgSupervisorArgs {
     pub deps: Arc<Deps>,
     /// Told when a run's worker slot is free.
     pub dispatcher: ActorRef<DispatcherMsg>,
+    /// The org's earlier supervisors on this node.
+    pub lineage: Lineage,
 }
 
 #[derive(Debug)]
@@ -81,6 +85,13 @@ struct LockEntry {
 /// How long the supervisor waits for a lock actor to free a lock.
 const RELEASE_TIMEOUT_MS: u64 = 5_000;
 
+/// A task whose runs crashed: when (for the restart limit) and how (for the tree view).
+#[derive(Debug)]
+struct CrashHistory {
+    tracker: RestartTracker,
+    lineage: Lineage,
+}
+
 #[derive(Debug)]
 struct RunEntry {
     lease: Lease,
@@ -92,12 +103,13 @@ struct RunEntry {
 /// The supervisor's state.
 #[derive(Debug)]
 pub struct OrgSupervisorState {
+    probe: Probe,
     org_id: OrgId,
     deps: Arc<Deps>,
     dispatcher: ActorRef<DispatcherMsg>,
     runs: HashMap<ActorId, RunEntry>,
     /// Failure history of tasks whose runs crashed, until they end.
-    restarts: HashMap<TaskId, RestartTracker>,
+    restarts: HashMap<TaskId, CrashHistory>,
     /// Tasks waiting out a backoff before their next run.
     backing_off: HashMap<TaskId, Lease>,
     /// Tasks whose runs are being killed because they were cancelled.
@@ -112,6 +124,10 @@ pub struct OrgSupervisorState {
     credentials: ActorRef<CredentialMsg>,
     /// Reserves and settles the tokens of this org's LLM calls.
     budget: ActorRef<BudgetMsg>,
+    /// The credential actor's earlier incarnations.
+    credentials_lineage: Lineage,
+    /// The budget actor's earlier incarnations.
+    budget_lineage: Lineage,
     /// Set at shutdown: every run ends by giving its task back; who waits for the last one.
     evacuation: Option<Evacuation>,
     started_total: u64,
@@ -129,9 +145,18 @@ impl Actor for OrgSupervisor {
         args: OrgSupervisorArgs,
     ) -> Result<OrgSupervisorState, ActorProcessingErr> {
         tracing::debug!(org_id = %args.org_id, "org supervisor started");
-        let credentials = spawn_credentials(&myself, args.org_id, &args.deps).await?;
-        let budget = spawn_budget(&myself, args.org_id, &args.deps).await?;
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::OrgSupervisor,
+            format!("org/{}", args.org_id),
+            Some(args.org_id),
+            args.lineage,
+        );
+        let fresh = Lineage::default();
+        let credentials = spawn_credentials(&myself, args.org_id, &args.deps, &fresh).await?;
+        let budget = spawn_budget(&myself, args.org_id, &args.deps, &fresh).await?;
         Ok(OrgSupervisorState {
+            probe,
             org_id: args.org_id,
             deps: args.deps,
             dispatcher: args.dispatcher,
@@ -144,6 +169,8 @@ impl Actor for OrgSupervisor {
             locks: HashMap::new(),
             credentials,
             budget,
+            credentials_lineage: Lineage::default(),
+            budget_lineage: Lineage::default(),
             evacuation: None,
             started_total: 0,
             failed_total: 0,
@@ -156,6 +183,7 @@ impl Actor for OrgSupervisor {
         message: OrgMsg,
         state: &mut OrgSupervisorState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         match message {
             OrgMsg::StartRun(lease) => {
                 let task_id = lease.task_id;
@@ -233,7 +261,8 @@ impl Actor for OrgSupervisor {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
                     state.forget_lock_actor(&cell);
-                    state.replace_helpers(&myself, &cell).await?;
+                    let reason = reason.as_deref().unwrap_or("stopped");
+                    state.replace_helpers(&myself, &cell, reason).await?;
                     return Ok(());
                 };
                 let exit = reason.as_deref().and_then(RunExit::parse);
@@ -265,7 +294,9 @@ impl Actor for OrgSupervisor {
                     if state.forget_lock_actor(&cell) {
                         tracing::error!(error = %err, "repository lock actor failed");
                     }
-                    state.replace_helpers(&myself, &cell).await?;
+                    state
+                        .replace_helpers(&myself, &cell, &err.to_string())
+                        .await?;
                     return Ok(());
                 };
                 state.failed_total += 1;
@@ -293,10 +324,12 @@ async fn spawn_budget(
     myself: &ActorRef<OrgMsg>,
     org_id: OrgId,
     deps: &Arc<Deps>,
+    lineage: &Lineage,
 ) -> Result<ActorRef<BudgetMsg>, ActorProcessingErr> {
     let args = BudgetArgs {
         org_id,
         deps: deps.clone(),
+        lineage: lineage.clone(),
     };
     let (actor, _) = Actor::spawn_linked(None, BudgetActor, args, myself.get_cell()).await?;
     Ok(actor)
@@ -306,11 +339,13 @@ async fn spawn_credentials(
     myself: &ActorRef<OrgMsg>,
     org_id: OrgId,
     deps: &Arc<Deps>,
+    lineage: &Lineage,
 ) -> Result<ActorRef<CredentialMsg>, ActorProcessingErr> {
     let args = CredentialArgs {
         org_id,
         store: deps.store.clone(),
         vault: deps.vault.clone(),
+        lineage: lineage.clone(),
     };
     let (actor, _) = Actor::spawn_linked(None, CredentialActor, args, myself.get_cell()).await?;
     Ok(actor)
@@ -318,21 +353,26 @@ async fn spawn_credentials(
 
 impl OrgSupervisorState {
     /// Starts a new credential or budget actor if `cell` was the current one (it stopped or
-    /// failed).
+    /// failed, for `reason`).
     async fn replace_helpers(
         &mut self,
         myself: &ActorRef<OrgMsg>,
         cell: &ActorCell,
+        reason: &str,
     ) -> Result<(), ActorProcessingErr> {
         if self.evacuation.is_some() {
             return Ok(());
         }
         if cell.get_id() == self.credentials.get_id() {
-            tracing::warn!(org_id = %self.org_id, "credential actor stopped; starting a new one");
-            self.credentials = spawn_credentials(myself, self.org_id, &self.deps).await?;
+            tracing::warn!(org_id = %self.org_id, reason, "credential actor stopped; starting a new one");
+            self.credentials_lineage.failed(reason);
+            let lineage = &self.credentials_lineage;
+            self.credentials = spawn_credentials(myself, self.org_id, &self.deps, lineage).await?;
         } else if cell.get_id() == self.budget.get_id() {
-            tracing::warn!(org_id = %self.org_id, "budget actor stopped; starting a new one");
-            self.budget = spawn_budget(myself, self.org_id, &self.deps).await?;
+            tracing::warn!(org_id = %self.org_id, reason, "budget actor stopped; starting a new one");
+            self.budget_lineage.failed(reason);
+            let lineage = &self.budget_lineage;
+            self.budget = spawn_budget(myself, self.org_id, &self.deps, lineage).await?;
         }
         Ok(())
     }
@@ -440,12 +480,21 @@ impl OrgSupervisorState {
     async fn on_crash(&mut self, myself: &ActorRef<OrgMsg>, entry: RunEntry, error: String) {
         let task_id = entry.lease.task_id;
         let policy = self.deps.settings.backoff.clone();
-        let tracker = self
+        let history = self
             .restarts
             .entry(task_id)
-            .or_insert_with(|| RestartTracker::new(policy));
+            .or_insert_with(|| CrashHistory {
+                tracker: RestartTracker::new(policy),
+                lineage: Lineage::default(),
+            });
         let spread = rand::random_range(-1.0..=1.0);
-        match tracker.on_failure(tokio::time::Instant::now(), spread) {
+        let decision = history
+            .tracker
+            .on_failure(tokio::time::Instant::now(), spread);
+        if let RestartDecision::Restart { .. } = decision {
+            history.lineage.failed(&error);
+        }
+        match decision {
             RestartDecision::Restart { after, restart } => {
                 tracing::warn!(%task_id, restart, delay_ms = after.as_millis() as u64, %error, "run crashed; restarting after backoff");
                 metrics::counter!("orchard_run_restarts_total").increment(1);
@@ -461,7 +510,7 @@ impl OrgSupervisorState {
                 }
                 let lease = entry.lease.clone();
                 self.backing_off.insert(task_id, entry.lease);
-                myself.send_after(after, move || OrgMsg::Restart(lease));
+                tell_after(myself, after, move || OrgMsg::Restart(lease));
             }
             RestartDecision::GiveUp => {
                 self.restarts.remove(&task_id);
@@ -522,15 +571,16 @@ impl OrgSupervisorState {
             self.locks.remove(&lease.repo_id);
         }
         let task_id = lease.task_id;
-        let released = ractor::call_t!(
-            actor,
+        let released = ask(
+            &actor,
             |reply| RepoLockMsg::Release {
                 task_id,
                 last,
-                reply
+                reply,
             },
-            RELEASE_TIMEOUT_MS
-        );
+            RELEASE_TIMEOUT_MS,
+        )
+        .await;
         if let Err(err) = released {
             tracing::warn!(%task_id, error = %err, "could not free repository lock; it expires");
         }
@@ -572,6 +622,11 @@ impl OrgSupervisorState {
             lock,
             credentials: self.credentials.clone(),
             budget: self.budget.clone(),
+            lineage: self
+                .restarts
+                .get(&task_id)
+                .map(|history| history.lineage.clone())
+                .unwrap_or_default(),
         };
         match Actor::spawn_linked(None, AgentRun, args, myself.get_cell()).await {
             Ok((run, _)) => {
@@ -663,10 +718,7 @@ impl OrgSupervisorState {
     }
 
     fn release(&self, task_id: TaskId) {
-        if let Err(err) = self
-            .dispatcher
-            .send_message(DispatcherMsg::Released(task_id))
-        {
+        if let Err(err) = tell(&self.dispatcher, DispatcherMsg::Released(task_id)) {
             tracing::error!(%task_id, error = %err, "dispatcher is gone");
         }
     }

@@ -18,6 +18,7 @@ use std::time::Duration;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
 use crate::domain::{OrgId, RepoId, TaskId};
+use crate::observe::{ActorKind, Lineage, Probe, tell, tell_every};
 use crate::org_supervisor::OrgMsg;
 use crate::ports::{LockError, LockService, RepoLock};
 
@@ -84,6 +85,7 @@ impl std::fmt::Debug for RepoLockArgs {
 /// The actor's state.
 #[derive(Debug)]
 pub struct RepoLockState {
+    probe: Probe,
     args: RepoLockArgs,
     held: Option<RepoLock>,
     ticker: tokio::task::JoinHandle<()>,
@@ -100,8 +102,16 @@ impl Actor for RepoLockActor {
         args: RepoLockArgs,
     ) -> Result<RepoLockState, ActorProcessingErr> {
         let every = (args.ttl / 3).max(Duration::from_millis(10));
-        let ticker = myself.send_interval(every, || RepoLockMsg::Renew);
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::RepoLock,
+            format!("repo-lock/{}", args.repo_id),
+            Some(args.org_id),
+            Lineage::default(),
+        );
+        let ticker = tell_every(&myself, every, || RepoLockMsg::Renew);
         Ok(RepoLockState {
+            probe,
             args,
             held: None,
             ticker,
@@ -128,6 +138,7 @@ impl Actor for RepoLockActor {
         message: RepoLockMsg,
         state: &mut RepoLockState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         match message {
             RepoLockMsg::Acquire { task_id, reply } => {
                 let answer = state.acquire(task_id).await;
@@ -201,7 +212,7 @@ impl RepoLockState {
                 tracing::warn!(%task_id, repo_id = %lock.repo_id, "repository lock lost");
                 metrics::counter!("orchard_repo_locks_lost_total").increment(1);
                 self.held = None;
-                let _ = self.args.supervisor.send_message(OrgMsg::LockLost(task_id));
+                let _ = tell(&self.args.supervisor, OrgMsg::LockLost(task_id));
                 false
             }
             Err(err) => {

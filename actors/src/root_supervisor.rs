@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent, call_t};
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 
 use crate::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use crate::domain::{OrgId, TaskId};
-use crate::observe::{OrgSnapshot, TreeSnapshot};
+use crate::observe::{ActorKind, Lineage, OrgSnapshot, Probe, TreeSnapshot, ask, tell};
 use crate::org_supervisor::{OrgMsg, OrgSupervisor, OrgSupervisorArgs};
 use crate::ports::Lease;
 use crate::runtime::Deps;
@@ -45,20 +45,27 @@ pub enum RootMsg {
 /// The root's state.
 #[derive(Debug)]
 pub struct RootState {
+    probe: Probe,
     deps: Arc<Deps>,
     dispatcher: ActorRef<DispatcherMsg>,
+    /// The dispatcher's earlier incarnations.
+    dispatcher_lineage: Lineage,
     orgs: HashMap<OrgId, ActorRef<OrgMsg>>,
+    /// Earlier org supervisors of each org that stopped (an org's next one continues them).
+    org_lineage: HashMap<OrgId, Lineage>,
 }
 
 async fn spawn_dispatcher(
     myself: &ActorRef<RootMsg>,
     deps: &Arc<Deps>,
     in_flight: HashMap<TaskId, OrgId>,
+    lineage: Lineage,
 ) -> Result<ActorRef<DispatcherMsg>, ActorProcessingErr> {
     let args = DispatcherArgs {
         deps: deps.clone(),
         root: myself.clone(),
         in_flight,
+        lineage,
     };
     let (dispatcher, _) = Actor::spawn_linked(None, Dispatcher, args, myself.get_cell()).await?;
     Ok(dispatcher)
@@ -74,16 +81,27 @@ impl Actor for RootSupervisor {
         myself: ActorRef<Self::Msg>,
         deps: Arc<Deps>,
     ) -> Result<RootState, ActorProcessingErr> {
-        let dispatcher = spawn_dispatcher(&myself, &deps, HashMap::new()).await?;
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::RootSupervisor,
+            "root",
+            None,
+            Lineage::default(),
+        );
+        let dispatcher =
+            spawn_dispatcher(&myself, &deps, HashMap::new(), Lineage::default()).await?;
         let watchdog = WatchdogArgs {
             root: myself.clone(),
             interval: deps.settings.watchdog_interval,
         };
         Actor::spawn_linked(None, Watchdog, watchdog, myself.get_cell()).await?;
         Ok(RootState {
+            probe,
             deps,
             dispatcher,
+            dispatcher_lineage: Lineage::default(),
             orgs: HashMap::new(),
+            org_lineage: HashMap::new(),
         })
     }
 
@@ -93,16 +111,17 @@ impl Actor for RootSupervisor {
         message: RootMsg,
         state: &mut RootState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         match message {
             RootMsg::Dispatch(lease) => {
                 let org = state.org_supervisor(&myself, lease.org_id).await?;
-                org.send_message(OrgMsg::StartRun(lease))?;
+                tell(&org, OrgMsg::StartRun(lease))?;
             }
             RootMsg::Cancel(org_id, task_id) => {
                 // An org without a supervisor has no run to stop; its queued entry is skipped
                 // when dequeued, since the task is no longer queued.
                 if let Some(org) = state.orgs.get(&org_id) {
-                    org.send_message(OrgMsg::Cancel(task_id))?;
+                    tell(org, OrgMsg::Cancel(task_id))?;
                 }
             }
             RootMsg::Shutdown(grace, reply) => {
@@ -111,19 +130,23 @@ impl Actor for RootSupervisor {
             }
             RootMsg::Reap => {
                 for org in state.orgs.values() {
-                    org.send_message(OrgMsg::Reap)?;
+                    tell(org, OrgMsg::Reap)?;
                 }
             }
             RootMsg::TaskQueued => {
-                state.dispatcher.send_message(DispatcherMsg::Poll)?;
+                tell(&state.dispatcher, DispatcherMsg::Poll)?;
             }
             RootMsg::Observe(reply) => {
-                let dispatcher =
-                    call_t!(state.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
-                        .unwrap_or_default();
+                let dispatcher = ask(
+                    &state.dispatcher,
+                    DispatcherMsg::Observe,
+                    OBSERVE_TIMEOUT_MS,
+                )
+                .await
+                .unwrap_or_default();
                 let mut orgs: Vec<OrgSnapshot> = Vec::new();
                 for org in state.orgs.values() {
-                    if let Ok(snapshot) = call_t!(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS) {
+                    if let Ok(snapshot) = ask(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS).await {
                         orgs.push(snapshot);
                     }
                 }
@@ -153,36 +176,45 @@ impl Actor for RootSupervisor {
             // point the org supervisors at it.
             let mut in_flight = HashMap::new();
             for (org_id, org) in &state.orgs {
-                if let Ok(snapshot) = call_t!(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS) {
+                if let Ok(snapshot) = ask(org, OrgMsg::Observe, OBSERVE_TIMEOUT_MS).await {
                     let tasks = snapshot.runs.iter().map(|r| r.task_id);
                     for task_id in tasks.chain(snapshot.restarting.iter().copied()) {
                         in_flight.insert(task_id, *org_id);
                     }
                 }
             }
-            state.dispatcher = spawn_dispatcher(&myself, &state.deps, in_flight).await?;
+            state
+                .dispatcher_lineage
+                .failed(failure.as_deref().unwrap_or("stopped"));
+            let lineage = state.dispatcher_lineage.clone();
+            state.dispatcher = spawn_dispatcher(&myself, &state.deps, in_flight, lineage).await?;
             for org in state.orgs.values() {
-                org.send_message(OrgMsg::NewDispatcher(state.dispatcher.clone()))?;
+                tell(org, OrgMsg::NewDispatcher(state.dispatcher.clone()))?;
             }
             return Ok(());
         }
-        state.orgs.retain(|org_id, org| {
-            let gone = org.get_id() == cell.get_id();
-            if gone {
-                tracing::error!(%org_id, reason = ?failure, "org supervisor stopped");
-            }
-            !gone
-        });
+        let gone = state
+            .orgs
+            .iter()
+            .find(|(_, org)| org.get_id() == cell.get_id())
+            .map(|(org_id, _)| *org_id);
+        if let Some(org_id) = gone {
+            tracing::error!(%org_id, reason = ?failure, "org supervisor stopped");
+            state.orgs.remove(&org_id);
+            let reason = failure.as_deref().unwrap_or("stopped");
+            state.org_lineage.entry(org_id).or_default().failed(reason);
+        }
         Ok(())
     }
 }
 
 impl RootState {
     async fn shutdown(&mut self, grace: Duration) -> usize {
-        self.dispatcher.send_message(DispatcherMsg::Drain).ok();
+        tell(&self.dispatcher, DispatcherMsg::Drain).ok();
         let deadline = tokio::time::Instant::now() + grace;
         loop {
-            let in_flight = call_t!(self.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
+            let in_flight = ask(&self.dispatcher, DispatcherMsg::Observe, OBSERVE_TIMEOUT_MS)
+                .await
                 .map(|s| s.in_flight)
                 .unwrap_or(0);
             if in_flight == 0 || tokio::time::Instant::now() >= deadline {
@@ -193,7 +225,7 @@ impl RootState {
         }
         let mut evacuated = 0;
         for (org_id, org) in &self.orgs {
-            match call_t!(org, OrgMsg::Evacuate, EVACUATE_TIMEOUT_MS) {
+            match ask(org, OrgMsg::Evacuate, EVACUATE_TIMEOUT_MS).await {
                 Ok(count) => evacuated += count,
                 Err(err) => tracing::error!(%org_id, error = %err, "evacuation failed"),
             }
@@ -213,6 +245,7 @@ impl RootState {
             org_id,
             deps: self.deps.clone(),
             dispatcher: self.dispatcher.clone(),
+            lineage: self.org_lineage.get(&org_id).cloned().unwrap_or_default(),
         };
         let (org, _) = Actor::spawn_linked(None, OrgSupervisor, args, myself.get_cell()).await?;
         self.orgs.insert(org_id, org.clone());

@@ -7,8 +7,10 @@
 use ractor::concurrency::JoinHandle;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 
-use crate::root_supervisor::RootMsg;
 use std::time::Duration;
+
+use crate::observe::{ActorKind, Lineage, Probe, tell, tell_every};
+use crate::root_supervisor::RootMsg;
 
 /// The actor.
 #[derive(Debug)]
@@ -35,6 +37,7 @@ pub struct WatchdogArgs {
 /// The watchdog's state.
 #[derive(Debug)]
 pub struct WatchdogState {
+    probe: Probe,
     root: ActorRef<RootMsg>,
     rounds: u64,
     ticker: Option<JoinHandle<()>>,
@@ -50,8 +53,16 @@ impl Actor for Watchdog {
         myself: ActorRef<Self::Msg>,
         args: WatchdogArgs,
     ) -> Result<WatchdogState, ActorProcessingErr> {
-        let ticker = myself.send_interval(args.interval, || WatchdogMsg::Tick);
+        let probe = Probe::attach(
+            &myself.get_cell(),
+            ActorKind::Watchdog,
+            "watchdog",
+            None,
+            Lineage::default(),
+        );
+        let ticker = tell_every(&myself, args.interval, || WatchdogMsg::Tick);
         Ok(WatchdogState {
+            probe,
             root: args.root,
             rounds: 0,
             ticker: Some(ticker),
@@ -75,10 +86,11 @@ impl Actor for Watchdog {
         message: WatchdogMsg,
         state: &mut WatchdogState,
     ) -> Result<(), ActorProcessingErr> {
+        state.probe.handled();
         match message {
             WatchdogMsg::Tick => {
                 state.rounds += 1;
-                state.root.send_message(RootMsg::Reap)?;
+                tell(&state.root, RootMsg::Reap)?;
             }
             WatchdogMsg::Observe(reply) => {
                 let _ = reply.send(state.rounds);

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use orchard_actors::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use orchard_actors::domain::{OrgId, OrgScope, RepoId, TaskId};
+use orchard_actors::observe::tell;
 use orchard_actors::ports::{Lease, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorProcessingErr, ActorRef};
 use orchard_actors::root_supervisor::RootMsg;
@@ -80,6 +81,7 @@ async fn setup_with(
         deps,
         root,
         in_flight: Default::default(),
+        lineage: Default::default(),
     };
     let (dispatcher, _) = Actor::spawn(None, Dispatcher, args).await.unwrap();
     Setup {
@@ -100,9 +102,7 @@ impl Setup {
     }
 
     fn release(&self, lease: &Lease) {
-        self.dispatcher
-            .send_message(DispatcherMsg::Released(lease.task_id))
-            .unwrap();
+        tell(&self.dispatcher, DispatcherMsg::Released(lease.task_id)).unwrap();
     }
 }
 

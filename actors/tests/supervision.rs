@@ -13,11 +13,12 @@ use orchard_actors::domain::{
     NewRepo, NewTask, OrgId, OrgScope, Provider, RepoId, Task, TaskId, TaskStatus, TokenUsage,
 };
 use orchard_actors::locks::InProcessLocks;
+use orchard_actors::observe::{ask, tell};
 use orchard_actors::ports::{
     ChatResponse, Lease, LlmError, LockService, OrgRoom, Queue, QueueError, RepoLock, Store,
     ToolCall,
 };
-use orchard_actors::ractor::{Actor, ActorRef, call_t};
+use orchard_actors::ractor::{Actor, ActorRef};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
 use orchard_actors::testing::{
@@ -242,7 +243,7 @@ impl Harness {
             .enqueue(self.scope.org_id(), task.repo_id, task.id)
             .await
             .unwrap();
-        self.root.send_message(RootMsg::TaskQueued).unwrap();
+        tell(&self.root, RootMsg::TaskQueued).unwrap();
     }
 
     /// Who holds the lock of the task's repository.
@@ -320,7 +321,7 @@ impl Harness {
     /// The tree once every worker slot is free again.
     async fn idle_tree(&self) -> orchard_actors::observe::TreeSnapshot {
         for _ in 0..500 {
-            let tree = call_t!(self.root, RootMsg::Observe, 2000).unwrap();
+            let tree = ask(&self.root, RootMsg::Observe, 2000).await.unwrap();
             if tree.dispatcher.in_flight == 0 {
                 return tree;
             }
@@ -535,7 +536,7 @@ async fn a_task_delivered_more_than_max_attempts_times_is_dead_lettered() {
     for _ in 0..3 {
         h.queue.dequeue(Duration::ZERO, &[]).await.unwrap().unwrap();
     }
-    h.root.send_message(RootMsg::TaskQueued).unwrap();
+    tell(&h.root, RootMsg::TaskQueued).unwrap();
 
     let done = h.wait_finished(&task).await;
     assert_eq!(done.status, TaskStatus::Failed);
@@ -633,7 +634,7 @@ async fn a_crash_in_one_orgs_run_leaves_other_orgs_alone() {
             .unwrap();
         tasks.push((scope, task.id));
     }
-    h.root.send_message(RootMsg::TaskQueued).unwrap();
+    tell(&h.root, RootMsg::TaskQueued).unwrap();
 
     let mut ended = Vec::new();
     for (scope, id) in &tasks {
@@ -773,9 +774,7 @@ async fn cancelling_a_run_frees_its_lock() {
     let task = h.submit("hangs until cancelled").await;
     h.wait_locked(&task).await;
     h.store.cancel_task(&h.scope, task.id).await.unwrap();
-    h.root
-        .send_message(RootMsg::Cancel(h.scope.org_id(), task.id))
-        .unwrap();
+    tell(&h.root, RootMsg::Cancel(h.scope.org_id(), task.id)).unwrap();
     let done = h.wait_finished(&task).await;
     assert_eq!(done.status, TaskStatus::Cancelled);
     h.idle_tree().await;
@@ -828,7 +827,7 @@ async fn a_replaced_dispatcher_keeps_the_runs_in_flight_and_the_cap() {
         "the fault fired"
     );
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let tree = call_t!(h.root, RootMsg::Observe, 2000).unwrap();
+    let tree = ask(&h.root, RootMsg::Observe, 2000).await.unwrap();
     assert_eq!(tree.dispatcher.in_flight, 3, "{:?}", tree.dispatcher);
     assert_eq!(
         h.git.checkouts().len(),
@@ -839,11 +838,9 @@ async fn a_replaced_dispatcher_keeps_the_runs_in_flight_and_the_cap() {
     // Cancelling a run frees its slot through the org supervisor, which now reports to the
     // new dispatcher: the fourth task starts.
     h.store.cancel_task(&h.scope, tasks[0].id).await.unwrap();
-    h.root
-        .send_message(RootMsg::Cancel(h.scope.org_id(), tasks[0].id))
-        .unwrap();
+    tell(&h.root, RootMsg::Cancel(h.scope.org_id(), tasks[0].id)).unwrap();
     dispatched(4).await;
-    let tree = call_t!(h.root, RootMsg::Observe, 2000).unwrap();
+    let tree = ask(&h.root, RootMsg::Observe, 2000).await.unwrap();
     assert_eq!(tree.dispatcher.in_flight, 3);
 }
 

@@ -6,6 +6,7 @@ use orchard_actors::domain::Role;
 use orchard_actors::ports::StoreError;
 use poem::web::Data;
 use poem_openapi::payload::Json;
+use poem_openapi::types::Example;
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 use secrecy::SecretString;
 use time::OffsetDateTime;
@@ -13,7 +14,8 @@ use uuid::Uuid;
 
 use super::error::{ApiError, Code, store_error};
 use super::security::BearerAuth;
-use super::{AppState, validate};
+use super::validate::Text;
+use super::{AppState, examples, validate};
 use crate::auth::password;
 
 #[derive(Tags)]
@@ -27,18 +29,20 @@ pub(crate) struct AuthApi;
 
 /// Create an organization and its owner.
 #[derive(Object)]
+#[oai(example)]
 struct SignupRequest {
     /// Organization name (1–100 characters).
-    org_name: String,
+    org_name: Text,
     /// Owner's email; used to log in.
-    email: String,
+    email: Text,
     /// Owner's password (at least 8 characters).
     #[oai(write_only)]
-    password: String,
+    password: Text,
 }
 
 /// A new organization and a token for its owner.
 #[derive(Object)]
+#[oai(example)]
 struct SignupResponse {
     org_id: Uuid,
     user_id: Uuid,
@@ -47,15 +51,18 @@ struct SignupResponse {
     expires_at: OffsetDateTime,
 }
 
+/// Email and password of a user.
 #[derive(Object)]
+#[oai(example)]
 struct LoginRequest {
-    email: String,
+    email: Text,
     #[oai(write_only)]
-    password: String,
+    password: Text,
 }
 
 /// A bearer token.
 #[derive(Object)]
+#[oai(example)]
 struct LoginResponse {
     /// PASETO v4.public bearer token.
     token: String,
@@ -64,6 +71,7 @@ struct LoginResponse {
 
 /// An organization, its plan and the limits in effect.
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 pub(crate) struct OrgView {
     id: Uuid,
     name: String,
@@ -94,6 +102,59 @@ impl OrgView {
     }
 }
 
+impl Example for SignupRequest {
+    fn example() -> Self {
+        Self {
+            org_name: "Acme".into(),
+            email: "owner@acme.example".into(),
+            password: "correct horse battery".into(),
+        }
+    }
+}
+
+impl Example for SignupResponse {
+    fn example() -> Self {
+        Self {
+            org_id: examples::ORG_ID,
+            user_id: examples::USER_ID,
+            token: examples::TOKEN.into(),
+            expires_at: examples::AT + Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+impl Example for LoginRequest {
+    fn example() -> Self {
+        let SignupRequest {
+            email, password, ..
+        } = SignupRequest::example();
+        Self { email, password }
+    }
+}
+
+impl Example for LoginResponse {
+    fn example() -> Self {
+        let SignupResponse {
+            token, expires_at, ..
+        } = SignupResponse::example();
+        Self { token, expires_at }
+    }
+}
+
+impl Example for OrgView {
+    fn example() -> Self {
+        Self {
+            id: examples::ORG_ID,
+            name: "Acme".into(),
+            plan: "free".into(),
+            tasks_per_month: Some(5),
+            monthly_tokens: Some(1_000_000),
+            past_due: false,
+            created_at: examples::AT,
+        }
+    }
+}
+
 #[derive(ApiResponse)]
 enum SignupResult {
     /// Created.
@@ -108,7 +169,7 @@ fn token_ttl(state: &AppState) -> Duration {
 #[OpenApi(prefix_path = "/v1", tag = "AuthTags::Auth")]
 impl AuthApi {
     /// Sign up: creates an organization and its owner, returns the owner's token.
-    #[oai(path = "/auth/signup", method = "post")]
+    #[oai(path = "/auth/signup", method = "post", operation_id = "signup")]
     async fn signup(
         &self,
         state: Data<&AppState>,
@@ -117,7 +178,7 @@ impl AuthApi {
         let org_name = validate::name("org_name", &body.org_name).map_err(ApiError::invalid)?;
         let email = validate::email(&body.email).map_err(ApiError::invalid)?;
         validate::password(&body.password).map_err(ApiError::invalid)?;
-        let secret = SecretString::from(body.0.password);
+        let secret = SecretString::from(String::from(body.0.password));
         let hash = tokio::task::spawn_blocking(move || password::hash(&secret))
             .await
             .map_err(|err| ApiError::internal("password hashing", err))?
@@ -151,7 +212,7 @@ impl AuthApi {
     }
 
     /// Log in with email and password.
-    #[oai(path = "/auth/login", method = "post")]
+    #[oai(path = "/auth/login", method = "post", operation_id = "login")]
     async fn login(
         &self,
         state: Data<&AppState>,
@@ -168,7 +229,7 @@ impl AuthApi {
             .as_ref()
             .map(|f| f.password_hash.clone())
             .unwrap_or_else(|| password::dummy_hash().to_owned());
-        let secret = SecretString::from(body.0.password);
+        let secret = SecretString::from(String::from(body.0.password));
         let matches = tokio::task::spawn_blocking(move || password::verify(&secret, &stored_hash))
             .await
             .map_err(|err| ApiError::internal("password check", err))?;
@@ -184,7 +245,7 @@ impl AuthApi {
     }
 
     /// The caller's organization.
-    #[oai(path = "/org", method = "get")]
+    #[oai(path = "/org", method = "get", operation_id = "get_org")]
     async fn org(
         &self,
         state: Data<&AppState>,

@@ -10,14 +10,19 @@ use orchard_actors::budget::Limits;
 use orchard_actors::domain::{OrgId, OrgScope, Role};
 use orchard_actors::ports::{BillingChange, PlanChange};
 use poem::web::Data;
+use poem::{FromRequest, Request, RequestBody};
 use poem_openapi::param::Header;
-use poem_openapi::payload::Json;
-use poem_openapi::{Object, OpenApi, Tags};
+use poem_openapi::payload::{Json, ParsePayload, Payload};
+use poem_openapi::registry::{MetaSchema, MetaSchemaRef};
+use poem_openapi::types::Example;
+use poem_openapi::{Object, OpenApi, Tags, impl_apirequest_for_payload};
 use secrecy::ExposeSecret;
+use serde_json::json;
 
-use super::AppState;
 use super::error::{ApiError, Code, store_error};
 use super::security::BearerAuth;
+use super::validate::Text;
+use super::{AppState, examples};
 use crate::billing::{BillingAction, BillingEvent, WebhookError, iyzico, stripe};
 
 #[derive(Tags)]
@@ -31,13 +36,15 @@ pub(crate) struct BillingApi;
 
 /// A plan to buy.
 #[derive(Object)]
+#[oai(example)]
 struct CheckoutBody {
     /// A plan of the configuration with a `stripe_price_id`.
-    plan: String,
+    plan: Text,
 }
 
 /// A Stripe Checkout Session to send the buyer to.
 #[derive(Object)]
+#[oai(example)]
 struct CheckoutView {
     /// Stripe's session id.
     id: String,
@@ -47,10 +54,114 @@ struct CheckoutView {
 
 /// What became of a webhook.
 #[derive(Object)]
+#[oai(example)]
 struct WebhookResult {
     /// `applied`, `duplicate` (seen before; nothing changed) or `ignored` (nothing to do).
     status: String,
 }
+
+impl Example for CheckoutBody {
+    fn example() -> Self {
+        Self { plan: "pro".into() }
+    }
+}
+
+impl Example for CheckoutView {
+    fn example() -> Self {
+        Self {
+            id: "cs_test_a1B2c3D4e5F6".into(),
+            url: "https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5F6".into(),
+        }
+    }
+}
+
+impl Example for WebhookResult {
+    fn example() -> Self {
+        Self {
+            status: "applied".into(),
+        }
+    }
+}
+
+/// A payment provider, as far as its webhook's body is documented.
+trait Provider: Send + Sync {
+    /// What the body is.
+    const DESCRIPTION: &'static str;
+    /// One such body.
+    fn example() -> serde_json::Value;
+}
+
+/// Stripe's events.
+struct Stripe;
+
+impl Provider for Stripe {
+    const DESCRIPTION: &'static str =
+        "A Stripe event, exactly as Stripe sent it (the signature covers these bytes).";
+    fn example() -> serde_json::Value {
+        json!({
+            "id": "evt_1QbCdEfGhIjKlMnO",
+            "object": "event",
+            "type": "checkout.session.completed",
+            "created": 1_796_376_600,
+            "data": {"object": {
+                "id": "cs_test_a1B2c3D4e5F6",
+                "object": "checkout.session",
+                "client_reference_id": examples::ORG_ID,
+                "customer": "cus_QbCdEfGhIj",
+                "subscription": "sub_1QbCdEfGhIjKlMnO",
+                "metadata": {"org_id": examples::ORG_ID, "plan": "pro"}
+            }}
+        })
+    }
+}
+
+/// Iyzico's subscription events.
+struct Iyzico;
+
+impl Provider for Iyzico {
+    const DESCRIPTION: &'static str = "An Iyzico subscription event, exactly as Iyzico sent it (the signature covers its fields).";
+    fn example() -> serde_json::Value {
+        json!({
+            "iyziEventType": iyzico::ORDER_SUCCESS,
+            "iyziEventTime": 1_796_376_600_000_u64,
+            "iyziReferenceCode": "b4e2f0a1-3c5d-4e6f-8a9b-0c1d2e3f4a5b",
+            "subscriptionReferenceCode": "9f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+            "orderReferenceCode": "1a2b3c4d-5e6f-7081-92a3-b4c5d6e7f809",
+            "customerReferenceCode": "acme-7f3a"
+        })
+    }
+}
+
+/// A webhook body: its bytes as they came, whatever their `Content-Type` says, since the
+/// signature is over them; documented as the provider's JSON event.
+struct EventBody<P>(Vec<u8>, std::marker::PhantomData<P>);
+
+impl<P: Provider> Payload for EventBody<P> {
+    const CONTENT_TYPE: &'static str = "application/json";
+
+    fn check_content_type(_content_type: &str) -> bool {
+        true
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some(P::DESCRIPTION),
+            example: Some(P::example()),
+            ..MetaSchema::new("object")
+        }))
+    }
+}
+
+impl<P: Provider> ParsePayload for EventBody<P> {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let bytes = Vec::<u8>::from_request(request, body).await?;
+        Ok(Self(bytes, std::marker::PhantomData))
+    }
+}
+
+impl_apirequest_for_payload!(EventBody<P>, P: Provider);
 
 fn signature_error(err: WebhookError) -> ApiError {
     match err {
@@ -149,7 +260,11 @@ fn org_ref(action: &BillingAction) -> Option<(&str, &str)> {
 impl BillingApi {
     /// Starts a Stripe Checkout for a plan; send the buyer to the returned `url`. When the
     /// payment completes, Stripe's webhook puts the organization on the plan.
-    #[oai(path = "/billing/checkout", method = "post")]
+    #[oai(
+        path = "/billing/checkout",
+        method = "post",
+        operation_id = "create_checkout"
+    )]
     async fn checkout(
         &self,
         state: Data<&AppState>,
@@ -198,12 +313,18 @@ impl BillingApi {
     /// Stripe's webhook: `checkout.session.completed`, `customer.subscription.updated` and
     /// `.deleted`, `invoice.payment_failed`. The body is Stripe's event JSON, verified with
     /// `Stripe-Signature` (HMAC-SHA256 of `timestamp.body`, 5 minutes' tolerance).
-    #[oai(path = "/webhooks/stripe", method = "post")]
+    #[oai(
+        path = "/webhooks/stripe",
+        method = "post",
+        operation_id = "stripe_webhook"
+    )]
     async fn stripe_webhook(
         &self,
         state: Data<&AppState>,
-        #[oai(name = "Stripe-Signature")] signature: Header<Option<String>>,
-        body: Vec<u8>,
+        /// `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+        #[oai(name = "Stripe-Signature", example = "examples::stripe_signature")]
+        signature: Header<Option<String>>,
+        body: EventBody<Stripe>,
     ) -> Result<Json<WebhookResult>, ApiError> {
         let billing = &state.config.billing;
         let secret = billing
@@ -213,9 +334,9 @@ impl BillingApi {
         let header = signature.0.as_deref().unwrap_or_default();
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let tolerance = i64::try_from(billing.webhook_tolerance_secs).unwrap_or(i64::MAX);
-        stripe::verify_signature(header, &body, secret.expose_secret(), now, tolerance)
+        stripe::verify_signature(header, &body.0, secret.expose_secret(), now, tolerance)
             .map_err(signature_error)?;
-        let event = stripe::parse_event(&body).map_err(signature_error)?;
+        let event = stripe::parse_event(&body.0).map_err(signature_error)?;
         let org = match org_ref(&event.action) {
             Some((org_ref, plan)) => Self::known_org(&state, org_ref)
                 .await?
@@ -228,12 +349,18 @@ impl BillingApi {
     /// Iyzico's subscription webhook (`subscription.order.success` / `.failure`), verified
     /// with `X-IYZ-SIGNATURE-V3`. The customer reference code names the org, as registered
     /// with `PUT /v1/admin/orgs/{id}/iyzico-customer`.
-    #[oai(path = "/webhooks/iyzico", method = "post")]
+    #[oai(
+        path = "/webhooks/iyzico",
+        method = "post",
+        operation_id = "iyzico_webhook"
+    )]
     async fn iyzico_webhook(
         &self,
         state: Data<&AppState>,
-        #[oai(name = "X-IYZ-SIGNATURE-V3")] signature: Header<Option<String>>,
-        body: Vec<u8>,
+        /// Hex HMAC-SHA256 of the event's fields with the Iyzico secret key.
+        #[oai(name = "X-IYZ-SIGNATURE-V3", example = "examples::iyzico_signature")]
+        signature: Header<Option<String>>,
+        body: EventBody<Iyzico>,
     ) -> Result<Json<WebhookResult>, ApiError> {
         let billing = &state.config.billing;
         let (Some(secret), Some(merchant)) =
@@ -244,9 +371,9 @@ impl BillingApi {
             ));
         };
         let header = signature.0.as_deref().unwrap_or_default();
-        iyzico::verify_signature(header, &body, secret.expose_secret(), merchant)
+        iyzico::verify_signature(header, &body.0, secret.expose_secret(), merchant)
             .map_err(signature_error)?;
-        let event = iyzico::parse_event(&body).map_err(signature_error)?;
+        let event = iyzico::parse_event(&body.0).map_err(signature_error)?;
         let org = match org_ref(&event.action) {
             Some((customer, _)) => state
                 .store

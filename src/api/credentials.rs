@@ -8,13 +8,15 @@ use orchard_actors::domain::{Credential, CredentialId, CredentialProvider, OrgId
 use poem::web::Data;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
+use poem_openapi::types::Example;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
 
-use super::AppState;
 use super::error::{ApiError, store_error};
 use super::security::BearerAuth;
+use super::validate::Text;
+use super::{AppState, examples};
 use crate::crypto::CredentialAad;
 
 #[derive(Tags)]
@@ -50,18 +52,22 @@ impl From<CredentialProvider> for ProviderName {
 
 /// A secret to store (replacing the provider's earlier one).
 #[derive(Object)]
+#[oai(example)]
 struct CredentialPut {
     /// The token, PAT or password. Write-only: it is never returned.
     #[oai(write_only)]
-    secret: String,
+    secret: Text,
     /// User name for services that need one with the secret (e.g. Jira's account email).
-    username: Option<String>,
+    #[oai(nullable)]
+    username: Option<Text>,
     /// Free text for people, e.g. the token's scopes.
-    scopes_note: Option<String>,
+    #[oai(nullable)]
+    scopes_note: Option<Text>,
 }
 
 /// A stored credential's metadata.
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 struct CredentialView {
     provider: ProviderName,
     username: Option<String>,
@@ -88,8 +94,40 @@ impl From<Credential> for CredentialView {
 
 /// The organization's credentials.
 #[derive(Object)]
+#[oai(example)]
 struct CredentialList {
     credentials: Vec<CredentialView>,
+}
+
+impl Example for CredentialPut {
+    fn example() -> Self {
+        Self {
+            secret: "ghp_16C7e42F292c6912E7710c838347Ae178B4a".into(),
+            username: Some("x-access-token".into()),
+            scopes_note: Some("repo".into()),
+        }
+    }
+}
+
+impl Example for CredentialView {
+    fn example() -> Self {
+        Self {
+            provider: ProviderName::Github,
+            username: Some("x-access-token".into()),
+            scopes_note: Some("repo".into()),
+            fingerprint: Some("…8B4a".into()),
+            created_at: examples::AT,
+            rotated_at: None,
+        }
+    }
+}
+
+impl Example for CredentialList {
+    fn example() -> Self {
+        Self {
+            credentials: vec![CredentialView::example()],
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -154,20 +192,25 @@ fn fingerprint(secret: &SecretString) -> Option<String> {
 impl CredentialsApi {
     /// Store the organization's secret for a provider (owner or admin). Replaces the earlier
     /// one; the secret is encrypted before it is stored and never returned.
-    #[oai(path = "/credentials/:provider", method = "put")]
+    #[oai(
+        path = "/credentials/:provider",
+        method = "put",
+        operation_id = "put_credential"
+    )]
     async fn put(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `github`, `azure_devops`, `jira` or `generic`.
+        #[oai(example = "examples::provider")]
         provider: Path<String>,
         body: Json<CredentialPut>,
     ) -> Result<Json<CredentialView>, ApiError> {
         auth.0.require_admin()?;
         let body = body.0;
-        let secret = secret(body.secret)?;
-        let username = short_text("username", body.username, 256)?;
-        let scopes_note = short_text("scopes_note", body.scopes_note, 1000)?;
+        let secret = secret(body.secret.into())?;
+        let username = short_text("username", body.username.map(String::from), 256)?;
+        let scopes_note = short_text("scopes_note", body.scopes_note.map(String::from), 1000)?;
         let provider = parse_provider(&provider.0)?;
         let org_id: OrgId = auth.0.scope.org_id();
         let id = CredentialId::new();
@@ -198,7 +241,11 @@ impl CredentialsApi {
     }
 
     /// List the organization's credentials: metadata only.
-    #[oai(path = "/credentials", method = "get")]
+    #[oai(
+        path = "/credentials",
+        method = "get",
+        operation_id = "list_credentials"
+    )]
     async fn list(
         &self,
         state: Data<&AppState>,
@@ -216,12 +263,17 @@ impl CredentialsApi {
     }
 
     /// One credential's metadata.
-    #[oai(path = "/credentials/:provider", method = "get")]
+    #[oai(
+        path = "/credentials/:provider",
+        method = "get",
+        operation_id = "get_credential"
+    )]
     async fn get(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `github`, `azure_devops`, `jira` or `generic`.
+        #[oai(example = "examples::provider")]
         provider: Path<String>,
     ) -> Result<Json<CredentialView>, ApiError> {
         auth.0.require_write()?;
@@ -234,12 +286,17 @@ impl CredentialsApi {
     }
 
     /// Delete a credential (owner or admin).
-    #[oai(path = "/credentials/:provider", method = "delete")]
+    #[oai(
+        path = "/credentials/:provider",
+        method = "delete",
+        operation_id = "delete_credential"
+    )]
     async fn delete(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `github`, `azure_devops`, `jira` or `generic`.
+        #[oai(example = "examples::provider")]
         provider: Path<String>,
     ) -> Result<DeleteResult, ApiError> {
         auth.0.require_admin()?;

@@ -5,8 +5,10 @@ mod auth;
 mod billing;
 mod credentials;
 mod error;
+mod examples;
 mod repos;
 mod security;
+mod spec;
 mod system;
 mod tasks;
 mod usage;
@@ -75,17 +77,19 @@ async fn limit_body<E: poem::Endpoint>(
     next: E,
     mut req: poem::Request,
 ) -> poem::Result<poem::Response> {
-    use poem::http::StatusCode;
     let declared = req
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-        return Err(poem::Error::from_string(
+    let too_large = || {
+        poem::Error::from(ApiError::new(
+            Code::PayloadTooLarge,
             format!("request body is larger than {MAX_BODY_BYTES} bytes"),
-            StatusCode::PAYLOAD_TOO_LARGE,
-        ));
+        ))
+    };
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+        return Err(too_large());
     }
     if declared.is_none()
         && req
@@ -97,12 +101,7 @@ async fn limit_body<E: poem::Endpoint>(
             .take_body()
             .into_bytes_limit(MAX_BODY_BYTES as usize)
             .await
-            .map_err(|_| {
-                poem::Error::from_string(
-                    format!("request body is larger than {MAX_BODY_BYTES} bytes"),
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                )
-            })?;
+            .map_err(|_| too_large())?;
         req.set_body(body);
     }
     next.call(req).await.map(poem::IntoResponse::into_response)
@@ -119,9 +118,9 @@ type Apis = (
     admin::AdminApi,
 );
 
-fn service() -> OpenApiService<Apis, ()> {
+fn service() -> OpenApiService<spec::Documented<Apis>, ()> {
     OpenApiService::new(
-        (
+        spec::Documented((
             system::SystemApi,
             auth::AuthApi,
             repos::ReposApi,
@@ -130,14 +129,15 @@ fn service() -> OpenApiService<Apis, ()> {
             usage::UsageApi,
             billing::BillingApi,
             admin::AdminApi,
-        ),
+        )),
         "Orchard",
         env!("CARGO_PKG_VERSION"),
     )
-    .description("Multi-tenant runtime for AI coding agents. Every tenant object is scoped to the caller's organization; another organization's object answers 404.")
+    .description("Multi-tenant runtime for AI coding agents. Every tenant object is scoped to the caller's organization; another organization's object answers 404. Every error is JSON `{code, message}` with a stable `code`; each operation lists the codes it can answer under its error statuses.")
 }
 
-/// The OpenAPI document, as served at `/openapi.json` and committed at `openapi/openapi.json`.
+/// The OpenAPI document, as served at `/openapi.json`, shown at `/docs` and committed at
+/// `openapi/openapi.json`.
 pub fn spec_json() -> String {
     service().spec()
 }
@@ -155,6 +155,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .into_endpoint()
         .around(limit_body)
         .catch_all_error(error::into_json_response)
+        .around(|next, req| spec::keep_to_contract(next, req, spec::contract()))
         .with(Tracing)
         .data(state)
 }

@@ -3,13 +3,15 @@
 use orchard_actors::domain::{NewRepo, Provider, Repo};
 use poem::web::Data;
 use poem_openapi::payload::Json;
+use poem_openapi::types::Example;
 use poem_openapi::{ApiResponse, Enum, Object, OpenApi, Tags};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::error::{ApiError, store_error};
 use super::security::BearerAuth;
-use super::{AppState, validate};
+use super::validate::Text;
+use super::{AppState, examples, validate};
 
 #[derive(Tags)]
 enum RepoTags {
@@ -51,17 +53,20 @@ impl From<Provider> for ProviderName {
 
 /// A repository to register.
 #[derive(Object)]
+#[oai(example)]
 struct RepoCreate {
     /// Clone URL: `https://...`; `http://`, `file://` and absolute paths where the server
     /// allows them. No credentials in the URL.
-    url: String,
+    url: Text,
     provider: ProviderName,
     /// Branch tasks start from; default: the remote's HEAD.
-    default_branch: Option<String>,
+    #[oai(nullable)]
+    default_branch: Option<Text>,
 }
 
 /// A registered repository.
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 struct RepoView {
     id: Uuid,
     url: String,
@@ -84,8 +89,44 @@ impl From<Repo> for RepoView {
 
 /// The organization's repositories.
 #[derive(Object)]
+#[oai(example)]
 struct RepoList {
     repos: Vec<RepoView>,
+}
+
+impl Example for RepoCreate {
+    fn example() -> Self {
+        Self {
+            url: "https://github.com/acme/signup-service.git".into(),
+            provider: ProviderName::Github,
+            default_branch: Some("main".into()),
+        }
+    }
+}
+
+impl Example for RepoView {
+    fn example() -> Self {
+        let RepoCreate {
+            url,
+            provider,
+            default_branch,
+        } = RepoCreate::example();
+        Self {
+            id: examples::REPO_ID,
+            url: url.into(),
+            provider,
+            default_branch: default_branch.map(String::from),
+            created_at: examples::AT,
+        }
+    }
+}
+
+impl Example for RepoList {
+    fn example() -> Self {
+        Self {
+            repos: vec![RepoView::example()],
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -98,7 +139,7 @@ enum CreateResult {
 #[OpenApi(prefix_path = "/v1", tag = "RepoTags::Repos")]
 impl ReposApi {
     /// Register a repository.
-    #[oai(path = "/repos", method = "post")]
+    #[oai(path = "/repos", method = "post", operation_id = "create_repo")]
     async fn create(
         &self,
         state: Data<&AppState>,
@@ -129,7 +170,7 @@ impl ReposApi {
     }
 
     /// List the organization's repositories.
-    #[oai(path = "/repos", method = "get")]
+    #[oai(path = "/repos", method = "get", operation_id = "list_repos")]
     async fn list(
         &self,
         state: Data<&AppState>,

@@ -48,7 +48,7 @@ impl Caller {
 #[oai(ty = "bearer", bearer_format = "PASETO v4.public", checker = "check")]
 pub(crate) struct BearerAuth(pub(crate) Caller);
 
-/// `Authorization: Bearer v4.public...` of the platform operator (`orchard operator-token`).
+/// `Authorization: Bearer v4.public...` of the platform operator (`orchard admin token`).
 #[derive(SecurityScheme)]
 #[oai(
     ty = "bearer",
@@ -58,7 +58,7 @@ pub(crate) struct BearerAuth(pub(crate) Caller);
 pub(crate) struct OperatorAuth(pub(crate) UserId);
 
 fn forbidden(message: &str) -> poem::Error {
-    poem::Error::from_string(message, poem::http::StatusCode::FORBIDDEN)
+    ApiError::new(Code::Forbidden, message).into()
 }
 
 /// A tenant's token; an operator's is refused (it belongs to no organization).
@@ -85,12 +85,10 @@ fn verify(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| poem::Error::from_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR))?;
-    let claims = state.keys.verify(&bearer.token).map_err(|_| {
-        poem::Error::from_string(
-            "missing or invalid bearer token",
-            poem::http::StatusCode::UNAUTHORIZED,
-        )
-    })?;
+    let claims = state
+        .keys
+        .verify(&bearer.token)
+        .map_err(|_| ApiError::new(Code::InvalidToken, "missing or invalid bearer token"))?;
     Ok(Caller {
         user_id: claims.user_id,
         scope: OrgScope::trusted(claims.org_id),

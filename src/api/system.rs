@@ -16,6 +16,13 @@ enum SystemTags {
 /// `/healthz`, `/readyz`.
 pub(crate) struct SystemApi;
 
+/// `/healthz`'s answer.
+pub(crate) const HEALTHY: &str = "ok";
+/// `/readyz`'s answer when the store answers.
+pub(crate) const READY: &str = "ready";
+/// `/readyz`'s answer when it does not.
+pub(crate) const NOT_READY: &str = "store unavailable";
+
 #[derive(ApiResponse)]
 enum Ready {
     /// Ready to serve.
@@ -29,19 +36,19 @@ enum Ready {
 #[OpenApi(tag = "SystemTags::System")]
 impl SystemApi {
     /// Liveness: the process serves HTTP.
-    #[oai(path = "/healthz", method = "get")]
+    #[oai(path = "/healthz", method = "get", operation_id = "health")]
     async fn healthz(&self) -> PlainText<&'static str> {
-        PlainText("ok")
+        PlainText(HEALTHY)
     }
 
     /// Readiness: the store answers.
-    #[oai(path = "/readyz", method = "get")]
+    #[oai(path = "/readyz", method = "get", operation_id = "ready")]
     async fn readyz(&self, state: Data<&AppState>) -> Ready {
         match state.store.user_by_email("readyz@probe.invalid").await {
-            Ok(_) => Ready::Ready(PlainText("ready".into())),
+            Ok(_) => Ready::Ready(PlainText(READY.into())),
             Err(err) => {
                 tracing::warn!(error = %err, "readiness probe failed");
-                Ready::NotReady(PlainText("store unavailable".into()))
+                Ready::NotReady(PlainText(NOT_READY.into()))
             }
         }
     }

@@ -10,11 +10,14 @@ use orchard_actors::domain::{
     CancelOutcome, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome,
     TaskQuery, TaskStatus,
 };
+use orchard_actors::observe::tell;
 use orchard_actors::ports::Store;
 use orchard_actors::root_supervisor::RootMsg;
 use poem::web::Data;
-use poem_openapi::param::{Path, Query};
+use poem::web::sse::Event;
+use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{EventStream, Json};
+use poem_openapi::types::{Example, ToJSON};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -22,7 +25,8 @@ use uuid::Uuid;
 
 use super::error::{ApiError, Code, ErrorBody, store_error};
 use super::security::BearerAuth;
-use super::{AppState, validate};
+use super::validate::Text;
+use super::{AppState, examples, validate};
 
 #[derive(Tags)]
 enum TaskTags {
@@ -35,19 +39,23 @@ pub(crate) struct TasksApi;
 
 /// A task to run.
 #[derive(Object)]
+#[oai(example)]
 struct TaskCreate {
     /// Repository to work on (from `POST /v1/repos`).
-    repo_id: String,
+    repo_id: Text,
     /// What the agent should do.
-    instruction: String,
+    instruction: Text,
     /// Sprint label, for cost allocation.
-    sprint: Option<String>,
+    #[oai(nullable)]
+    sprint: Option<Text>,
     /// Most tokens this task may use.
+    #[oai(nullable)]
     max_tokens: Option<u64>,
 }
 
 /// An accepted task.
 #[derive(Object)]
+#[oai(example)]
 struct TaskAccepted {
     task_id: Uuid,
     /// Always `queued`.
@@ -74,6 +82,7 @@ impl From<orchard_actors::domain::TokenUsage> for Tokens {
 
 /// A task and its progress.
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 struct TaskView {
     id: Uuid,
     repo_id: Uuid,
@@ -112,6 +121,7 @@ struct TaskView {
 
 /// A page of tasks, newest first.
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 struct TaskList {
     tasks: Vec<TaskView>,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -120,6 +130,7 @@ struct TaskList {
 
 /// One event of a task's log.
 #[derive(Object)]
+#[oai(example)]
 struct TaskEventView {
     /// Position in the log, from 1.
     seq: u64,
@@ -128,6 +139,85 @@ struct TaskEventView {
     /// Details.
     data: serde_json::Value,
     at: OffsetDateTime,
+}
+
+impl Example for TaskCreate {
+    fn example() -> Self {
+        Self {
+            repo_id: Text(examples::REPO_ID.to_string()),
+            instruction: "add input validation to the signup handler".into(),
+            sprint: Some(examples::SPRINT.into()),
+            max_tokens: Some(200_000),
+        }
+    }
+}
+
+impl Example for TaskAccepted {
+    fn example() -> Self {
+        Self {
+            task_id: examples::TASK_ID,
+            status: TaskStatus::Queued.as_str().to_owned(),
+        }
+    }
+}
+
+impl Example for TaskView {
+    fn example() -> Self {
+        let TaskCreate {
+            instruction,
+            sprint,
+            max_tokens,
+            ..
+        } = TaskCreate::example();
+        Self {
+            id: examples::TASK_ID,
+            repo_id: examples::REPO_ID,
+            instruction: instruction.into(),
+            sprint: sprint.map(String::from),
+            max_tokens,
+            status: TaskStatus::Succeeded.as_str().to_owned(),
+            attempts: 1,
+            branch: Some(format!("orchard/{}", examples::TASK_ID)),
+            commit: Some("3f9c2b7e41d05a8c6e2f1b9d7a4c3e5f60718293".into()),
+            summary: Some(
+                "Validate the email and password in signup; reject bad input with 400.".into(),
+            ),
+            changed_files: vec!["src/signup.rs".into()],
+            tokens: Tokens {
+                prompt: 18_240,
+                completion: 1_310,
+                total: 19_550,
+            },
+            llm_calls: 4,
+            cost_micros: 3_522,
+            cost_usd: 0.003522,
+            quota_period: examples::PERIOD.into(),
+            quota_released: false,
+            error: None,
+            created_at: examples::AT,
+            updated_at: examples::AT + Duration::from_secs(95),
+        }
+    }
+}
+
+impl Example for TaskList {
+    fn example() -> Self {
+        Self {
+            tasks: vec![TaskView::example()],
+            next_cursor: Some(examples::OLDER_TASK_ID.to_string()),
+        }
+    }
+}
+
+impl Example for TaskEventView {
+    fn example() -> Self {
+        Self {
+            seq: 3,
+            kind: EventKind::ToolCall.as_str().to_owned(),
+            data: serde_json::json!({"name": "read_file", "path": "src/signup.rs", "ok": true, "error": null}),
+            at: examples::AT + Duration::from_secs(12),
+        }
+    }
 }
 
 #[derive(ApiResponse)]
@@ -279,7 +369,7 @@ fn follow(state: Follow) -> BoxStream<'static, TaskEventView> {
 #[OpenApi(prefix_path = "/v1", tag = "TaskTags::Tasks")]
 impl TasksApi {
     /// Submit a task; it is queued and picked up by an agent run.
-    #[oai(path = "/tasks", method = "post")]
+    #[oai(path = "/tasks", method = "post", operation_id = "create_task")]
     async fn submit(
         &self,
         state: Data<&AppState>,
@@ -353,7 +443,7 @@ impl TasksApi {
             return Err(ApiError::internal("queueing the task", err));
         }
         // The dispatcher also polls; this only makes the start immediate.
-        let _ = state.root.send_message(RootMsg::TaskQueued);
+        let _ = tell(&state.root, RootMsg::TaskQueued);
         metrics::counter!("orchard_tasks_submitted_total").increment(1);
         tracing::info!(org_id = %scope.org_id(), task_id = %task.id, submitted_by = %auth.0.user_id, "task queued");
         Ok(SubmitResult::Accepted(Json(TaskAccepted {
@@ -363,11 +453,13 @@ impl TasksApi {
     }
 
     /// One task of the caller's organization.
-    #[oai(path = "/tasks/:id", method = "get")]
+    #[oai(path = "/tasks/:id", method = "get", operation_id = "get_task")]
     async fn get(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// The task's id.
+        #[oai(example = "examples::task_id")]
         id: Path<String>,
     ) -> Result<Json<TaskView>, ApiError> {
         let task_id = parse_task_id(&id)?;
@@ -380,18 +472,22 @@ impl TasksApi {
     }
 
     /// The organization's tasks, newest first, filtered and paginated.
-    #[oai(path = "/tasks", method = "get")]
+    #[oai(path = "/tasks", method = "get", operation_id = "list_tasks")]
     async fn list(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// Only tasks with this status.
+        #[oai(example = "examples::status")]
         status: Query<Option<String>>,
         /// Only tasks with this sprint label.
+        #[oai(example = "examples::sprint")]
         sprint: Query<Option<String>>,
         /// `next_cursor` of the previous page.
+        #[oai(example = "examples::cursor")]
         cursor: Query<Option<String>>,
         /// Page size, 1–200 (default 50).
+        #[oai(example = "examples::limit")]
         limit: Query<Option<u32>>,
     ) -> Result<Json<TaskList>, ApiError> {
         let status = status
@@ -436,11 +532,17 @@ impl TasksApi {
 
     /// Cancel a queued or running task. A running task's agent is stopped at once; changes
     /// it has not pushed yet are discarded.
-    #[oai(path = "/tasks/:id/cancel", method = "post")]
+    #[oai(
+        path = "/tasks/:id/cancel",
+        method = "post",
+        operation_id = "cancel_task"
+    )]
     async fn cancel(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// The task's id.
+        #[oai(example = "examples::task_id")]
         id: Path<String>,
     ) -> Result<Json<TaskView>, ApiError> {
         auth.0.require_write()?;
@@ -471,9 +573,7 @@ impl TasksApi {
                 {
                     tracing::warn!(%task_id, error = %err, "could not record cancel event");
                 }
-                let _ = state
-                    .root
-                    .send_message(RootMsg::Cancel(scope.org_id(), task_id));
+                let _ = tell(&state.root, RootMsg::Cancel(scope.org_id(), task_id));
                 tracing::info!(org_id = %scope.org_id(), %task_id, was = was.as_str(), "task cancelled");
             }
         }
@@ -486,15 +586,33 @@ impl TasksApi {
     }
 
     /// Server-sent events of a task: its log from the start, then live, ending after the
-    /// final status event.
-    #[oai(path = "/tasks/:id/events", method = "get")]
+    /// final status event. Each event's SSE `id` is its `seq`; a client that reconnects with
+    /// `Last-Event-ID` (as browsers' `EventSource` do) gets the events after that one.
+    #[oai(
+        path = "/tasks/:id/events",
+        method = "get",
+        operation_id = "task_events"
+    )]
     async fn events(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
+        /// The task's id.
+        #[oai(example = "examples::task_id")]
         id: Path<String>,
+        /// Resume after the event with this `seq`.
+        #[oai(name = "Last-Event-ID", example = "examples::last_event_id")]
+        last_event_id: Header<Option<String>>,
     ) -> Result<EventStream<BoxStream<'static, TaskEventView>>, ApiError> {
         let task_id = parse_task_id(&id)?;
+        let after = match last_event_id.0.as_deref().map(str::trim) {
+            None | Some("") => 0,
+            Some(raw) => raw.parse::<u64>().map_err(|_| {
+                ApiError::invalid(format!(
+                    "Last-Event-ID `{raw}` is not an event seq (a whole number)"
+                ))
+            })?,
+        };
         let scope = auth.0.scope;
         // Check access before streaming: another org's task is a 404, not an empty stream.
         state
@@ -506,11 +624,13 @@ impl TasksApi {
             store: state.store.clone(),
             scope,
             task_id,
-            after: 0,
+            after,
             pending: VecDeque::new(),
             done: false,
             idle_after_terminal: 0,
         });
-        Ok(EventStream::new(stream).keep_alive(Duration::from_secs(15)))
+        Ok(EventStream::new(stream)
+            .keep_alive(Duration::from_secs(15))
+            .to_event(|view| Event::message(view.to_json_string()).id(view.seq.to_string())))
     }
 }

@@ -3,18 +3,19 @@
 //! (one usage row per LLM call), so the parts always add up to the totals.
 
 use orchard_actors::budget::Period;
-use orchard_actors::domain::{Spend, TaskId};
+use orchard_actors::domain::{Spend, TaskId, TokenUsage};
 use orchard_actors::ports::UsagePage;
 use poem::web::Data;
 use poem_openapi::param::Query;
 use poem_openapi::payload::Json;
+use poem_openapi::types::Example;
 use poem_openapi::{Object, OpenApi, Tags};
 use uuid::Uuid;
 
-use super::AppState;
 use super::error::{ApiError, store_error};
 use super::security::BearerAuth;
 use super::tasks::Tokens;
+use super::{AppState, examples};
 
 #[derive(Tags)]
 enum UsageTags {
@@ -27,6 +28,7 @@ pub(crate) struct UsageApi;
 
 /// Tasks submitted in the month against the plan's quota.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct TaskQuota {
     /// Tasks holding a slot (a task that ended without an LLM call gave its slot back).
     used: u64,
@@ -36,6 +38,7 @@ struct TaskQuota {
 
 /// Tokens charged to the month against the plan's budget.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct TokenBudget {
     prompt: u64,
     completion: u64,
@@ -46,6 +49,7 @@ struct TokenBudget {
 
 /// Tokens and cost of one sprint label.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct SprintUsage {
     /// The label; absent for tasks submitted without one.
     sprint: Option<String>,
@@ -56,6 +60,7 @@ struct SprintUsage {
 
 /// Tokens and cost of one task in the month.
 #[derive(Object)]
+#[oai(skip_serializing_if_is_none)]
 struct TaskUsage {
     task_id: Uuid,
     sprint: Option<String>,
@@ -66,6 +71,7 @@ struct TaskUsage {
 
 /// An org's usage in one month (UTC).
 #[derive(Object)]
+#[oai(example, skip_serializing_if_is_none)]
 struct UsageReportView {
     /// `YYYY-MM`.
     period: String,
@@ -85,19 +91,64 @@ struct UsageReportView {
     next_cursor: Option<String>,
 }
 
+impl Example for UsageReportView {
+    fn example() -> Self {
+        let tokens = |prompt, completion| Tokens::from(TokenUsage { prompt, completion });
+        Self {
+            period: examples::PERIOD.into(),
+            plan: "free".into(),
+            tasks: TaskQuota {
+                used: 2,
+                quota: Some(5),
+            },
+            tokens: TokenBudget {
+                prompt: 30_480,
+                completion: 2_020,
+                total: 32_500,
+                budget: Some(1_000_000),
+            },
+            cost_micros: 5_784,
+            cost_usd: 0.005784,
+            by_sprint: vec![SprintUsage {
+                sprint: Some(examples::SPRINT.into()),
+                tokens: tokens(30_480, 2_020),
+                cost_micros: 5_784,
+            }],
+            by_task: vec![
+                TaskUsage {
+                    task_id: examples::TASK_ID,
+                    sprint: Some(examples::SPRINT.into()),
+                    tokens: tokens(18_240, 1_310),
+                    cost_micros: 3_522,
+                },
+                TaskUsage {
+                    task_id: examples::OLDER_TASK_ID,
+                    sprint: Some(examples::SPRINT.into()),
+                    tokens: tokens(12_240, 710),
+                    cost_micros: 2_262,
+                },
+            ],
+            next_cursor: None,
+        }
+    }
+}
+
 #[OpenApi(prefix_path = "/v1", tag = "UsageTags::Usage")]
 impl UsageApi {
     /// Tasks, tokens and cost of the caller's organization in a month (default: this one).
-    #[oai(path = "/usage", method = "get")]
+    #[oai(path = "/usage", method = "get", operation_id = "get_usage")]
     async fn usage(
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
         /// `YYYY-MM` (UTC); default: the current month.
+        #[oai(example = "examples::period")]
         period: Query<Option<String>>,
         /// `next_cursor` of the previous page.
+        #[oai(example = "examples::cursor")]
         cursor: Query<Option<String>>,
         /// Tasks per page, 1 to 200 (default 50).
+        #[oai(example = "examples::limit")]
         limit: Query<Option<u32>>,
     ) -> Result<Json<UsageReportView>, ApiError> {
         let scope = auth.0.scope;

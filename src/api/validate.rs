@@ -1,7 +1,82 @@
 //! Validation of values that arrive in requests. Each function returns the normalised value
-//! or a message for a 400 `invalid_input`.
+//! or a message for a 400 `invalid_input`; [`Text`] is what request bodies' strings are.
+
+use std::borrow::Cow;
+
+use poem_openapi::registry::MetaSchemaRef;
+use poem_openapi::types::{ParseError, ParseFromJSON, ParseResult, ToJSON, Type};
+use serde_json::Value;
 
 use crate::config::ReposConfig;
+
+/// A string of a request body, and only a string. poem-openapi's `String` also takes a JSON
+/// number or boolean and makes it text (`{"secret": 123}` would store the secret `"123"`);
+/// the document says `string`, so anything else is a 400 `bad_request`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> Self {
+        text.0
+    }
+}
+
+impl From<&str> for Text {
+    fn from(text: &str) -> Self {
+        Self(text.to_owned())
+    }
+}
+
+impl Type for Text {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = String;
+    type RawElementValueType = String;
+
+    fn name() -> Cow<'static, str> {
+        String::name()
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        String::schema_ref()
+    }
+
+    fn as_raw_value(&self) -> Option<&String> {
+        Some(&self.0)
+    }
+
+    fn raw_element_iter<'a>(&'a self) -> Box<dyn Iterator<Item = &'a String> + 'a> {
+        Box::new(std::iter::once(&self.0))
+    }
+}
+
+impl ParseFromJSON for Text {
+    fn parse_from_json(value: Option<Value>) -> ParseResult<Self> {
+        match value.unwrap_or_default() {
+            Value::String(text) => Ok(Self(text)),
+            other => Err(ParseError::expected_type(other)),
+        }
+    }
+}
+
+impl ToJSON for Text {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.0.clone()))
+    }
+}
 
 /// Longest accepted instruction, in characters.
 pub const MAX_INSTRUCTION_CHARS: usize = 20_000;
@@ -132,6 +207,18 @@ pub fn repo_url(raw: &str, rules: &ReposConfig) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_only_a_string() {
+        assert_eq!(
+            Text::parse_from_json(Some(Value::from("a"))).ok(),
+            Some(Text::from("a"))
+        );
+        for other in [Value::from(123), Value::from(true), Value::Null] {
+            assert!(Text::parse_from_json(Some(other)).is_err());
+        }
+        assert!(Text::parse_from_json(None).is_err());
+    }
 
     #[test]
     fn emails() {

@@ -414,13 +414,13 @@ async fn a_new_month_resets_quota_and_budget_and_keeps_last_months_usage() {
     );
 }
 
-/// `orchard operator-token` signs with the server's key, and refuses a data dir without one
+/// `orchard admin token` signs with the server's key, and refuses a data dir without one
 /// rather than print a token nothing accepts.
 #[tokio::test]
 async fn the_operator_token_command_uses_the_servers_key() {
     let orchard = |data_dir: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_orchard"))
-            .arg("operator-token")
+            .args(["admin", "token"])
             .env("ORCHARD_DATA_DIR", data_dir)
             .env_remove("ORCHARD_CONFIG")
             .output()

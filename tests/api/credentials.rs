@@ -30,7 +30,7 @@ async fn stored_credential(
 }
 
 /// A token of `role` for the user of a signup answer (signed with the app's own key).
-fn token_with_role(app: &TestApp, signup: &Value, role: Role) -> String {
+pub(crate) fn token_with_role(app: &TestApp, signup: &Value, role: Role) -> String {
     let keys = TokenKeys::load_or_create(&app.data_dir.path().join("keys")).unwrap();
     let user: UserId = signup["user_id"].as_str().unwrap().parse().unwrap();
     let org: OrgId = signup["org_id"].as_str().unwrap().parse().unwrap();

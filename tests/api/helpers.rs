@@ -128,7 +128,7 @@ impl TestApp {
         read(request.send().await.unwrap()).await
     }
 
-    /// A token of the platform operator, as `orchard operator-token` prints it.
+    /// A token of the platform operator, as `orchard admin token` prints it.
     pub fn operator_token(&self) -> String {
         let keys =
             orchard::auth::TokenKeys::load_or_create(&self.data_dir.path().join("keys")).unwrap();

@@ -1,16 +1,20 @@
 //! Integration tests: the real server over real HTTP, real SQLite, real git repositories;
 //! only the LLM vendor is played by a local server that speaks its protocol.
 
+mod actors;
 mod billing;
 mod budgets;
 mod concurrency;
 mod crash;
 mod credentials;
 mod errors;
+mod events;
 mod git_http;
 mod helpers;
 mod redis;
 mod restart;
+mod schemathesis;
+mod sdk;
 mod shutdown;
 mod spec;
 mod tasks;

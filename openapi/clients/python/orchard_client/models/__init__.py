@@ -1,0 +1,81 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .actor_failure import ActorFailure
+from .actor_node import ActorNode
+from .actor_node_last_failure import ActorNodeLastFailure
+from .actor_tree import ActorTree
+from .checkout_body import CheckoutBody
+from .checkout_view import CheckoutView
+from .credential_list import CredentialList
+from .credential_provider import CredentialProvider
+from .credential_put import CredentialPut
+from .credential_view import CredentialView
+from .error_body import ErrorBody
+from .iyzico_customer_body import IyzicoCustomerBody
+from .iyzico_webhook_body import IyzicoWebhookBody
+from .login_request import LoginRequest
+from .login_response import LoginResponse
+from .org_view import OrgView
+from .plan_change_body import PlanChangeBody
+from .provider_name import ProviderName
+from .registered import Registered
+from .repo_create import RepoCreate
+from .repo_list import RepoList
+from .repo_view import RepoView
+from .signup_request import SignupRequest
+from .signup_response import SignupResponse
+from .sprint_usage import SprintUsage
+from .stripe_webhook_body import StripeWebhookBody
+from .task_accepted import TaskAccepted
+from .task_create import TaskCreate
+from .task_event_view import TaskEventView
+from .task_list import TaskList
+from .task_quota import TaskQuota
+from .task_usage import TaskUsage
+from .task_view import TaskView
+from .task_view_error import TaskViewError
+from .token_budget import TokenBudget
+from .tokens import Tokens
+from .usage_report_view import UsageReportView
+from .webhook_result import WebhookResult
+
+__all__ = (
+    "ActorFailure",
+    "ActorNode",
+    "ActorNodeLastFailure",
+    "ActorTree",
+    "CheckoutBody",
+    "CheckoutView",
+    "CredentialList",
+    "CredentialProvider",
+    "CredentialPut",
+    "CredentialView",
+    "ErrorBody",
+    "IyzicoCustomerBody",
+    "IyzicoWebhookBody",
+    "LoginRequest",
+    "LoginResponse",
+    "OrgView",
+    "PlanChangeBody",
+    "ProviderName",
+    "Registered",
+    "RepoCreate",
+    "RepoList",
+    "RepoView",
+    "SignupRequest",
+    "SignupResponse",
+    "SprintUsage",
+    "StripeWebhookBody",
+    "TaskAccepted",
+    "TaskCreate",
+    "TaskEventView",
+    "TaskList",
+    "TaskQuota",
+    "TaskUsage",
+    "TaskView",
+    "TaskViewError",
+    "TokenBudget",
+    "Tokens",
+    "UsageReportView",
+    "WebhookResult",
+)
