@@ -11,10 +11,13 @@ use anyhow::{Context, bail};
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use orchard_actors::batching::BatchedAcks;
 use orchard_actors::budget::{BudgetLedger, Clock, SystemClock};
+use orchard_actors::embedding::{Embedder, HashingEmbedder};
 use orchard_actors::locks::InProcessLocks;
+use orchard_actors::memory::VectorMemory;
 use orchard_actors::observe::ask;
 use orchard_actors::ports::{Llm, LockService, Queue, Store};
 use orchard_actors::ractor::{Actor, ActorRef};
+use orchard_actors::recall::Recall;
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
@@ -24,7 +27,9 @@ use crate::api::{self, AppState};
 use crate::auth::TokenKeys;
 use crate::auth::tokens::create_private_dir;
 use crate::budget::{RedisLedger, SqliteLedger};
-use crate::config::{Config, LlmProvider, QueueKind, StaleAction, StoreKind, VectorsKind};
+use crate::config::{
+    Config, EmbedderKind, LlmProvider, QueueKind, StaleAction, StoreKind, VectorsKind,
+};
 use crate::crypto::Keyring;
 use crate::db::Db;
 use crate::git::GixWorkspace;
@@ -33,6 +38,7 @@ use crate::locks::redis::RedisLocks;
 use crate::queue::redis::RedisQueue;
 use crate::queue::sqlite::SqliteQueue;
 use crate::store::sqlite::SqliteStore;
+use crate::vectors::{EmbeddedVectors, OpenAiEmbedder, QdrantSettings, QdrantVectors};
 
 /// How long in-flight requests get to finish on shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -107,6 +113,60 @@ fn build_llm(config: &Config) -> anyhow::Result<Arc<dyn Llm>> {
     }
 }
 
+/// The embedder, the vector store under `data_dir` and their limits.
+async fn build_memory(config: &Config, data_dir: &std::path::Path) -> anyhow::Result<Arc<Recall>> {
+    let memory = &config.memory;
+    let embedder: Arc<dyn Embedder> = match memory.embedder {
+        EmbedderKind::Local => Arc::new(HashingEmbedder),
+        EmbedderKind::Openai => {
+            let (Some(base_url), Some(model), Some(dimensions)) =
+                (&memory.base_url, &memory.model, memory.dimensions)
+            else {
+                bail!("memory.embedder = \"openai\" needs base_url, model and dimensions");
+            };
+            let api_key = std::env::var(&memory.api_key_env)
+                .ok()
+                .filter(|k| !k.is_empty())
+                .map(SecretString::from);
+            Arc::new(OpenAiEmbedder::new(
+                base_url,
+                model,
+                dimensions,
+                api_key,
+                Duration::from_secs(memory.timeout_secs),
+            )?)
+        }
+    };
+    let dimensions = embedder.dimensions();
+    let vectors: Arc<dyn VectorMemory> = match config.vectors.kind {
+        VectorsKind::Embedded => Arc::new(
+            EmbeddedVectors::open(&data_dir.join("vectors"), dimensions)
+                .map_err(|err| anyhow::anyhow!("opening the vector memory: {err}"))?,
+        ),
+        VectorsKind::Qdrant => {
+            let Some(url) = &config.vectors.qdrant_url else {
+                bail!("vectors = \"qdrant\" needs a qdrant_url (ORCHARD_QDRANT_URL)");
+            };
+            let mut settings = QdrantSettings::new(url.clone());
+            // Like the other secrets, the API key comes from the environment only.
+            settings.api_key = std::env::var("ORCHARD_QDRANT_API_KEY")
+                .ok()
+                .filter(|k| !k.is_empty())
+                .map(SecretString::from);
+            Arc::new(
+                QdrantVectors::connect(&settings, dimensions)
+                    .await
+                    .map_err(|err| anyhow::anyhow!("connecting to Qdrant at {url}: {err}"))?,
+            )
+        }
+    };
+    Ok(Arc::new(Recall {
+        vectors,
+        embedder,
+        settings: memory.settings(),
+    }))
+}
+
 impl Application {
     /// Opens the data dir, starts the actor tree and binds the listener.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
@@ -118,9 +178,6 @@ impl Application {
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         if config.store.kind != StoreKind::Sqlite {
             bail!("store \"scylla\" is not available in this build yet; use \"sqlite\"");
-        }
-        if config.vectors.kind != VectorsKind::Embedded {
-            bail!("vectors \"qdrant\" is not available in this build yet; use \"embedded\"");
         }
         let data_dir = &config.data_dir;
         std::fs::create_dir_all(data_dir)
@@ -170,6 +227,7 @@ impl Application {
 
         let work_root = data_dir.join("work");
         std::fs::create_dir_all(&work_root)?;
+        let memory = build_memory(&config, data_dir).await?;
         let deps = Arc::new(Deps {
             store: store.clone(),
             queue: queue.clone(),
@@ -184,6 +242,7 @@ impl Application {
             )),
             ledger: ledger.clone(),
             clock: clock.clone(),
+            memory: Some(memory.clone()),
             settings: RunSettings {
                 node: node_name(),
                 work_root,
@@ -229,6 +288,7 @@ impl Application {
             clock,
             keys,
             keyring,
+            memory,
             root: root.clone(),
             plan_limits: Arc::new(config.plan_limits()),
             config: Arc::new(config),

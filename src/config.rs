@@ -40,6 +40,16 @@ pub enum VectorsKind {
     Qdrant,
 }
 
+/// Which embedder turns texts into vectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmbedderKind {
+    /// The built-in hashing embedder (offline, 384 dimensions).
+    Local,
+    /// Any OpenAI-compatible `POST {base_url}/embeddings`.
+    Openai,
+}
+
 /// Which LLM adapter to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -76,6 +86,8 @@ pub struct Config {
     pub queue: QueueConfig,
     /// Vector memory settings.
     pub vectors: VectorsConfig,
+    /// Embeddings, memory limits and repository indexing.
+    pub memory: MemoryConfig,
     /// LLM settings.
     pub llm: LlmConfig,
     /// Worker and run settings.
@@ -202,6 +214,66 @@ pub struct VectorsConfig {
     pub kind: VectorsKind,
     /// Qdrant gRPC URL.
     pub qdrant_url: Option<String>,
+}
+
+/// `[memory]`: the embedder, the limits of notes and queries, repository indexing. (The
+/// store of the vectors is `[vectors]`.)
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MemoryConfig {
+    /// `local` (built-in, offline) or `openai` (any OpenAI-compatible embeddings API).
+    pub embedder: EmbedderKind,
+    /// Base URL of the embeddings API, e.g. `https://api.openai.com/v1` (`openai` only).
+    pub base_url: Option<String>,
+    /// Embedding model (`openai` only).
+    pub model: Option<String>,
+    /// Dimensions of the model's vectors (`openai` only; `local` has 384).
+    pub dimensions: Option<usize>,
+    /// Name of the environment variable holding the embeddings API key.
+    pub api_key_env: String,
+    /// Seconds before one embeddings call times out.
+    pub timeout_secs: u64,
+    /// Largest note or query in bytes.
+    pub max_text_bytes: usize,
+    /// Most lines of one repository chunk.
+    pub chunk_lines: usize,
+    /// Most bytes of one repository chunk.
+    pub chunk_bytes: usize,
+    /// Repository files larger than this many bytes are not indexed.
+    pub max_file_bytes: u64,
+    /// Index each run's checkout before the agent starts.
+    pub index_repositories: bool,
+}
+
+impl Default for MemoryConfig {
+    fn default() -> Self {
+        Self {
+            embedder: EmbedderKind::Local,
+            base_url: None,
+            model: None,
+            dimensions: None,
+            api_key_env: "ORCHARD_EMBEDDING_API_KEY".into(),
+            timeout_secs: 60,
+            max_text_bytes: 16 * 1024,
+            chunk_lines: 60,
+            chunk_bytes: 2048,
+            max_file_bytes: 256 * 1024,
+            index_repositories: true,
+        }
+    }
+}
+
+impl MemoryConfig {
+    /// The limits the core applies.
+    pub fn settings(&self) -> orchard_actors::recall::MemorySettings {
+        orchard_actors::recall::MemorySettings {
+            max_text_bytes: self.max_text_bytes,
+            chunk_lines: self.chunk_lines,
+            chunk_bytes: self.chunk_bytes,
+            max_file_bytes: self.max_file_bytes,
+            index_repositories: self.index_repositories,
+        }
+    }
 }
 
 /// `[llm]`
@@ -364,6 +436,7 @@ impl Default for Config {
             store: StoreConfig::default(),
             queue: QueueConfig::default(),
             vectors: VectorsConfig::default(),
+            memory: MemoryConfig::default(),
             llm: LlmConfig::default(),
             workers: WorkersConfig::default(),
             supervision: SupervisionConfig::default(),
@@ -580,6 +653,21 @@ impl Config {
         if let Some(v) = env.var("ORCHARD_QDRANT_URL") {
             self.vectors.qdrant_url = Some(v);
         }
+        if let Some(v) = env.var("ORCHARD_EMBEDDER") {
+            self.memory.embedder = parse_kind("ORCHARD_EMBEDDER", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_EMBEDDING_BASE_URL") {
+            self.memory.base_url = Some(v);
+        }
+        if let Some(v) = env.var("ORCHARD_EMBEDDING_MODEL") {
+            self.memory.model = Some(v);
+        }
+        if let Some(v) = env.var("ORCHARD_EMBEDDING_DIMS") {
+            self.memory.dimensions = Some(parse_env("ORCHARD_EMBEDDING_DIMS", &v)?);
+        }
+        if let Some(v) = env.var("ORCHARD_MEMORY_MAX_TEXT_BYTES") {
+            self.memory.max_text_bytes = parse_env("ORCHARD_MEMORY_MAX_TEXT_BYTES", &v)?;
+        }
         if let Some(v) = env.var("ORCHARD_LLM_PROVIDER") {
             self.llm.provider = Some(parse_kind("ORCHARD_LLM_PROVIDER", &v)?);
         }
@@ -669,6 +757,24 @@ impl Config {
         }
         if supervision.restart_max_ms / 1000 >= self.queue.lease_ttl_secs {
             bail!("supervision.restart_max_ms must be shorter than queue.lease_ttl_secs");
+        }
+        let memory = &self.memory;
+        if memory.embedder == EmbedderKind::Openai {
+            if memory.base_url.is_none() || memory.model.is_none() {
+                bail!(
+                    "memory.embedder = \"openai\" needs memory.base_url and memory.model (or ORCHARD_EMBEDDING_BASE_URL, ORCHARD_EMBEDDING_MODEL)"
+                );
+            }
+            if !matches!(memory.dimensions, Some(1..=65_536)) {
+                bail!(
+                    "memory.embedder = \"openai\" needs memory.dimensions (1 to 65536; or ORCHARD_EMBEDDING_DIMS): the model's vector size"
+                );
+            }
+        }
+        if memory.max_text_bytes == 0 || memory.chunk_lines == 0 || memory.chunk_bytes < 64 {
+            bail!(
+                "memory.max_text_bytes and memory.chunk_lines must be at least 1, memory.chunk_bytes at least 64"
+            );
         }
         if self.llm_provider() == LlmProvider::Openai && self.llm.base_url.is_none() {
             bail!("llm.provider = \"openai\" needs llm.base_url (or ORCHARD_LLM_BASE_URL)");
@@ -779,6 +885,25 @@ mod tests {
         assert!(err.to_string().contains("max_workers"), "{err}");
         let err = Config::load(None, &[("ORCHARD_LLM_PROVIDER", "openai")]).unwrap_err();
         assert!(err.to_string().contains("base_url"), "{err}");
+        let err = Config::load(None, &[("ORCHARD_EMBEDDER", "onnx")]).unwrap_err();
+        assert!(err.to_string().contains("ORCHARD_EMBEDDER"), "{err}");
+        let openai = [
+            ("ORCHARD_EMBEDDER", "openai"),
+            ("ORCHARD_EMBEDDING_BASE_URL", "http://127.0.0.1:9/v1"),
+            ("ORCHARD_EMBEDDING_MODEL", "text-embedding-3-small"),
+        ];
+        let err = Config::load(None, &openai).unwrap_err();
+        assert!(err.to_string().contains("memory.dimensions"), "{err}");
+        let env = [
+            openai[0],
+            openai[1],
+            openai[2],
+            ("ORCHARD_EMBEDDING_DIMS", "1536"),
+            ("ORCHARD_MEMORY_MAX_TEXT_BYTES", "100"),
+        ];
+        let config = Config::load(None, &env).unwrap();
+        assert_eq!(config.memory.dimensions, Some(1536));
+        assert_eq!(config.memory.settings().max_text_bytes, 100);
     }
 
     #[test]

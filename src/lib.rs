@@ -13,6 +13,7 @@
 //! - [`llm`]: the `Llm` port over an OpenAI-compatible API, and an offline replay.
 //! - [`git`]: the `GitWorkspace` port: gix clone and commit, `git push`.
 //! - [`cli`], [`telemetry`]: the command line and logging.
+//! - [`vectors`]: the `VectorMemory` port: embedded per-org segments, exact search.
 //! - [`testing`]: throwaway services (a `redis-server`) for tests.
 //!
 //! The actor tree itself (supervisors, dispatcher, agent runs) lives in `orchard-actors`;
@@ -38,6 +39,7 @@ pub mod redis_conn;
 pub mod store;
 pub mod telemetry;
 pub mod testing;
+pub mod vectors;
 
 pub use app::Application;
 pub use config::Config;

@@ -21,6 +21,7 @@ use crate::domain::{
     CredentialProvider, EventKind, OrgScope, Provider, Repo, Task, TaskError, TaskOutcome,
     TokenUsage, task_branch,
 };
+use crate::indexing::{IndexStats, RepoIndexer};
 use crate::observe::{
     ActorKind, Lineage, Probe, RunPhase, SharedRunSnapshot, ask, ask_waiting, tell,
 };
@@ -28,9 +29,12 @@ use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
     GitErrorKind, Lease, LlmCallUsage, LlmError, QueueError, StoreError,
 };
+use crate::recall::{Recall, RecallError};
 use crate::repo_lock::RepoLockMsg;
 use crate::runtime::Deps;
-use crate::tools::{ToolOutcome, Workspace, tool_specs};
+use crate::tools::{
+    MemoryCall, ToolOutcome, Workspace, format_hits, memory_call, memory_tool_specs, tool_specs,
+};
 
 /// The system prompt every run starts with.
 pub const SYSTEM_PROMPT: &str = "You are Orchard, a coding agent working in a checkout of a git repository. \
@@ -414,13 +418,14 @@ impl AgentRunState {
             return Err(git_failure(&repo, &err, auth.is_some(), "clone_failed"));
         }
         drop(auth);
-        self.event(
-            EventKind::Checkout,
-            json!({"repo_id": repo.id, "lock_token": lock_token}),
-        )
-        .await?;
         let workspace = Workspace::open(&dir)
             .map_err(|err| Stop::Crash(format!("work dir {}: {err}", dir.display()).into()))?;
+        let index = self.index_checkout(&repo, workspace.root()).await?;
+        self.event(
+            EventKind::Checkout,
+            json!({"repo_id": repo.id, "lock_token": lock_token, "index": index}),
+        )
+        .await?;
 
         self.messages = vec![
             ChatMessage::System {
@@ -449,9 +454,13 @@ impl AgentRunState {
                 ),
             ));
         }
+        let mut tools = tool_specs();
+        if self.deps.memory.is_some() {
+            tools.extend(memory_tool_specs());
+        }
         let request = ChatRequest {
             messages: self.messages.clone(),
-            tools: tool_specs(),
+            tools,
             max_completion_tokens: settings.max_completion_tokens,
         };
         let reservation = self.reserve(&request).await?;
@@ -671,8 +680,125 @@ impl AgentRunState {
         }
     }
 
+    /// Indexes the checkout into the org's vector memory, when the deployment has one and
+    /// indexing is on. An embedder or memory failure does not fail the task: it is logged,
+    /// the files not indexed yet are left to the next run, and the answer (the checkout
+    /// event's `index`) says what happened.
+    async fn index_checkout(
+        &self,
+        repo: &Repo,
+        root: &std::path::Path,
+    ) -> Result<serde_json::Value, Stop> {
+        let Some(recall) = &self.deps.memory else {
+            return Ok(json!({"enabled": false}));
+        };
+        if !recall.settings.index_repositories {
+            return Ok(json!({"enabled": false}));
+        }
+        let started = std::time::Instant::now();
+        let mut stats = IndexStats::default();
+        let indexed = self.index_files(recall, repo, root, &mut stats).await;
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let task_id = self.lease.task_id;
+        metrics::counter!("orchard_memory_chunks_indexed_total").increment(stats.chunks as u64);
+        match indexed {
+            Ok(()) => {
+                tracing::info!(%task_id, repo_id = %repo.id, files = stats.files, unchanged = stats.unchanged, indexed = stats.indexed, chunks = stats.chunks, removed_paths = stats.removed_paths, elapsed_ms, "repository indexed");
+                Ok(json!({"stats": stats, "elapsed_ms": elapsed_ms}))
+            }
+            Err(IndexFailure::Stop(stop)) => Err(stop),
+            Err(IndexFailure::Recall(err)) => {
+                metrics::counter!("orchard_memory_index_failures_total").increment(1);
+                tracing::warn!(%task_id, repo_id = %repo.id, error = %err, indexed = stats.indexed, "indexing the repository failed; the run goes on");
+                Ok(json!({"stats": stats, "elapsed_ms": elapsed_ms, "error": err.to_string()}))
+            }
+        }
+    }
+
+    async fn index_files(
+        &self,
+        recall: &Arc<Recall>,
+        repo: &Repo,
+        root: &std::path::Path,
+        stats: &mut IndexStats,
+    ) -> Result<(), IndexFailure> {
+        let mut indexer = RepoIndexer::plan(recall.clone(), self.scope, repo.id, root).await?;
+        *stats = indexer.stats().clone();
+        loop {
+            let more = indexer.next_batch().await;
+            *stats = indexer.stats().clone();
+            if !more? {
+                return Ok(());
+            }
+            // Embedding a large repository through a remote model takes a while.
+            self.renew_lease().await.map_err(IndexFailure::Stop)?;
+        }
+    }
+
+    /// `memory_search` / `memory_store`: embedder and memory failures are the model's tool
+    /// errors, never the run's.
+    async fn memory_tool(&self, call: Result<MemoryCall, String>) -> ToolOutcome {
+        let Some(recall) = &self.deps.memory else {
+            return ToolOutcome::Error("this deployment has no vector memory".into());
+        };
+        let call = match call {
+            Ok(call) => call,
+            Err(message) => return ToolOutcome::Error(message),
+        };
+        let task_id = self.lease.task_id;
+        let answer = match call {
+            MemoryCall::Search { query, limit } => recall
+                .search(&self.scope, &query, limit, None)
+                .await
+                .map(|hits| format_hits(&hits)),
+            MemoryCall::Store { text } => recall
+                .store_note(&self.scope, &text, Some(task_id))
+                .await
+                .map(|id| format!("stored note {id}")),
+        };
+        self.snapshot.beat();
+        match answer {
+            Ok(output) => ToolOutcome::Output(output),
+            Err(err) => {
+                if matches!(err, RecallError::Unavailable(_) | RecallError::Backend(_)) {
+                    tracing::warn!(%task_id, error = %err, "memory tool failed");
+                }
+                ToolOutcome::Error(err.to_string())
+            }
+        }
+    }
+
+    /// Stores a succeeded task's summary as a note of the org (with its instruction, so a
+    /// later search for either finds it). A failure is logged, not the task's.
+    async fn remember_summary(&self, summary: &str) {
+        let Some(recall) = &self.deps.memory else {
+            return;
+        };
+        let instruction = self
+            .task
+            .as_ref()
+            .map(|t| t.instruction.as_str())
+            .unwrap_or("");
+        let mut note = format!("{summary}\n\nTask: {instruction}");
+        let max = recall.settings.max_text_bytes;
+        if note.len() > max {
+            let mut end = max;
+            while !note.is_char_boundary(end) {
+                end -= 1;
+            }
+            note.truncate(end);
+        }
+        let task_id = self.lease.task_id;
+        if let Err(err) = recall.store_note(&self.scope, &note, Some(task_id)).await {
+            tracing::warn!(%task_id, error = %err, "storing the task's summary in memory failed");
+        }
+    }
+
     /// Runs a tool off the async threads (tools touch the file system).
     async fn run_tool(&mut self, name: &str, arguments: &str) -> Result<ToolOutcome, Stop> {
+        if let Some(call) = memory_call(name, arguments) {
+            return Ok(self.memory_tool(call).await);
+        }
         let Some(mut workspace) = self.workspace.take() else {
             return Err(Stop::Crash(
                 "tool call before the workspace was ready".into(),
@@ -757,6 +883,9 @@ impl AgentRunState {
                 }
             }
         };
+        if let TaskOutcome::Succeeded { summary, .. } = &outcome {
+            self.remember_summary(summary).await;
+        }
         self.finish(outcome).await?;
         Ok(Flow::Exit(RunExit::Succeeded))
     }
@@ -773,6 +902,20 @@ impl AgentRunState {
             }
         };
         self.event(EventKind::Status, data).await
+    }
+}
+
+/// Why indexing stopped.
+enum IndexFailure {
+    /// The embedder or the memory failed: logged, the run goes on.
+    Recall(RecallError),
+    /// The run itself must stop (its lease is gone).
+    Stop(Stop),
+}
+
+impl From<RecallError> for IndexFailure {
+    fn from(err: RecallError) -> Self {
+        IndexFailure::Recall(err)
     }
 }
 

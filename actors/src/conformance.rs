@@ -3,6 +3,8 @@
 //! Each function takes a fresh, empty adapter and panics on the first violation. The
 //! adapters' test modules call every function of the suite (see `all_queue_checks`).
 
+pub mod memory;
+
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -17,6 +17,10 @@
 //! - [`ports`]: the traits the core needs from the outside (`Store`, `Queue`,
 //!   `LockService`, `Llm`, `GitWorkspace`); adapters live in the `orchard` crate, except the
 //!   in-process lock service of [`locks`], which needs nothing but memory.
+//! - [`memory`], [`embedding`]: the `VectorMemory` and `Embedder` ports (tenant-scoped
+//!   vector memory), and the built-in hashing embedder, which needs nothing but memory.
+//! - [`recall`]: the two together with their limits, as runs and the API use them (texts in,
+//!   hits out); [`indexing`]: a checkout's files, chunked, in the org's memory.
 //! - [`tools`]: the agent's file tools, confined to the task's work dir.
 //! - [`root_supervisor`], [`dispatcher`], [`watchdog`], [`org_supervisor`], [`repo_lock`],
 //!   [`agent_run`]:
@@ -42,10 +46,14 @@ pub mod conformance;
 pub mod credentials;
 pub mod dispatcher;
 pub mod domain;
+pub mod embedding;
+pub mod indexing;
 pub mod locks;
+pub mod memory;
 pub mod observe;
 pub mod org_supervisor;
 pub mod ports;
+pub mod recall;
 pub mod repo_lock;
 pub mod root_supervisor;
 pub mod runtime;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use crate::backoff::BackoffPolicy;
 use crate::budget::{BudgetLedger, Clock, Limits, Price};
 use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, Queue, Store};
+use crate::recall::Recall;
 
 /// Settings of agent runs and dispatch.
 #[derive(Debug, Clone)]
@@ -100,6 +101,9 @@ pub struct Deps {
     pub ledger: Arc<dyn BudgetLedger>,
     /// Where "now" comes from (which month is charged).
     pub clock: Arc<dyn Clock>,
+    /// Vector memory: repository indexing and the agent's memory tools; `None` runs
+    /// without either.
+    pub memory: Option<Arc<Recall>>,
     /// Settings.
     pub settings: RunSettings,
 }

@@ -82,6 +82,123 @@ pub fn tool_specs() -> Vec<ToolSpec> {
     ]
 }
 
+/// Hits `memory_search` returns unless the model asks for another number.
+pub const DEFAULT_MEMORY_HITS: usize = 5;
+
+/// The vector-memory tools, offered when the deployment has vector memory. They run in the
+/// agent run (they call the embedder and the memory, not the file system): see
+/// [`memory_call`].
+pub fn memory_tool_specs() -> Vec<ToolSpec> {
+    vec![
+        ToolSpec {
+            name: "memory_search".into(),
+            description: "Search the organization's memory by meaning: chunks of its indexed repositories (with path and lines) and notes of earlier tasks.".into(),
+            parameters: json!({
+                "type": "object",
+                "properties": {
+                    "query": {"type": "string"},
+                    "limit": {"type": "integer", "minimum": 1, "maximum": crate::memory::MAX_LIMIT, "description": "Most hits; default 5"}
+                },
+                "required": ["query"],
+                "additionalProperties": false
+            }),
+        },
+        ToolSpec {
+            name: "memory_store".into(),
+            description: "Remember a note for later tasks of the organization (a fact, a decision, where something lives).".into(),
+            parameters: json!({
+                "type": "object",
+                "properties": {"text": {"type": "string"}},
+                "required": ["text"],
+                "additionalProperties": false
+            }),
+        },
+    ]
+}
+
+/// A call of one of the [`memory_tool_specs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemoryCall {
+    /// `memory_search {query, limit?}`.
+    Search {
+        /// What to look for.
+        query: String,
+        /// Most hits.
+        limit: usize,
+    },
+    /// `memory_store {text}`.
+    Store {
+        /// The note.
+        text: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemorySearchArgs {
+    query: String,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemoryStoreArgs {
+    text: String,
+}
+
+/// The memory call `name` names, with its parsed arguments (`Err` for bad ones); `None` for
+/// any other tool.
+pub fn memory_call(name: &str, arguments: &str) -> Option<Result<MemoryCall, String>> {
+    match name {
+        "memory_search" => {
+            Some(
+                parse_args::<MemorySearchArgs>(arguments).map(|args| MemoryCall::Search {
+                    query: args.query,
+                    limit: args.limit.unwrap_or(DEFAULT_MEMORY_HITS),
+                }),
+            )
+        }
+        "memory_store" => Some(
+            parse_args::<MemoryStoreArgs>(arguments)
+                .map(|args| MemoryCall::Store { text: args.text }),
+        ),
+        _ => None,
+    }
+}
+
+/// Search hits as the model reads them: score, where from, text.
+pub fn format_hits(hits: &[crate::memory::Hit]) -> String {
+    if hits.is_empty() {
+        return "no memories match".into();
+    }
+    let mut out = String::new();
+    for (n, hit) in hits.iter().enumerate() {
+        let from = match &hit.source {
+            crate::memory::Source::Chunk {
+                path,
+                start_line,
+                end_line,
+                ..
+            } => format!("{path}:{start_line}-{end_line}"),
+            crate::memory::Source::Note {
+                task_id: Some(task),
+            } => format!("note of task {task}"),
+            crate::memory::Source::Note { task_id: None } => "note".to_owned(),
+        };
+        if n > 0 {
+            out.push_str("\n\n");
+        }
+        out.push_str(&format!(
+            "[{}] {from} (score {:.3})\n{}",
+            n + 1,
+            hit.score,
+            hit.text
+        ));
+    }
+    out
+}
+
 /// What a tool call produced.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToolOutcome {

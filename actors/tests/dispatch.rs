@@ -75,6 +75,7 @@ async fn setup_with(
         git: Arc::new(DirGit::default()),
         ledger: Arc::new(orchard_actors::testing::MemoryLedger::new()),
         clock: Arc::new(orchard_actors::budget::SystemClock),
+        memory: None,
         settings,
     });
     let args = DispatcherArgs {

@@ -189,6 +189,7 @@ async fn harness_with(
         git: git.clone(),
         ledger: flaky_ledger.clone(),
         clock: Arc::new(orchard_actors::budget::SystemClock),
+        memory: None,
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();

@@ -6,6 +6,7 @@ mod billing;
 mod credentials;
 mod error;
 mod examples;
+mod memory;
 mod repos;
 mod security;
 mod spec;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub keys: Arc<TokenKeys>,
     /// Master keys sealing the orgs' credentials.
     pub keyring: Arc<crate::crypto::Keyring>,
+    /// Vector memory: the embedder, the store and their limits.
+    pub memory: Arc<orchard_actors::recall::Recall>,
     /// The actor tree.
     pub root: ActorRef<RootMsg>,
     /// Settings.
@@ -114,6 +117,7 @@ type Apis = (
     tasks::TasksApi,
     credentials::CredentialsApi,
     usage::UsageApi,
+    memory::MemoryApi,
     billing::BillingApi,
     admin::AdminApi,
 );
@@ -127,6 +131,7 @@ fn service() -> OpenApiService<spec::Documented<Apis>, ()> {
             tasks::TasksApi,
             credentials::CredentialsApi,
             usage::UsageApi,
+            memory::MemoryApi,
             billing::BillingApi,
             admin::AdminApi,
         )),

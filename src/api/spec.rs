@@ -59,6 +59,11 @@ const ERRORS: &[(&str, &[Code])] = &[
     ("get_credential", &[InvalidInput, NotFound, Internal]),
     ("delete_credential", &[InvalidInput, NotFound, Internal]),
     ("get_usage", &[InvalidInput, Internal]),
+    ("store_memory", &[InvalidInput, Internal, Unavailable]),
+    (
+        "search_memory",
+        &[InvalidInput, NotFound, Internal, Unavailable],
+    ),
     ("create_checkout", &[InvalidInput, Unavailable]),
     (
         "stripe_webhook",

@@ -11,6 +11,7 @@ mod errors;
 mod events;
 mod git_http;
 mod helpers;
+mod memory;
 mod redis;
 mod restart;
 mod schemathesis;

@@ -101,7 +101,9 @@ async fn a_task_runs_end_to_end_and_pushes_its_branch() {
             "read_file",
             "write_file",
             "search_files",
-            "finish"
+            "finish",
+            "memory_search",
+            "memory_store"
         ]
     );
     let tool_messages: Vec<&Value> = requests[2]["messages"]

@@ -239,6 +239,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/memory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remember a note for the organization's agents and searches. Viewers cannot. */
+        post: operations["store_memory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/memory/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Search the organization's notes and indexed repository chunks by meaning. */
+        post: operations["search_memory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/checkout": {
         parameters: {
             query?: never;
@@ -615,6 +649,42 @@ export interface components {
             message: string;
         };
         /**
+         * HitSource
+         * @description Where a hit's text comes from: a repository chunk (repository, path, blob, lines) or a
+         *     note (with the task that stored it, if any).
+         * @example {
+         *       "blob_id": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+         *       "end_line": 3,
+         *       "kind": "chunk",
+         *       "path": "src/signup.rs",
+         *       "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
+         *       "start_line": 1
+         *     }
+         */
+        HitSource: {
+            kind: components["schemas"]["SourceKind"];
+            /** Format: uuid */
+            repo_id?: string;
+            path?: string;
+            /** @description The git blob the chunk was cut from. */
+            blob_id?: string;
+            /**
+             * Format: uint32
+             * @description First line, 1-based.
+             */
+            start_line?: number;
+            /**
+             * Format: uint32
+             * @description Last line, inclusive.
+             */
+            end_line?: number;
+            /**
+             * Format: uuid
+             * @description The task whose run stored the note.
+             */
+            task_id?: string;
+        };
+        /**
          * IyzicoCustomerBody
          * @description Which org pays Iyzico under which customer reference code.
          * @example {
@@ -652,6 +722,36 @@ export interface components {
             token: string;
             /** Format: date-time */
             expires_at: string;
+        };
+        /**
+         * NoteCreate
+         * @description A note to remember.
+         * @example {
+         *       "text": "Signup emails are validated in src/signup.rs; the form rejects empty addresses."
+         *     }
+         */
+        NoteCreate: {
+            /** @description The note; at most `memory.max_text_bytes` bytes (16 KiB by default). */
+            text: string;
+        };
+        /**
+         * NoteStored
+         * @description A stored note.
+         * @example {
+         *       "id": "0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1",
+         *       "source": {
+         *         "kind": "note"
+         *       }
+         *     }
+         */
+        NoteStored: {
+            /**
+             * Format: uuid
+             * @description Its id.
+             */
+            id: string;
+            /** @description Where it comes from (a note without a task). */
+            source: components["schemas"]["HitSource"] & unknown;
         };
         /**
          * OrgView
@@ -784,6 +884,87 @@ export interface components {
             created_at: string;
         };
         /**
+         * SearchHit
+         * @description One hit.
+         * @example {
+         *       "id": "5d0c2b7e-8f1a-5b3c-9d4e-0f1a2b3c4d5e",
+         *       "score": 0.6200000047683716,
+         *       "source": {
+         *         "blob_id": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+         *         "end_line": 3,
+         *         "kind": "chunk",
+         *         "path": "src/signup.rs",
+         *         "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
+         *         "start_line": 1
+         *       },
+         *       "text": "pub fn signup(email: &str) -> bool {\n    !email.is_empty()\n}"
+         *     }
+         */
+        SearchHit: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: float
+             * @description Cosine similarity with the query, in [-1, 1]; best first.
+             */
+            score: number;
+            source: components["schemas"]["HitSource"];
+            text: string;
+        };
+        /**
+         * SearchRequest
+         * @description A search.
+         * @example {
+         *       "limit": 5,
+         *       "query": "where are signup emails validated",
+         *       "repo_id": null
+         *     }
+         */
+        SearchRequest: {
+            /** @description What to look for. */
+            query: string;
+            /**
+             * Format: uint32
+             * @description Most hits, 1 to 100; default 10.
+             */
+            limit?: number | null;
+            /** @description Only chunks of this repository of the organization (notes are left out). */
+            repo_id?: string | null;
+        };
+        /**
+         * SearchResults
+         * @description Search results, best first.
+         * @example {
+         *       "hits": [
+         *         {
+         *           "id": "5d0c2b7e-8f1a-5b3c-9d4e-0f1a2b3c4d5e",
+         *           "score": 0.6200000047683716,
+         *           "source": {
+         *             "blob_id": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+         *             "end_line": 3,
+         *             "kind": "chunk",
+         *             "path": "src/signup.rs",
+         *             "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
+         *             "start_line": 1
+         *           },
+         *           "text": "pub fn signup(email: &str) -> bool {\n    !email.is_empty()\n}"
+         *         },
+         *         {
+         *           "id": "0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1",
+         *           "score": 0.4099999964237213,
+         *           "source": {
+         *             "kind": "note",
+         *             "task_id": "0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0"
+         *           },
+         *           "text": "Signup emails are validated in src/signup.rs; the form rejects empty addresses."
+         *         }
+         *       ]
+         *     }
+         */
+        SearchResults: {
+            hits: components["schemas"]["SearchHit"][];
+        };
+        /**
          * SignupRequest
          * @description Create an organization and its owner.
          * @example {
@@ -819,6 +1000,11 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
+        /**
+         * @description What a point was cut from.
+         * @enum {string}
+         */
+        SourceKind: "chunk" | "note";
         /**
          * SprintUsage
          * @description Tokens and cost of one sprint label.
@@ -2295,6 +2481,199 @@ export interface operations {
             };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    store_memory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["NoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Stored. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["NoteStored"];
+                };
+            };
+            /**
+             * @description `code` is one of:
+             *
+             *     - `bad_request`: the request could not be read: malformed JSON, a missing or mistyped field, a bad parameter (e.g. "parse request payload error: missing field `email`").
+             *     - `invalid_input`: a value is not acceptable; `message` says which and why (e.g. "email must look like name@example.com").
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_token`: the bearer token is missing, expired, tampered with or not ours (e.g. "missing or invalid bearer token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the token's role may not do this; tenant routes refuse operator tokens and operator routes refuse tenant tokens (e.g. "the viewer role is read-only"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than 1 MiB (e.g. "request body is larger than 1048576 bytes"). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the `Content-Type` header is missing or not JSON (e.g. "the client request does not include the `Content-Type` header"). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_memory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json; charset=utf-8": components["schemas"]["SearchRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["SearchResults"];
+                };
+            };
+            /**
+             * @description `code` is one of:
+             *
+             *     - `bad_request`: the request could not be read: malformed JSON, a missing or mistyped field, a bad parameter (e.g. "parse request payload error: missing field `email`").
+             *     - `invalid_input`: a value is not acceptable; `message` says which and why (e.g. "email must look like name@example.com").
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_token`: the bearer token is missing, expired, tampered with or not ours (e.g. "missing or invalid bearer token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the token's role may not do this; tenant routes refuse operator tokens and operator routes refuse tenant tokens (e.g. "the viewer role is read-only"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such object in the caller's organization; another organization's objects answer this too (e.g. "task not found"). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than 1 MiB (e.g. "request body is larger than 1048576 bytes"). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the `Content-Type` header is missing or not JSON (e.g. "the client request does not include the `Content-Type` header"). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

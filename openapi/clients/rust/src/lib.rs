@@ -238,6 +238,35 @@ pub mod types {
         }
     }
 
+    ///Where a hit's text comes from: a repository chunk (repository, path,
+    /// blob, lines) or a note (with the task that stored it, if any).
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct HitSource {
+        ///The git blob the chunk was cut from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub blob_id: ::std::option::Option<::std::string::String>,
+        ///Last line, inclusive.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub end_line: ::std::option::Option<u32>,
+        pub kind: SourceKind,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repo_id: ::std::option::Option<::uuid::Uuid>,
+        ///First line, 1-based.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub start_line: ::std::option::Option<u32>,
+        ///The task whose run stored the note.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<::uuid::Uuid>,
+    }
+
+    impl HitSource {
+        pub fn builder() -> builder::HitSource {
+            Default::default()
+        }
+    }
+
     ///Which org pays Iyzico under which customer reference code.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct IyzicoCustomerBody {
@@ -276,6 +305,33 @@ pub mod types {
 
     impl LoginResponse {
         pub fn builder() -> builder::LoginResponse {
+            Default::default()
+        }
+    }
+
+    ///A note to remember.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct NoteCreate {
+        ///The note; at most `memory.max_text_bytes` bytes (16 KiB by default).
+        pub text: ::std::string::String,
+    }
+
+    impl NoteCreate {
+        pub fn builder() -> builder::NoteCreate {
+            Default::default()
+        }
+    }
+
+    ///A stored note.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct NoteStored {
+        ///Its id.
+        pub id: ::uuid::Uuid,
+        pub source: HitSource,
+    }
+
+    impl NoteStored {
+        pub fn builder() -> builder::NoteStored {
             Default::default()
         }
     }
@@ -444,6 +500,54 @@ pub mod types {
         }
     }
 
+    ///One hit.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct SearchHit {
+        pub id: ::uuid::Uuid,
+        ///Cosine similarity with the query, in [-1, 1]; best first.
+        pub score: f32,
+        pub source: HitSource,
+        pub text: ::std::string::String,
+    }
+
+    impl SearchHit {
+        pub fn builder() -> builder::SearchHit {
+            Default::default()
+        }
+    }
+
+    ///A search.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct SearchRequest {
+        ///Most hits, 1 to 100; default 10.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<u32>,
+        ///What to look for.
+        pub query: ::std::string::String,
+        ///Only chunks of this repository of the organization (notes are left
+        /// out).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub repo_id: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SearchRequest {
+        pub fn builder() -> builder::SearchRequest {
+            Default::default()
+        }
+    }
+
+    ///Search results, best first.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct SearchResults {
+        pub hits: ::std::vec::Vec<SearchHit>,
+    }
+
+    impl SearchResults {
+        pub fn builder() -> builder::SearchResults {
+            Default::default()
+        }
+    }
+
     ///Create an organization and its owner.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct SignupRequest {
@@ -474,6 +578,62 @@ pub mod types {
     impl SignupResponse {
         pub fn builder() -> builder::SignupResponse {
             Default::default()
+        }
+    }
+
+    ///What a point was cut from.
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum SourceKind {
+        #[serde(rename = "chunk")]
+        Chunk,
+        #[serde(rename = "note")]
+        Note,
+    }
+
+    impl ::std::fmt::Display for SourceKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Chunk => f.write_str("chunk"),
+                Self::Note => f.write_str("note"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for SourceKind {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "chunk" => Ok(Self::Chunk),
+                "note" => Ok(Self::Note),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for SourceKind {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for SourceKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
 
@@ -1444,6 +1604,143 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct HitSource {
+            blob_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            end_line: ::std::result::Result<::std::option::Option<u32>, ::std::string::String>,
+            kind: ::std::result::Result<super::SourceKind, ::std::string::String>,
+            path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            repo_id:
+                ::std::result::Result<::std::option::Option<::uuid::Uuid>, ::std::string::String>,
+            start_line: ::std::result::Result<::std::option::Option<u32>, ::std::string::String>,
+            task_id:
+                ::std::result::Result<::std::option::Option<::uuid::Uuid>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for HitSource {
+            fn default() -> Self {
+                Self {
+                    blob_id: Ok(Default::default()),
+                    end_line: Ok(Default::default()),
+                    kind: Err("no value supplied for kind".to_string()),
+                    path: Ok(Default::default()),
+                    repo_id: Ok(Default::default()),
+                    start_line: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl HitSource {
+            pub fn blob_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blob_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for blob_id: {e}"));
+                self
+            }
+            pub fn end_line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_line = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for end_line: {e}"));
+                self
+            }
+            pub fn kind<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SourceKind>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.kind = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for kind: {e}"));
+                self
+            }
+            pub fn path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.path = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for path: {e}"));
+                self
+            }
+            pub fn repo_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repo_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for repo_id: {e}"));
+                self
+            }
+            pub fn start_line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_line = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for start_line: {e}"));
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for task_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<HitSource> for super::HitSource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HitSource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    blob_id: value.blob_id?,
+                    end_line: value.end_line?,
+                    kind: value.kind?,
+                    path: value.path?,
+                    repo_id: value.repo_id?,
+                    start_line: value.start_line?,
+                    task_id: value.task_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::HitSource> for HitSource {
+            fn from(value: super::HitSource) -> Self {
+                Self {
+                    blob_id: Ok(value.blob_id),
+                    end_line: Ok(value.end_line),
+                    kind: Ok(value.kind),
+                    path: Ok(value.path),
+                    repo_id: Ok(value.repo_id),
+                    start_line: Ok(value.start_line),
+                    task_id: Ok(value.task_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct IyzicoCustomerBody {
             customer_reference_code:
                 ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1622,6 +1919,108 @@ pub mod types {
                 Self {
                     expires_at: Ok(value.expires_at),
                     token: Ok(value.token),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct NoteCreate {
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for NoteCreate {
+            fn default() -> Self {
+                Self {
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl NoteCreate {
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<NoteCreate> for super::NoteCreate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NoteCreate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { text: value.text? })
+            }
+        }
+
+        impl ::std::convert::From<super::NoteCreate> for NoteCreate {
+            fn from(value: super::NoteCreate) -> Self {
+                Self {
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct NoteStored {
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            source: ::std::result::Result<super::HitSource, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for NoteStored {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    source: Err("no value supplied for source".to_string()),
+                }
+            }
+        }
+
+        impl NoteStored {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::HitSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<NoteStored> for super::NoteStored {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NoteStored,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    source: value.source?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::NoteStored> for NoteStored {
+            fn from(value: super::NoteStored) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    source: Ok(value.source),
                 }
             }
         }
@@ -2104,6 +2503,212 @@ pub mod types {
                     id: Ok(value.id),
                     provider: Ok(value.provider),
                     url: Ok(value.url),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SearchHit {
+            id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            score: ::std::result::Result<f32, ::std::string::String>,
+            source: ::std::result::Result<super::HitSource, ::std::string::String>,
+            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for SearchHit {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    score: Err("no value supplied for score".to_string()),
+                    source: Err("no value supplied for source".to_string()),
+                    text: Err("no value supplied for text".to_string()),
+                }
+            }
+        }
+
+        impl SearchHit {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::uuid::Uuid>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn score<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.score = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for score: {e}"));
+                self
+            }
+            pub fn source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::HitSource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source: {e}"));
+                self
+            }
+            pub fn text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for text: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SearchHit> for super::SearchHit {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchHit,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    score: value.score?,
+                    source: value.source?,
+                    text: value.text?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::SearchHit> for SearchHit {
+            fn from(value: super::SearchHit) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    score: Ok(value.score),
+                    source: Ok(value.source),
+                    text: Ok(value.text),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SearchRequest {
+            limit: ::std::result::Result<::std::option::Option<u32>, ::std::string::String>,
+            query: ::std::result::Result<::std::string::String, ::std::string::String>,
+            repo_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for SearchRequest {
+            fn default() -> Self {
+                Self {
+                    limit: Ok(Default::default()),
+                    query: Err("no value supplied for query".to_string()),
+                    repo_id: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl SearchRequest {
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<u32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for limit: {e}"));
+                self
+            }
+            pub fn query<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.query = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for query: {e}"));
+                self
+            }
+            pub fn repo_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.repo_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for repo_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SearchRequest> for super::SearchRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    limit: value.limit?,
+                    query: value.query?,
+                    repo_id: value.repo_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::SearchRequest> for SearchRequest {
+            fn from(value: super::SearchRequest) -> Self {
+                Self {
+                    limit: Ok(value.limit),
+                    query: Ok(value.query),
+                    repo_id: Ok(value.repo_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SearchResults {
+            hits: ::std::result::Result<::std::vec::Vec<super::SearchHit>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for SearchResults {
+            fn default() -> Self {
+                Self {
+                    hits: Err("no value supplied for hits".to_string()),
+                }
+            }
+        }
+
+        impl SearchResults {
+            pub fn hits<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SearchHit>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hits = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hits: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SearchResults> for super::SearchResults {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SearchResults,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { hits: value.hits? })
+            }
+        }
+
+        impl ::std::convert::From<super::SearchResults> for SearchResults {
+            fn from(value: super::SearchResults) -> Self {
+                Self {
+                    hits: Ok(value.hits),
                 }
             }
         }
@@ -3869,6 +4474,35 @@ impl Client {
         builder::GetUsage::new(self)
     }
 
+    ///Remember a note for the organization's agents and searches. Viewers
+    /// cannot
+    ///
+    ///Sends a `POST` request to `/v1/memory`
+    ///
+    ///```ignore
+    /// let response = client.store_memory()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn store_memory(&self) -> builder::StoreMemory<'_> {
+        builder::StoreMemory::new(self)
+    }
+
+    ///Search the organization's notes and indexed repository chunks by meaning
+    ///
+    ///Sends a `POST` request to `/v1/memory/search`
+    ///
+    ///```ignore
+    /// let response = client.search_memory()
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn search_memory(&self) -> builder::SearchMemory<'_> {
+        builder::SearchMemory::new(self)
+    }
+
     ///Starts a Stripe Checkout for a plan; send the buyer to the returned
     /// `url`. When the payment completes, Stripe's webhook puts the
     /// organization on the plan
@@ -5379,6 +6013,203 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    ///Builder for [`Client::store_memory`]
+    ///
+    ///[`Client::store_memory`]: super::Client::store_memory
+    #[derive(Debug, Clone)]
+    pub struct StoreMemory<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::NoteCreate, String>,
+    }
+
+    impl<'a> StoreMemory<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::NoteCreate>,
+            <V as std::convert::TryInto<types::NoteCreate>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `NoteCreate` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::NoteCreate) -> types::builder::NoteCreate,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        ///Sends a `POST` request to `/v1/memory`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::NoteStored>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::NoteCreate::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/memory", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "store_memory",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    ///Builder for [`Client::search_memory`]
+    ///
+    ///[`Client::search_memory`]: super::Client::search_memory
+    #[derive(Debug, Clone)]
+    pub struct SearchMemory<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::SearchRequest, String>,
+    }
+
+    impl<'a> SearchMemory<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SearchRequest>,
+            <V as std::convert::TryInto<types::SearchRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `SearchRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::SearchRequest) -> types::builder::SearchRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        ///Sends a `POST` request to `/v1/memory/search`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::SearchResults>, Error<types::ErrorBody>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::SearchRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/memory/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "search_memory",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),

@@ -11,10 +11,14 @@ from .credential_provider import CredentialProvider
 from .credential_put import CredentialPut
 from .credential_view import CredentialView
 from .error_body import ErrorBody
+from .hit_source import HitSource
 from .iyzico_customer_body import IyzicoCustomerBody
 from .iyzico_webhook_body import IyzicoWebhookBody
 from .login_request import LoginRequest
 from .login_response import LoginResponse
+from .note_create import NoteCreate
+from .note_stored import NoteStored
+from .note_stored_source import NoteStoredSource
 from .org_view import OrgView
 from .plan_change_body import PlanChangeBody
 from .provider_name import ProviderName
@@ -22,8 +26,12 @@ from .registered import Registered
 from .repo_create import RepoCreate
 from .repo_list import RepoList
 from .repo_view import RepoView
+from .search_hit import SearchHit
+from .search_request import SearchRequest
+from .search_results import SearchResults
 from .signup_request import SignupRequest
 from .signup_response import SignupResponse
+from .source_kind import SourceKind
 from .sprint_usage import SprintUsage
 from .stripe_webhook_body import StripeWebhookBody
 from .task_accepted import TaskAccepted
@@ -51,10 +59,14 @@ __all__ = (
     "CredentialPut",
     "CredentialView",
     "ErrorBody",
+    "HitSource",
     "IyzicoCustomerBody",
     "IyzicoWebhookBody",
     "LoginRequest",
     "LoginResponse",
+    "NoteCreate",
+    "NoteStored",
+    "NoteStoredSource",
     "OrgView",
     "PlanChangeBody",
     "ProviderName",
@@ -62,8 +74,12 @@ __all__ = (
     "RepoCreate",
     "RepoList",
     "RepoView",
+    "SearchHit",
+    "SearchRequest",
+    "SearchResults",
     "SignupRequest",
     "SignupResponse",
+    "SourceKind",
     "SprintUsage",
     "StripeWebhookBody",
     "TaskAccepted",
