@@ -56,7 +56,9 @@ impl OpenAiLlm {
     }
 }
 
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+/// The wait an HTTP answer asks for (`Retry-After` in seconds), shared by every
+/// OpenAI-compatible client (chat completions, embeddings).
+pub(crate) fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
     value
         .trim()
@@ -66,7 +68,8 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs_f64)
 }
 
-fn is_transient(status: StatusCode) -> bool {
+/// Whether an OpenAI-compatible API's error status is worth retrying.
+pub(crate) fn is_transient(status: StatusCode) -> bool {
     status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT
         || status.is_server_error()

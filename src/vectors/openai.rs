@@ -5,10 +5,11 @@ use std::time::Duration;
 use async_trait::async_trait;
 use orchard_actors::embedding::{EmbedError, Embedder};
 use orchard_actors::memory::normalize;
-use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::json;
+
+use crate::llm::openai::{is_transient, retry_after};
 
 /// Texts sent in one request (OpenAI takes up to 2,048; smaller requests fail and retry
 /// in smaller pieces).
@@ -121,22 +122,6 @@ impl OpenAiEmbedder {
             .map(|v| v.ok_or_else(|| EmbedError::Permanent("an input got no embedding".into())))
             .collect()
     }
-}
-
-fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
-    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|s| *s >= 0.0)
-        .map(Duration::from_secs_f64)
-}
-
-fn is_transient(status: StatusCode) -> bool {
-    status == StatusCode::TOO_MANY_REQUESTS
-        || status == StatusCode::REQUEST_TIMEOUT
-        || status.is_server_error()
 }
 
 #[async_trait]
