@@ -9,6 +9,7 @@
 //! Vectors are L2-normalised when they are stored and when they are searched with, so the
 //! cosine similarity of two vectors is their dot product; scores are cosines in [-1, 1].
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -20,6 +21,17 @@ use crate::domain::{OrgId, OrgScope, RepoId, TaskId};
 
 /// The most hits one search may ask for.
 pub const MAX_LIMIT: usize = 100;
+
+/// The most keys a note's metadata may have.
+pub const MAX_METADATA_KEYS: usize = 16;
+/// The longest metadata key, in bytes (keys are 1 to this many of `[A-Za-z0-9_.-]`).
+pub const MAX_METADATA_KEY_BYTES: usize = 40;
+/// The longest metadata value, in bytes.
+pub const MAX_METADATA_VALUE_BYTES: usize = 500;
+
+/// A note's metadata: a flat map of string keys to string values, stored with the note and
+/// returned with its hits (not embedded, not searched). Limits: [`check_metadata`].
+pub type Metadata = BTreeMap<String, String>;
 
 /// Identifies a point within its org. Upserting a point with an id the org already has
 /// replaces it, so an indexer that derives ids from (repo, path, blob, chunk) can repeat
@@ -92,6 +104,9 @@ pub enum Source {
     Note {
         /// The task whose run stored it, if any.
         task_id: Option<TaskId>,
+        /// What the caller attached to it (empty for agents' notes and task summaries).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        metadata: Metadata,
     },
 }
 
@@ -226,6 +241,61 @@ pub fn check_limit(limit: usize) -> Result<(), MemoryError> {
     }
 }
 
+/// Checks a note's metadata: at most [`MAX_METADATA_KEYS`] keys, each 1 to
+/// [`MAX_METADATA_KEY_BYTES`] bytes of `A-Z a-z 0-9 _ . -`, each value at most
+/// [`MAX_METADATA_VALUE_BYTES`] bytes without control characters. `InvalidInput` says which
+/// rule and which key.
+pub fn check_metadata(metadata: &Metadata) -> Result<(), MemoryError> {
+    let invalid = |message: String| Err(MemoryError::InvalidInput(message));
+    if metadata.len() > MAX_METADATA_KEYS {
+        return invalid(format!(
+            "metadata has {} keys; at most {MAX_METADATA_KEYS} are accepted",
+            metadata.len()
+        ));
+    }
+    for (key, value) in metadata {
+        if key.is_empty() || key.len() > MAX_METADATA_KEY_BYTES {
+            return invalid(format!(
+                "metadata key {} is {} bytes; keys must be 1 to {MAX_METADATA_KEY_BYTES} bytes",
+                quoted(key),
+                key.len()
+            ));
+        }
+        if !key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+        {
+            return invalid(format!(
+                "metadata key {} may contain only letters A-Z and a-z, digits, `_`, `.` and `-`",
+                quoted(key)
+            ));
+        }
+        if value.len() > MAX_METADATA_VALUE_BYTES {
+            return invalid(format!(
+                "metadata value of {} is {} bytes; at most {MAX_METADATA_VALUE_BYTES} are accepted",
+                quoted(key),
+                value.len()
+            ));
+        }
+        if value.chars().any(char::is_control) {
+            return invalid(format!(
+                "metadata value of {} contains a control character",
+                quoted(key)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `text` quoted with control characters escaped, cut after [`MAX_METADATA_KEY_BYTES`]
+/// characters, for error messages.
+fn quoted(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(MAX_METADATA_KEY_BYTES).collect();
+    let more = if chars.next().is_some() { "…" } else { "" };
+    format!("{head:?}{more}")
+}
+
 /// Returns `vector` scaled to unit length, or `InvalidInput` if it has the wrong
 /// dimensions, a non-finite component, or no length.
 pub fn normalized(vector: &[f32], dimensions: usize) -> Result<Vec<f32>, MemoryError> {
@@ -318,5 +388,83 @@ mod tests {
         ));
         assert!(check_limit(0).is_err() && check_limit(101).is_err());
         assert!(check_limit(1).is_ok() && check_limit(100).is_ok());
+    }
+
+    fn metadata(pairs: &[(&str, &str)]) -> Metadata {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn refusal(metadata: &Metadata) -> String {
+        match check_metadata(metadata) {
+            Err(MemoryError::InvalidInput(message)) => message,
+            other => panic!("expected InvalidInput, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn metadata_within_the_limits_is_accepted_and_the_rest_refused_with_the_reason() {
+        let long_key = "k".repeat(MAX_METADATA_KEY_BYTES);
+        let long_value = "é".repeat(MAX_METADATA_VALUE_BYTES / 2);
+        let mut full: Metadata = (0..MAX_METADATA_KEYS)
+            .map(|i| (format!("key_{i:02}"), "v".to_owned()))
+            .collect();
+        for ok in [
+            Metadata::new(),
+            metadata(&[("source", "slack"), ("ticket.id", "ENG-42"), ("A-b_9", "")]),
+            metadata(&[(long_key.as_str(), long_value.as_str())]),
+            metadata(&[("lang", "türkçe, 日本語 and emoji 🌳")]),
+            full.clone(),
+        ] {
+            assert_eq!(check_metadata(&ok), Ok(()), "{ok:?}");
+        }
+
+        full.insert("one_more".into(), "v".into());
+        assert!(refusal(&full).contains("17 keys; at most 16"));
+        let too_long = "k".repeat(MAX_METADATA_KEY_BYTES + 1);
+        let message = refusal(&metadata(&[(too_long.as_str(), "v")]));
+        assert!(
+            message.contains("41 bytes") && message.contains('…'),
+            "{message}"
+        );
+        assert!(refusal(&metadata(&[("", "v")])).contains("is 0 bytes"));
+        for bad in ["has space", "slash/", "colon:", "ümlaut", "tab\t", "null\0"] {
+            let message = refusal(&metadata(&[(bad, "v")]));
+            assert!(message.contains("may contain only"), "{bad:?}: {message}");
+        }
+        let message = refusal(&metadata(&[(
+            "k",
+            &"x".repeat(MAX_METADATA_VALUE_BYTES + 1),
+        )]));
+        assert!(message.contains("501 bytes; at most 500"), "{message}");
+        let message = refusal(&metadata(&[("k", &format!("{long_value}x"))]));
+        assert!(
+            message.contains("501 bytes"),
+            "multi-byte characters count as bytes"
+        );
+        for bad in ["line\nbreak", "nul\0", "del\u{7f}", "c1\u{85}"] {
+            let message = refusal(&metadata(&[("k", bad)]));
+            assert!(message.contains("control character"), "{bad:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn a_note_without_metadata_serializes_as_before() {
+        let plain = Source::Note {
+            task_id: None,
+            metadata: Metadata::new(),
+        };
+        let json = serde_json::to_value(&plain).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "note", "task_id": null}));
+        assert_eq!(serde_json::from_value::<Source>(json).unwrap(), plain);
+        let tagged = Source::Note {
+            task_id: None,
+            metadata: metadata(&[("source", "slack")]),
+        };
+        let json = serde_json::to_value(&tagged).unwrap();
+        assert_eq!(json["metadata"], serde_json::json!({"source": "slack"}));
+        assert_eq!(serde_json::from_value::<Source>(json).unwrap(), tagged);
     }
 }

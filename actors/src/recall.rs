@@ -11,7 +11,8 @@ use std::time::Duration;
 use crate::domain::{OrgScope, RepoId, TaskId};
 use crate::embedding::{EmbedError, Embedder};
 use crate::memory::{
-    Hit, MAX_LIMIT, MemoryError, Point, PointId, SearchQuery, Source, VectorMemory,
+    Hit, MAX_LIMIT, MemoryError, Metadata, Point, PointId, SearchQuery, Source, VectorMemory,
+    check_metadata,
 };
 
 /// Limits of vector memory and of repository indexing.
@@ -141,12 +142,29 @@ impl Recall {
         text: &str,
         task_id: Option<TaskId>,
     ) -> Result<PointId, RecallError> {
+        self.store_note_with_metadata(scope, text, task_id, Metadata::new())
+            .await
+    }
+
+    /// Stores `text` as a note with `metadata` (checked by [`check_metadata`] before
+    /// anything is embedded; a refusal is `InvalidInput`).
+    pub async fn store_note_with_metadata(
+        &self,
+        scope: &OrgScope,
+        text: &str,
+        task_id: Option<TaskId>,
+        metadata: Metadata,
+    ) -> Result<PointId, RecallError> {
         self.check_text("text", text)?;
+        check_metadata(&metadata).map_err(|err| match err {
+            MemoryError::InvalidInput(message) => RecallError::InvalidInput(message),
+            other => RecallError::Backend(other.to_string()),
+        })?;
         let vector = self.embed_one(text).await?;
         let id = PointId::new();
         let point = Point {
             id,
-            source: Source::Note { task_id },
+            source: Source::Note { task_id, metadata },
             text: text.to_owned(),
             vector,
         };

@@ -181,10 +181,18 @@ pub fn format_hits(hits: &[crate::memory::Hit]) -> String {
                 end_line,
                 ..
             } => format!("{path}:{start_line}-{end_line}"),
-            crate::memory::Source::Note {
-                task_id: Some(task),
-            } => format!("note of task {task}"),
-            crate::memory::Source::Note { task_id: None } => "note".to_owned(),
+            crate::memory::Source::Note { task_id, metadata } => {
+                let mut from = match task_id {
+                    Some(task) => format!("note of task {task}"),
+                    None => "note".to_owned(),
+                };
+                if !metadata.is_empty() {
+                    let pairs: Vec<String> =
+                        metadata.iter().map(|(k, v)| format!("{k}={v:?}")).collect();
+                    from.push_str(&format!(" [{}]", pairs.join(", ")));
+                }
+                from
+            }
         };
         if n > 0 {
             out.push_str("\n\n");
@@ -670,5 +678,46 @@ mod tests {
             error_of(ws.execute("read_file", r#"{"path":"missing.txt"}"#))
                 .contains("does not exist")
         );
+    }
+
+    #[test]
+    fn hits_name_their_source_and_notes_their_metadata() {
+        use crate::domain::{OrgId, TaskId};
+        use crate::memory::{Hit, Metadata, PointId, Source};
+        let task = TaskId::new();
+        let hit = |source, text: &str| Hit {
+            id: PointId::new(),
+            org_id: OrgId::new(),
+            score: 0.5,
+            source,
+            text: text.into(),
+        };
+        let hits = [
+            hit(
+                Source::Note {
+                    task_id: Some(task),
+                    metadata: Metadata::new(),
+                },
+                "by a task",
+            ),
+            hit(
+                Source::Note {
+                    task_id: None,
+                    metadata: Metadata::from([
+                        ("source".to_owned(), "slack".to_owned()),
+                        ("ticket".to_owned(), "ENG-42".to_owned()),
+                    ]),
+                },
+                "through the API",
+            ),
+        ];
+        assert_eq!(
+            format_hits(&hits),
+            format!(
+                "[1] note of task {task} (score 0.500)\nby a task\n\n\
+                 [2] note [source=\"slack\", ticket=\"ENG-42\"] (score 0.500)\nthrough the API"
+            )
+        );
+        assert_eq!(format_hits(&[]), "no memories match");
     }
 }

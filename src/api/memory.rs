@@ -3,9 +3,13 @@
 //! Notes stored here and by agents (`memory_store`), task summaries and chunks of the org's
 //! indexed repositories, searched by meaning. Everything goes through the caller's
 //! `OrgScope`: another org's points cannot be found, and another org's `repo_id` is 404.
+//! A note stored here may carry `metadata` (flat string → string, limits in
+//! `orchard_actors::memory::check_metadata`), returned with it and with its hits.
+
+use std::collections::BTreeMap;
 
 use orchard_actors::domain::RepoId;
-use orchard_actors::memory::{Hit, Source};
+use orchard_actors::memory::{Hit, Metadata, Source};
 use orchard_actors::recall::RecallError;
 use poem::web::Data;
 use poem_openapi::payload::Json;
@@ -36,6 +40,14 @@ pub(crate) struct MemoryApi;
 struct NoteCreate {
     /// The note; at most `memory.max_text_bytes` bytes (16 KiB by default).
     text: Text,
+    /// Your own labels for the note, returned with it and with every hit of it (they are not
+    /// embedded and not searched): a flat object of strings, like
+    /// `{"source": "slack", "ticket": "ENG-42"}`. At most 16 keys; each key 1 to 40 bytes of
+    /// `A-Z a-z 0-9 _ . -`; each value a string of at most 500 bytes (UTF-8) without control
+    /// characters. Breaking a limit is a 400 `invalid_input`; a value that is not a string,
+    /// or metadata that is not an object, a 400 `bad_request`.
+    #[oai(nullable)]
+    metadata: Option<BTreeMap<String, Text>>,
 }
 
 /// A stored note.
@@ -44,7 +56,7 @@ struct NoteCreate {
 struct NoteStored {
     /// Its id.
     id: Uuid,
-    /// Where it comes from (a note without a task).
+    /// Where it comes from (a note without a task), with its metadata if it has any.
     source: HitSource,
 }
 
@@ -73,7 +85,7 @@ enum SourceKind {
 }
 
 /// Where a hit's text comes from: a repository chunk (repository, path, blob, lines) or a
-/// note (with the task that stored it, if any).
+/// note (with the task that stored it, if any, and its metadata, if it has any).
 #[derive(Object)]
 #[oai(example, skip_serializing_if_is_none)]
 struct HitSource {
@@ -88,6 +100,8 @@ struct HitSource {
     end_line: Option<u32>,
     /// The task whose run stored the note.
     task_id: Option<Uuid>,
+    /// The note's metadata, as it was stored; absent when it has none.
+    metadata: Option<BTreeMap<String, String>>,
 }
 
 impl From<&Source> for HitSource {
@@ -107,8 +121,9 @@ impl From<&Source> for HitSource {
                 start_line: Some(*start_line),
                 end_line: Some(*end_line),
                 task_id: None,
+                metadata: None,
             },
-            Source::Note { task_id } => Self {
+            Source::Note { task_id, metadata } => Self {
                 kind: SourceKind::Note,
                 repo_id: None,
                 path: None,
@@ -116,6 +131,7 @@ impl From<&Source> for HitSource {
                 start_line: None,
                 end_line: None,
                 task_id: task_id.map(|t| t.as_uuid()),
+                metadata: (!metadata.is_empty()).then(|| metadata.clone()),
             },
         }
     }
@@ -153,11 +169,25 @@ struct SearchResults {
 /// The id of the notes in the examples.
 const NOTE_ID: Uuid = uuid::uuid!("0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1");
 
+/// The metadata of the notes in the examples.
+fn example_metadata() -> Metadata {
+    Metadata::from([
+        ("source".to_owned(), "slack".to_owned()),
+        ("ticket".to_owned(), "ENG-42".to_owned()),
+    ])
+}
+
 impl Example for NoteCreate {
     fn example() -> Self {
         Self {
             text: "Signup emails are validated in src/signup.rs; the form rejects empty addresses."
                 .into(),
+            metadata: Some(
+                example_metadata()
+                    .into_iter()
+                    .map(|(key, value)| (key, Text(value)))
+                    .collect(),
+            ),
         }
     }
 }
@@ -178,7 +208,10 @@ impl Example for NoteStored {
     fn example() -> Self {
         Self {
             id: NOTE_ID,
-            source: HitSource::from(&Source::Note { task_id: None }),
+            source: HitSource::from(&Source::Note {
+                task_id: None,
+                metadata: example_metadata(),
+            }),
         }
     }
 }
@@ -209,9 +242,8 @@ impl Example for SearchResults {
         let note = SearchHit {
             id: NOTE_ID,
             score: 0.41,
-            source: HitSource::from(&Source::Note {
-                task_id: Some(orchard_actors::domain::TaskId::from_uuid(examples::TASK_ID)),
-            }),
+            // The note of `NoteCreate`'s example, as `NoteStored`'s example stored it.
+            source: NoteStored::example().source,
             text: NoteCreate::example().text.into(),
         };
         Self {
@@ -250,14 +282,24 @@ impl MemoryApi {
         body: Json<NoteCreate>,
     ) -> Result<StoreResult, ApiError> {
         auth.0.require_write()?;
+        let body = body.0;
+        let metadata: Metadata = body
+            .metadata
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(key, value)| (key, value.0))
+            .collect();
         let id = state
             .memory
-            .store_note(&auth.0.scope, &body.text, None)
+            .store_note_with_metadata(&auth.0.scope, &body.text, None, metadata.clone())
             .await
             .map_err(recall_error)?;
         Ok(StoreResult::Created(Json(NoteStored {
             id: id.as_uuid(),
-            source: HitSource::from(&Source::Note { task_id: None }),
+            source: HitSource::from(&Source::Note {
+                task_id: None,
+                metadata,
+            }),
         })))
     }
 

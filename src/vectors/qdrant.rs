@@ -23,7 +23,7 @@
 //!
 //! Payload of a point: `org_id`, `point_id`, `kind` (`chunk` | `note`), `text`; for chunks
 //! `repo_id`, `path`, `blob_id`, `start_line`, `end_line`; for notes `task_id` when a task
-//! stored it.
+//! stored it and `metadata` (an object of strings, not indexed) when the note has any.
 //!
 //! Counts returned by deletes are counted just before the delete, in a separate request:
 //! exact for one writer per org (the indexer), approximate when two delete the same points
@@ -38,17 +38,18 @@ use std::time::Duration;
 use async_trait::async_trait;
 use orchard_actors::domain::{OrgId, OrgScope, RepoId, TaskId};
 use orchard_actors::memory::{
-    Hit, IndexedBlob, MemoryError, Point, PointId, SearchQuery, Source, VectorMemory, check_limit,
-    normalized,
+    Hit, IndexedBlob, MemoryError, Metadata, Point, PointId, SearchQuery, Source, VectorMemory,
+    check_limit, normalized,
 };
 use qdrant_client::qdrant::payload_index_params::IndexParams;
+use qdrant_client::qdrant::value::Kind;
 use qdrant_client::qdrant::vectors_config::Config as VectorsConfig;
 use qdrant_client::qdrant::{
     Condition, CountPointsBuilder, CreateCollectionBuilder, CreateFieldIndexCollectionBuilder,
     DeleteCollectionBuilder, DeletePointsBuilder, Distance, FieldType, Filter,
     HnswConfigDiffBuilder, KeywordIndexParamsBuilder, PayloadIncludeSelector, PayloadSchemaInfo,
-    PayloadSchemaType, PointStruct, QueryPointsBuilder, ScrollPointsBuilder, UpsertPointsBuilder,
-    Value, VectorParamsBuilder,
+    PayloadSchemaType, PointStruct, QueryPointsBuilder, ScrollPointsBuilder, Struct,
+    UpsertPointsBuilder, Value, VectorParamsBuilder,
 };
 use qdrant_client::{Payload, Qdrant, QdrantError};
 use secrecy::{ExposeSecret, SecretString};
@@ -75,6 +76,7 @@ const BLOB_ID: &str = "blob_id";
 const START_LINE: &str = "start_line";
 const END_LINE: &str = "end_line";
 const TASK_ID: &str = "task_id";
+const METADATA: &str = "metadata";
 
 /// Where and how to reach Qdrant.
 #[derive(Clone)]
@@ -400,14 +402,46 @@ fn payload_of(org_id: OrgId, point: Point) -> Payload {
             payload.insert(START_LINE, i64::from(start_line));
             payload.insert(END_LINE, i64::from(end_line));
         }
-        Source::Note { task_id } => {
+        Source::Note { task_id, metadata } => {
             payload.insert(KIND, "note");
             if let Some(task_id) = task_id {
                 payload.insert(TASK_ID, task_id.to_string());
             }
+            if !metadata.is_empty() {
+                let fields: HashMap<String, Value> = metadata
+                    .into_iter()
+                    .map(|(key, value)| (key, Value::from(value)))
+                    .collect();
+                payload.insert(
+                    METADATA,
+                    Value {
+                        kind: Some(Kind::StructValue(Struct::from(fields))),
+                    },
+                );
+            }
         }
     }
     payload
+}
+
+/// A note's `metadata`: absent is none; anything but an object of strings is corrupt.
+fn metadata_field(payload: &HashMap<String, Value>) -> Result<Metadata, MemoryError> {
+    let Some(value) = payload.get(METADATA) else {
+        return Ok(Metadata::new());
+    };
+    let fields = value
+        .as_struct()
+        .ok_or_else(|| corrupt(format!("`{METADATA}` is not an object: {value}")))?;
+    fields
+        .fields
+        .iter()
+        .map(|(key, value)| match value.as_str() {
+            Some(text) => Ok((key.clone(), text.clone())),
+            None => Err(corrupt(format!(
+                "`{METADATA}.{key}` is not a string: {value}"
+            ))),
+        })
+        .collect()
 }
 
 fn text_field<'a>(payload: &'a HashMap<String, Value>, key: &str) -> Result<&'a str, MemoryError> {
@@ -449,7 +483,10 @@ fn source_of(payload: &HashMap<String, Value>) -> Result<Source, MemoryError> {
                 Some(_) => Some(parsed::<TaskId>(payload, TASK_ID)?),
                 None => None,
             };
-            Ok(Source::Note { task_id })
+            Ok(Source::Note {
+                task_id,
+                metadata: metadata_field(payload)?,
+            })
         }
         other => Err(corrupt(format!("unknown kind {other:?}"))),
     }
@@ -626,7 +663,7 @@ mod tests {
     use super::*;
     use futures_util::FutureExt;
     use orchard_actors::conformance::memory::{
-        all_memory_checks, note, survives_reopen, test_vector,
+        all_memory_checks, full_metadata, note, survives_reopen, test_vector,
     };
     use std::io::Write;
     use std::panic::AssertUnwindSafe;
@@ -704,8 +741,20 @@ mod tests {
             },
             Source::Note {
                 task_id: Some(TaskId::new()),
+                metadata: Metadata::new(),
             },
-            Source::Note { task_id: None },
+            Source::Note {
+                task_id: None,
+                metadata: Metadata::new(),
+            },
+            Source::Note {
+                task_id: None,
+                metadata: full_metadata(),
+            },
+            Source::Note {
+                task_id: Some(TaskId::new()),
+                metadata: Metadata::from([("source".to_string(), "slack".to_string())]),
+            },
         ] {
             let point = Point {
                 id: PointId::new(),
@@ -715,8 +764,41 @@ mod tests {
             };
             let payload: HashMap<String, Value> = payload_of(org, point.clone()).into();
             assert_eq!(source_of(&payload).unwrap(), source);
+            // Notes without metadata have no `metadata` field (their payloads are as before);
+            // with metadata it is an object of strings.
+            match &source {
+                Source::Note { metadata, .. } if metadata.is_empty() => {
+                    assert!(!payload.contains_key(METADATA));
+                }
+                Source::Note { metadata, .. } => {
+                    let fields = &payload[METADATA].as_struct().unwrap().fields;
+                    let stored: Metadata = fields
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap().clone()))
+                        .collect();
+                    assert_eq!(&stored, metadata);
+                }
+                Source::Chunk { .. } => assert!(!payload.contains_key(METADATA)),
+            }
             assert_eq!(parsed::<PointId>(&payload, POINT_ID).unwrap(), point.id);
             assert_eq!(parsed::<OrgId>(&payload, ORG_ID).unwrap(), org);
+        }
+
+        // A payload whose metadata is not an object of strings is corrupt, not misread.
+        let point = Point {
+            id: PointId::new(),
+            source: Source::Note {
+                task_id: None,
+                metadata: Metadata::new(),
+            },
+            text: "t".into(),
+            vector: vec![1.0],
+        };
+        let mut payload: HashMap<String, Value> = payload_of(org, point).into();
+        for bad in [Value::from("a string"), Value::from(vec![("n", 5i64)])] {
+            payload.insert(METADATA.into(), bad);
+            let error = source_of(&payload).unwrap_err().to_string();
+            assert!(error.contains("metadata"), "{error}");
         }
     }
 

@@ -30,7 +30,7 @@ use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
-use orchard_actors::memory::{IndexedBlob, PointId, Source, dot};
+use orchard_actors::memory::{IndexedBlob, Metadata, PointId, Source, dot};
 use uuid::Uuid;
 
 use super::quantized::Codes;
@@ -737,12 +737,32 @@ fn encode_upsert(points: &[NewPoint], dimensions: usize) -> Vec<u8> {
                 body.extend_from_slice(&start_line.to_le_bytes());
                 body.extend_from_slice(&end_line.to_le_bytes());
             }
-            Source::Note { task_id: None } => body.push(1),
+            // Kinds 1 and 2 (no metadata) are what segments written before metadata hold.
+            Source::Note {
+                task_id: None,
+                metadata,
+            } if metadata.is_empty() => body.push(1),
             Source::Note {
                 task_id: Some(task),
-            } => {
+                metadata,
+            } if metadata.is_empty() => {
                 body.push(2);
                 body.extend_from_slice(task.as_uuid().as_bytes());
+            }
+            Source::Note { task_id, metadata } => {
+                body.push(3);
+                match task_id {
+                    None => body.push(0),
+                    Some(task) => {
+                        body.push(1);
+                        body.extend_from_slice(task.as_uuid().as_bytes());
+                    }
+                }
+                body.extend_from_slice(&(metadata.len() as u32).to_le_bytes());
+                for (key, value) in metadata {
+                    put_str(&mut body, key);
+                    put_str(&mut body, value);
+                }
             }
         }
         for x in &point.vector {
@@ -767,10 +787,29 @@ fn read_source(reader: &mut Reader<'_>) -> Result<Source, String> {
             start_line: reader.u32()?,
             end_line: reader.u32()?,
         }),
-        1 => Ok(Source::Note { task_id: None }),
+        1 => Ok(Source::Note {
+            task_id: None,
+            metadata: Metadata::new(),
+        }),
         2 => Ok(Source::Note {
             task_id: Some(TaskId::from_uuid(reader.uuid()?)),
+            metadata: Metadata::new(),
         }),
+        // A note with metadata: has-task flag (0 | 1), the task, count, then key/value pairs.
+        3 => {
+            let task_id = match reader.u8()? {
+                0 => None,
+                1 => Some(TaskId::from_uuid(reader.uuid()?)),
+                other => return Err(format!("bad task flag {other} in a note")),
+            };
+            let count = reader.u32()?;
+            let mut metadata = Metadata::new();
+            for _ in 0..count {
+                let key = reader.str()?.to_string();
+                metadata.insert(key, reader.str()?.to_string());
+            }
+            Ok(Source::Note { task_id, metadata })
+        }
         other => Err(format!("unknown source kind {other}")),
     }
 }
@@ -844,7 +883,10 @@ mod tests {
             .map(|(i, v)| NewPoint {
                 id: PointId::from_uuid(Uuid::from_u128(((i as u128 * 7919) % 1_000_003) + 1)),
                 source: if i % 7 == 6 {
-                    Source::Note { task_id: None }
+                    Source::Note {
+                        task_id: None,
+                        metadata: Metadata::new(),
+                    }
                 } else {
                     Source::Chunk {
                         repo_id: repos[i % repos.len()],
@@ -882,6 +924,141 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The source of `id` as the segment holds it in memory.
+    fn source_of(segment: &Segment, id: PointId) -> Source {
+        segment.points[segment.slots[&id]].source.clone()
+    }
+
+    #[test]
+    fn old_note_records_still_read_and_metadata_round_trips_through_reopen_and_compaction() {
+        let dims = 4;
+        let dir = tempfile::tempdir().unwrap();
+        let org = OrgId::new();
+        let mut rng = Lcg(3);
+        let task = TaskId::new();
+        let (plain, tasked) = (PointId::new(), PointId::new());
+        let (v1, v2) = (rng.vector(dims), rng.vector(dims));
+
+        // A segment as builds before note metadata wrote it, byte by byte: the header, then
+        // one upsert of a note without a task (kind 1) and one with a task (kind 2).
+        let mut body = vec![OP_UPSERT];
+        body.extend_from_slice(&2u32.to_le_bytes());
+        for (id, kind, vector, text) in [(plain, 1u8, &v1, "plain"), (tasked, 2, &v2, "tasked")] {
+            body.extend_from_slice(id.as_uuid().as_bytes());
+            body.push(kind);
+            if kind == 2 {
+                body.extend_from_slice(task.as_uuid().as_bytes());
+            }
+            for x in vector {
+                body.extend_from_slice(&x.to_le_bytes());
+            }
+            body.extend_from_slice(&(text.len() as u32).to_le_bytes());
+            body.extend_from_slice(text.as_bytes());
+        }
+        let mut file = MAGIC.to_vec();
+        file.extend_from_slice(&VERSION.to_le_bytes());
+        file.extend_from_slice(&(dims as u32).to_le_bytes());
+        file.extend_from_slice(org.as_uuid().as_bytes());
+        file.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        file.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        file.extend_from_slice(&body);
+        std::fs::write(dir.path().join(format!("{org}.seg")), &file).unwrap();
+
+        let note = |task_id, metadata| Source::Note { task_id, metadata };
+        let old = [
+            (plain, note(None, Metadata::new())),
+            (tasked, note(Some(task), Metadata::new())),
+        ];
+        let mut segment = Segment::open(dir.path(), org, dims).unwrap();
+        for (id, source) in &old {
+            assert_eq!(&source_of(&segment, *id), source);
+        }
+        let texts: Vec<String> = segment
+            .search(&v2, 2, None)
+            .unwrap()
+            .into_iter()
+            .map(|h| h.text)
+            .collect();
+        assert!(texts.contains(&"plain".into()) && texts.contains(&"tasked".into()));
+        // Notes without metadata are still written exactly as before (kinds 1 and 2).
+        let rewritten: Vec<NewPoint> = [(plain, &v1, "plain"), (tasked, &v2, "tasked")]
+            .into_iter()
+            .zip(&old)
+            .map(|((id, vector, text), (_, source))| NewPoint {
+                id,
+                source: source.clone(),
+                text: text.into(),
+                vector: vector.clone(),
+            })
+            .collect();
+        assert_eq!(encode_upsert(&rewritten, dims), body);
+
+        // Kind 3: notes with metadata, with and without a task.
+        let metadata: Metadata = [
+            ("source", "slack"),
+            ("ticket.id", "ENG-42"),
+            ("empty", ""),
+            ("lang", "türkçe 日本語 🌳"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        let tagged: Vec<NewPoint> = [None, Some(TaskId::new())]
+            .into_iter()
+            .map(|task_id| NewPoint {
+                id: PointId::new(),
+                source: note(task_id, metadata.clone()),
+                text: "tagged".into(),
+                vector: rng.vector(dims),
+            })
+            .collect();
+        let encoded = encode_upsert(&tagged[..1], dims);
+        assert_eq!(encoded[5 + 16], 3, "the kind byte of a note with metadata");
+        segment.upsert(&tagged).unwrap();
+        let all: Vec<(PointId, Source)> = old
+            .iter()
+            .cloned()
+            .chain(tagged.iter().map(|p| (p.id, p.source.clone())))
+            .collect();
+        let check = |segment: &Segment, when: &str| {
+            assert_eq!(segment.count(), 4, "{when}");
+            for (id, source) in &all {
+                assert_eq!(&source_of(segment, *id), source, "{when}");
+            }
+            let hits = segment.search(&tagged[1].vector, 1, None).unwrap();
+            assert_eq!(
+                (hits[0].id, &hits[0].source, hits[0].text.as_str()),
+                (tagged[1].id, &tagged[1].source, "tagged"),
+                "{when}"
+            );
+        };
+        check(&segment, "after the upsert");
+        drop(segment);
+        let mut segment = Segment::open(dir.path(), org, dims).unwrap();
+        check(&segment, "after reopening");
+        segment.compact().unwrap();
+        check(&segment, "after compacting");
+        drop(segment);
+        check(
+            &Segment::open(dir.path(), org, dims).unwrap(),
+            "after reopening the compacted file",
+        );
+
+        // A kind 3 source with a bad task flag or cut short is refused, not misread.
+        let mut bad = encode_upsert(&tagged[..1], dims);
+        bad[5 + 16 + 1] = 7;
+        let mut reader = Reader {
+            bytes: &bad[5 + 16..],
+            at: 0,
+        };
+        assert!(read_source(&mut reader).unwrap_err().contains("task flag"));
+        let mut reader = Reader {
+            bytes: &encoded[5 + 16..5 + 16 + 10],
+            at: 0,
+        };
+        assert!(read_source(&mut reader).is_err());
     }
 
     #[test]

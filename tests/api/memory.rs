@@ -1,6 +1,6 @@
 //! Vector memory over the API and in agent runs: isolation between orgs (also after a
-//! restart, and with another org's `repo_id`), bad input, incremental repository indexing
-//! counted at a real embeddings endpoint, and the agent's memory tools.
+//! restart, and with another org's `repo_id`), bad input, notes' metadata, incremental
+//! repository indexing counted at a real embeddings endpoint, and the agent's memory tools.
 
 use std::sync::{Arc, Mutex};
 
@@ -217,6 +217,154 @@ async fn bad_input_is_refused_with_a_4xx() {
         .post("/v1/memory/search", None, &json!({"query": "y"}))
         .await;
     assert_eq!(status, 401);
+}
+
+/// The hits of `query` in `token`'s org, by id.
+async fn hits_by_id(app: &TestApp, token: &str, query: &str) -> serde_json::Map<String, Value> {
+    let (status, body) = search(app, token, json!({"query": query, "limit": 100})).await;
+    assert_eq!(status, 200, "{body}");
+    body["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap().to_owned(), h.clone()))
+        .collect()
+}
+
+#[tokio::test]
+async fn notes_keep_their_metadata_also_after_a_restart_and_only_for_their_org() {
+    let llm = ScriptedLlm::start(Vec::new()).await;
+    let app = TestApp::spawn(&llm).await;
+    let (alpha, _) = app.signup("Alpha", "owner@alpha.test").await;
+    let (beta, _) = app.signup("Beta", "owner@beta.test").await;
+    let text = "The staging database password rotates every Friday at noon";
+    let metadata = json!({
+        "source": "slack",
+        "ticket.id": "ENG-42",
+        "Empty_ok-1": "",
+        "lang": "türkçe, 日本語, \"quoted\" 🌳",
+    });
+
+    let (status, tagged) = app
+        .post(
+            "/v1/memory",
+            Some(&alpha),
+            &json!({"text": text, "metadata": metadata}),
+        )
+        .await;
+    assert_eq!(status, 201, "{tagged}");
+    assert_eq!(tagged["source"]["kind"], "note");
+    assert_eq!(tagged["source"]["metadata"], metadata, "{tagged}");
+    let mut untagged = Vec::new();
+    for body in [
+        json!({"text": text}),
+        json!({"text": text, "metadata": {}}),
+        json!({"text": text, "metadata": null}),
+    ] {
+        let (status, stored) = app.post("/v1/memory", Some(&alpha), &body).await;
+        assert_eq!(status, 201, "{body}: {stored}");
+        assert!(
+            stored["source"].get("metadata").is_none(),
+            "no metadata, no field: {stored}"
+        );
+        untagged.push(stored["id"].as_str().unwrap().to_owned());
+    }
+
+    let check = |hits: serde_json::Map<String, Value>| {
+        assert_eq!(hits.len(), 4, "{hits:?}");
+        let hit = &hits[tagged["id"].as_str().unwrap()];
+        assert_eq!(hit["source"]["metadata"], metadata, "{hit}");
+        assert_eq!(hit["text"], text);
+        for id in &untagged {
+            assert!(hits[id]["source"].get("metadata").is_none(), "{}", hits[id]);
+        }
+    };
+    let query = "staging database password rotation";
+    check(hits_by_id(&app, &alpha, query).await);
+    // Another org finds nothing of it, with or without metadata.
+    assert!(hits_by_id(&app, &beta, query).await.is_empty());
+
+    let data_dir = app.stop().await;
+    let config = test_config(data_dir.path(), Some(&llm));
+    let app = TestApp::spawn_in(data_dir, config).await;
+    check(hits_by_id(&app, &alpha, query).await);
+    assert!(hits_by_id(&app, &beta, query).await.is_empty());
+}
+
+#[tokio::test]
+async fn bad_metadata_is_a_4xx_and_stores_nothing() {
+    let llm = ScriptedLlm::start(Vec::new()).await;
+    let app = TestApp::spawn(&llm).await;
+    let (token, _) = app.signup("Acme", "owner@acme.test").await;
+    let text = "Deploys are frozen on Fridays after three";
+    let keys = |n: usize| -> Value {
+        (0..n)
+            .map(|i| (format!("key_{i:02}"), json!("v")))
+            .collect::<serde_json::Map<_, _>>()
+            .into()
+    };
+
+    let invalid = [
+        (keys(17), "17 keys"),
+        (json!({"k".repeat(41): "v"}), "41 bytes"),
+        (json!({"": "v"}), "0 bytes"),
+        (json!({"has space": "v"}), "may contain only"),
+        (json!({"slash/": "v"}), "may contain only"),
+        (json!({"ümlaut": "v"}), "may contain only"),
+        (json!({"k": "x".repeat(501)}), "501 bytes"),
+        (json!({"k": "é".repeat(251)}), "502 bytes"),
+        (json!({"k": "line\nbreak"}), "control character"),
+        (json!({"k": "nul\u{0}"}), "control character"),
+    ];
+    for (metadata, reason) in invalid {
+        let body = json!({"text": text, "metadata": metadata});
+        let (status, answer) = app.post("/v1/memory", Some(&token), &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["code"], "invalid_input", "{body}: {answer}");
+        let message = answer["message"].as_str().unwrap();
+        assert!(message.contains(reason), "{body}: {message}");
+    }
+    // Not a flat object of strings: poem cannot read the body as the document says.
+    for metadata in [
+        json!({"n": 5}),
+        json!({"b": true}),
+        json!({"z": null}),
+        json!({"nested": {"a": "b"}}),
+        json!({"list": ["a"]}),
+        json!("source=slack"),
+        json!(["source", "slack"]),
+        json!(42),
+    ] {
+        let body = json!({"text": text, "metadata": metadata});
+        let (status, answer) = app.post("/v1/memory", Some(&token), &body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["code"], "bad_request", "{body}: {answer}");
+        assert!(answer["message"].is_string(), "{answer}");
+    }
+    assert!(
+        hits_by_id(&app, &token, text).await.is_empty(),
+        "no refused note was stored"
+    );
+
+    // At every limit at once: accepted, and returned as sent.
+    let mut at_limits = keys(14);
+    at_limits["k".repeat(40)] = json!("é".repeat(250));
+    at_limits["Az09_.-"] = json!("x".repeat(500));
+    let (status, stored) = app
+        .post(
+            "/v1/memory",
+            Some(&token),
+            &json!({"text": text, "metadata": at_limits}),
+        )
+        .await;
+    assert_eq!(status, 201, "{stored}");
+    assert_eq!(stored["source"]["metadata"], at_limits);
+    let hits = hits_by_id(&app, &token, text).await;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[stored["id"].as_str().unwrap()]["source"]["metadata"],
+        at_limits
+    );
 }
 
 #[tokio::test]

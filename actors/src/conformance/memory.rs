@@ -1,9 +1,11 @@
 //! The [`VectorMemory`] conformance suite: isolation, ordering and limits, replacement by id,
-//! deletes, the index listing, bad input, and (for adapters that persist) reopening.
+//! deletes, the index listing, bad input, notes' metadata, and (for adapters that persist)
+//! reopening.
 
 use crate::domain::{OrgId, OrgScope, RepoId, TaskId};
 use crate::memory::{
-    IndexedBlob, MAX_LIMIT, MemoryError, Point, PointId, SearchQuery, Source, VectorMemory,
+    IndexedBlob, MAX_LIMIT, MAX_METADATA_KEY_BYTES, MAX_METADATA_KEYS, MAX_METADATA_VALUE_BYTES,
+    MemoryError, Metadata, Point, PointId, SearchQuery, Source, VectorMemory,
 };
 
 /// Runs every check that needs no reopening, each on a fresh, empty memory from `fresh`.
@@ -20,6 +22,7 @@ where
     deletes_remove_exactly_what_they_name(&fresh().await).await;
     indexed_blobs_list_each_path_and_blob(&fresh().await).await;
     bad_input_is_refused_and_stores_nothing(&fresh().await).await;
+    note_metadata_comes_back_exactly(&fresh().await).await;
 }
 
 /// A deterministic pseudo-random vector (xorshift), different for each seed.
@@ -57,10 +60,39 @@ pub fn note(text: &str, vector: Vec<f32>) -> Point {
         id: PointId::new(),
         source: Source::Note {
             task_id: Some(TaskId::new()),
+            metadata: Metadata::new(),
         },
         text: text.to_string(),
         vector,
     }
+}
+
+/// A note point without a task, with `metadata`.
+pub fn note_with_metadata(text: &str, metadata: Metadata, vector: Vec<f32>) -> Point {
+    Point {
+        id: PointId::new(),
+        source: Source::Note {
+            task_id: None,
+            metadata,
+        },
+        text: text.to_string(),
+        vector,
+    }
+}
+
+/// Metadata at every limit at once: the most keys, the longest key, the longest value (of
+/// multi-byte characters), an empty value, every allowed key character.
+pub fn full_metadata() -> Metadata {
+    let mut metadata: Metadata = (0..MAX_METADATA_KEYS - 3)
+        .map(|i| (format!("key_{i:02}"), format!("value {i}")))
+        .collect();
+    metadata.insert(
+        "k".repeat(MAX_METADATA_KEY_BYTES),
+        "é".repeat(MAX_METADATA_VALUE_BYTES / 2),
+    );
+    metadata.insert("Az09_.-".into(), String::new());
+    metadata.insert("lang".into(), "türkçe, 日本語, \"quoted\" 🌳".into());
+    metadata
 }
 
 fn query(vector: Vec<f32>, limit: usize) -> SearchQuery {
@@ -436,6 +468,81 @@ pub async fn bad_input_is_refused_and_stores_nothing(memory: &dyn VectorMemory) 
     assert_eq!(memory.count(&scope).await.unwrap(), 0, "no half batch");
 }
 
+/// A note's metadata comes back from a search exactly as it was stored — with or without a
+/// task, and replaced by an upsert of the same id; a note without metadata has none, and
+/// another org's search never returns it.
+pub async fn note_metadata_comes_back_exactly(memory: &dyn VectorMemory) {
+    let dims = memory.dimensions();
+    let (scope, other) = (
+        OrgScope::trusted(OrgId::new()),
+        OrgScope::trusted(OrgId::new()),
+    );
+    let tagged = note_with_metadata("tagged", full_metadata(), test_vector(800, dims));
+    let mut with_task = note("tagged by a task", test_vector(801, dims));
+    if let Source::Note { metadata, .. } = &mut with_task.source {
+        metadata.insert("source".into(), "agent".into());
+    }
+    let plain = note("plain", test_vector(802, dims));
+    memory
+        .upsert(
+            &scope,
+            vec![tagged.clone(), with_task.clone(), plain.clone()],
+        )
+        .await
+        .unwrap();
+    memory
+        .upsert(
+            &other,
+            vec![note("the other org's", test_vector(800, dims))],
+        )
+        .await
+        .unwrap();
+    for point in [&tagged, &with_task, &plain] {
+        let hits = memory
+            .search(&scope, &query(point.vector.clone(), 1))
+            .await
+            .unwrap();
+        assert_eq!(hits[0].id, point.id);
+        assert_eq!(hits[0].source, point.source, "{}", point.text);
+    }
+    let hits = memory
+        .search(&other, &query(tagged.vector.clone(), MAX_LIMIT))
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1, "the other org sees its own note only");
+    assert_eq!(hits[0].text, "the other org's");
+    assert!(
+        matches!(&hits[0].source, Source::Note { metadata, .. } if metadata.is_empty()),
+        "{:?}",
+        hits[0].source
+    );
+
+    // Upserting the id again replaces the metadata too, also with none.
+    let mut retagged = tagged.clone();
+    retagged.source = Source::Note {
+        task_id: None,
+        metadata: Metadata::from([("only".to_string(), "this".to_string())]),
+    };
+    memory.upsert(&scope, vec![retagged.clone()]).await.unwrap();
+    let hits = memory
+        .search(&scope, &query(tagged.vector.clone(), 1))
+        .await
+        .unwrap();
+    assert_eq!(hits[0].source, retagged.source);
+    let mut untagged = tagged.clone();
+    untagged.source = Source::Note {
+        task_id: None,
+        metadata: Metadata::new(),
+    };
+    memory.upsert(&scope, vec![untagged.clone()]).await.unwrap();
+    let hits = memory
+        .search(&scope, &query(tagged.vector.clone(), 1))
+        .await
+        .unwrap();
+    assert_eq!(hits[0].source, untagged.source);
+    assert_eq!(memory.count(&scope).await.unwrap(), 3);
+}
+
 /// What was stored before a reopen is there after it, with the same hits, counts and
 /// listing, and writes after the reopen still work. `open` opens the same memory each time
 /// (e.g. on the same data directory); the previous instance is dropped first.
@@ -468,10 +575,8 @@ where
         .upsert(&b, vec![note("the same text", test_vector(600, dims))])
         .await
         .unwrap();
-    memory
-        .upsert(&a, vec![note("the same text", test_vector(600, dims))])
-        .await
-        .unwrap();
+    let tagged = note_with_metadata("the same text", full_metadata(), test_vector(600, dims));
+    memory.upsert(&a, vec![tagged.clone()]).await.unwrap();
     let mut replaced = points[5].clone();
     replaced.text = "replaced".into();
     memory.upsert(&a, vec![replaced]).await.unwrap();
@@ -499,6 +604,15 @@ where
     assert_eq!(after.0[0].text, "replaced");
     assert_eq!(after.1.len(), 1, "org B still sees only its note");
     assert_eq!(after.1[0].org_id, b.org_id());
+    let hits = memory
+        .search(&a, &query(test_vector(600, dims), 1))
+        .await
+        .unwrap();
+    assert_eq!(hits[0].id, tagged.id);
+    assert_eq!(
+        hits[0].source, tagged.source,
+        "the metadata survives the reopen"
+    );
 
     memory
         .upsert(&a, vec![note("after the reopen", test_vector(700, dims))])

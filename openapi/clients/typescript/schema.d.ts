@@ -651,7 +651,7 @@ export interface components {
         /**
          * HitSource
          * @description Where a hit's text comes from: a repository chunk (repository, path, blob, lines) or a
-         *     note (with the task that stored it, if any).
+         *     note (with the task that stored it, if any, and its metadata, if it has any).
          * @example {
          *       "blob_id": "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
          *       "end_line": 3,
@@ -683,6 +683,10 @@ export interface components {
              * @description The task whose run stored the note.
              */
             task_id?: string;
+            /** @description The note's metadata, as it was stored; absent when it has none. */
+            metadata?: {
+                [key: string]: string;
+            };
         };
         /**
          * IyzicoCustomerBody
@@ -727,12 +731,27 @@ export interface components {
          * NoteCreate
          * @description A note to remember.
          * @example {
+         *       "metadata": {
+         *         "source": "slack",
+         *         "ticket": "ENG-42"
+         *       },
          *       "text": "Signup emails are validated in src/signup.rs; the form rejects empty addresses."
          *     }
          */
         NoteCreate: {
             /** @description The note; at most `memory.max_text_bytes` bytes (16 KiB by default). */
             text: string;
+            /**
+             * @description Your own labels for the note, returned with it and with every hit of it (they are not
+             *     embedded and not searched): a flat object of strings, like
+             *     `{"source": "slack", "ticket": "ENG-42"}`. At most 16 keys; each key 1 to 40 bytes of
+             *     `A-Z a-z 0-9 _ . -`; each value a string of at most 500 bytes (UTF-8) without control
+             *     characters. Breaking a limit is a 400 `invalid_input`; a value that is not a string,
+             *     or metadata that is not an object, a 400 `bad_request`.
+             */
+            metadata?: {
+                [key: string]: string;
+            } | null;
         };
         /**
          * NoteStored
@@ -740,7 +759,11 @@ export interface components {
          * @example {
          *       "id": "0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1",
          *       "source": {
-         *         "kind": "note"
+         *         "kind": "note",
+         *         "metadata": {
+         *           "source": "slack",
+         *           "ticket": "ENG-42"
+         *         }
          *       }
          *     }
          */
@@ -750,7 +773,7 @@ export interface components {
              * @description Its id.
              */
             id: string;
-            /** @description Where it comes from (a note without a task). */
+            /** @description Where it comes from (a note without a task), with its metadata if it has any. */
             source: components["schemas"]["HitSource"] & unknown;
         };
         /**
@@ -954,7 +977,10 @@ export interface components {
          *           "score": 0.4099999964237213,
          *           "source": {
          *             "kind": "note",
-         *             "task_id": "0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0"
+         *             "metadata": {
+         *               "source": "slack",
+         *               "ticket": "ENG-42"
+         *             }
          *           },
          *           "text": "Signup emails are validated in src/signup.rs; the form rejects empty addresses."
          *         }

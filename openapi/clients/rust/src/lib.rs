@@ -239,7 +239,8 @@ pub mod types {
     }
 
     ///Where a hit's text comes from: a repository chunk (repository, path,
-    /// blob, lines) or a note (with the task that stored it, if any).
+    /// blob, lines) or a note (with the task that stored it, if any, and
+    /// its metadata, if it has any).
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct HitSource {
         ///The git blob the chunk was cut from.
@@ -249,6 +250,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub end_line: ::std::option::Option<u32>,
         pub kind: SourceKind,
+        ///The note's metadata, as it was stored; absent when it has none.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
+        pub metadata: ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -312,6 +319,18 @@ pub mod types {
     ///A note to remember.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct NoteCreate {
+        ///Your own labels for the note, returned with it and with every hit of
+        /// it (they are not embedded and not searched): a flat object
+        /// of strings, like `{"source": "slack", "ticket": "ENG-42"}`.
+        /// At most 16 keys; each key 1 to 40 bytes of `A-Z a-z 0-9 _ .
+        /// -`; each value a string of at most 500 bytes (UTF-8) without control
+        /// characters. Breaking a limit is a 400 `invalid_input`; a value that
+        /// is not a string, or metadata that is not an object, a 400
+        /// `bad_request`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<
+            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+        >,
         ///The note; at most `memory.max_text_bytes` bytes (16 KiB by default).
         pub text: ::std::string::String,
     }
@@ -1611,6 +1630,10 @@ pub mod types {
             >,
             end_line: ::std::result::Result<::std::option::Option<u32>, ::std::string::String>,
             kind: ::std::result::Result<super::SourceKind, ::std::string::String>,
+            metadata: ::std::result::Result<
+                ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                ::std::string::String,
+            >,
             path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1628,6 +1651,7 @@ pub mod types {
                     blob_id: Ok(Default::default()),
                     end_line: Ok(Default::default()),
                     kind: Err("no value supplied for kind".to_string()),
+                    metadata: Ok(Default::default()),
                     path: Ok(Default::default()),
                     repo_id: Ok(Default::default()),
                     start_line: Ok(Default::default()),
@@ -1665,6 +1689,18 @@ pub mod types {
                 self.kind = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for kind: {e}"));
+                self
+            }
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
                 self
             }
             pub fn path<T>(mut self, value: T) -> Self
@@ -1718,6 +1754,7 @@ pub mod types {
                     blob_id: value.blob_id?,
                     end_line: value.end_line?,
                     kind: value.kind?,
+                    metadata: value.metadata?,
                     path: value.path?,
                     repo_id: value.repo_id?,
                     start_line: value.start_line?,
@@ -1732,6 +1769,7 @@ pub mod types {
                     blob_id: Ok(value.blob_id),
                     end_line: Ok(value.end_line),
                     kind: Ok(value.kind),
+                    metadata: Ok(value.metadata),
                     path: Ok(value.path),
                     repo_id: Ok(value.repo_id),
                     start_line: Ok(value.start_line),
@@ -1925,18 +1963,42 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct NoteCreate {
+            metadata: ::std::result::Result<
+                ::std::option::Option<
+                    ::std::collections::HashMap<::std::string::String, ::std::string::String>,
+                >,
+                ::std::string::String,
+            >,
             text: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
 
         impl ::std::default::Default for NoteCreate {
             fn default() -> Self {
                 Self {
+                    metadata: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
                 }
             }
         }
 
         impl NoteCreate {
+            pub fn metadata<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<
+                            ::std::collections::HashMap<
+                                ::std::string::String,
+                                ::std::string::String,
+                            >,
+                        >,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metadata = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1954,13 +2016,17 @@ pub mod types {
             fn try_from(
                 value: NoteCreate,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { text: value.text? })
+                Ok(Self {
+                    metadata: value.metadata?,
+                    text: value.text?,
+                })
             }
         }
 
         impl ::std::convert::From<super::NoteCreate> for NoteCreate {
             fn from(value: super::NoteCreate) -> Self {
                 Self {
+                    metadata: Ok(value.metadata),
                     text: Ok(value.text),
                 }
             }

@@ -12,11 +12,13 @@ from .credential_put import CredentialPut
 from .credential_view import CredentialView
 from .error_body import ErrorBody
 from .hit_source import HitSource
+from .hit_source_metadata import HitSourceMetadata
 from .iyzico_customer_body import IyzicoCustomerBody
 from .iyzico_webhook_body import IyzicoWebhookBody
 from .login_request import LoginRequest
 from .login_response import LoginResponse
 from .note_create import NoteCreate
+from .note_create_metadata_type_0 import NoteCreateMetadataType0
 from .note_stored import NoteStored
 from .note_stored_source import NoteStoredSource
 from .org_view import OrgView
@@ -60,11 +62,13 @@ __all__ = (
     "CredentialView",
     "ErrorBody",
     "HitSource",
+    "HitSourceMetadata",
     "IyzicoCustomerBody",
     "IyzicoWebhookBody",
     "LoginRequest",
     "LoginResponse",
     "NoteCreate",
+    "NoteCreateMetadataType0",
     "NoteStored",
     "NoteStoredSource",
     "OrgView",

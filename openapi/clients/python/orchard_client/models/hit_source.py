@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -10,13 +10,17 @@ from attrs import field as _attrs_field
 from ..models.source_kind import SourceKind, check_source_kind
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.hit_source_metadata import HitSourceMetadata
+
+
 T = TypeVar("T", bound="HitSource")
 
 
 @_attrs_define
 class HitSource:
     """Where a hit's text comes from: a repository chunk (repository, path, blob, lines) or a
-    note (with the task that stored it, if any).
+    note (with the task that stored it, if any, and its metadata, if it has any).
 
         Example:
             {'blob_id': '4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'end_line': 3, 'kind': 'chunk', 'path': 'src/signup.rs',
@@ -30,6 +34,7 @@ class HitSource:
             start_line (int | Unset): First line, 1-based.
             end_line (int | Unset): Last line, inclusive.
             task_id (UUID | Unset): The task whose run stored the note.
+            metadata (HitSourceMetadata | Unset): The note's metadata, as it was stored; absent when it has none.
     """
 
     kind: SourceKind
@@ -39,6 +44,7 @@ class HitSource:
     start_line: int | Unset = UNSET
     end_line: int | Unset = UNSET
     task_id: UUID | Unset = UNSET
+    metadata: HitSourceMetadata | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +66,10 @@ class HitSource:
         if not isinstance(self.task_id, Unset):
             task_id = str(self.task_id)
 
+        metadata: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.metadata, Unset):
+            metadata = self.metadata.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -79,11 +89,15 @@ class HitSource:
             field_dict["end_line"] = end_line
         if task_id is not UNSET:
             field_dict["task_id"] = task_id
+        if metadata is not UNSET:
+            field_dict["metadata"] = metadata
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.hit_source_metadata import HitSourceMetadata  # noqa: PLC0415
+
         d = dict(src_dict)
         kind = check_source_kind(d.pop("kind"))
 
@@ -109,6 +123,13 @@ class HitSource:
         else:
             task_id = UUID(_task_id)
 
+        _metadata = d.pop("metadata", UNSET)
+        metadata: HitSourceMetadata | Unset
+        if isinstance(_metadata, Unset):
+            metadata = UNSET
+        else:
+            metadata = HitSourceMetadata.from_dict(_metadata)
+
         hit_source = cls(
             kind=kind,
             repo_id=repo_id,
@@ -117,6 +138,7 @@ class HitSource:
             start_line=start_line,
             end_line=end_line,
             task_id=task_id,
+            metadata=metadata,
         )
 
         hit_source.additional_properties = d

@@ -19,11 +19,12 @@ class NoteStored:
     """A stored note.
 
     Example:
-        {'id': '0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1', 'source': {'kind': 'note'}}
+        {'id': '0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1', 'source': {'kind': 'note', 'metadata': {'source': 'slack',
+            'ticket': 'ENG-42'}}}
 
     Attributes:
         id (UUID): Its id.
-        source (NoteStoredSource): Where it comes from (a note without a task).
+        source (NoteStoredSource): Where it comes from (a note without a task), with its metadata if it has any.
     """
 
     id: UUID

@@ -28,9 +28,9 @@ class SearchHit:
         id (UUID):
         score (float): Cosine similarity with the query, in [-1, 1]; best first.
         source (HitSource): Where a hit's text comes from: a repository chunk (repository, path, blob, lines) or a
-            note (with the task that stored it, if any). Example: {'blob_id': '4b825dc642cb6eb9a060e54bf8d69288fbee4904',
-            'end_line': 3, 'kind': 'chunk', 'path': 'src/signup.rs', 'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'start_line': 1}.
+            note (with the task that stored it, if any, and its metadata, if it has any). Example: {'blob_id':
+            '4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'end_line': 3, 'kind': 'chunk', 'path': 'src/signup.rs', 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'start_line': 1}.
         text (str):
     """
 

@@ -22,7 +22,7 @@ class SearchResults:
             '4b825dc642cb6eb9a060e54bf8d69288fbee4904', 'end_line': 3, 'kind': 'chunk', 'path': 'src/signup.rs', 'repo_id':
             '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'start_line': 1}, 'text': 'pub fn signup(email: &str) -> bool {\\n
             !email.is_empty()\\n}'}, {'id': '0193a1c7-2c3d-7e4f-9a5b-6c7d8e9fa0b1', 'score': 0.4099999964237213, 'source':
-            {'kind': 'note', 'task_id': '0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0'}, 'text': 'Signup emails are validated in
+            {'kind': 'note', 'metadata': {'source': 'slack', 'ticket': 'ENG-42'}}, 'text': 'Signup emails are validated in
             src/signup.rs; the form rejects empty addresses.'}]}
 
     Attributes:

@@ -96,8 +96,9 @@ def sync_detailed(
     """Remember a note for the organization's agents and searches. Viewers cannot.
 
     Args:
-        body (NoteCreate): A note to remember. Example: {'text': 'Signup emails are validated in
-            src/signup.rs; the form rejects empty addresses.'}.
+        body (NoteCreate): A note to remember. Example: {'metadata': {'source': 'slack', 'ticket':
+            'ENG-42'}, 'text': 'Signup emails are validated in src/signup.rs; the form rejects empty
+            addresses.'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,8 +127,9 @@ def sync(
     """Remember a note for the organization's agents and searches. Viewers cannot.
 
     Args:
-        body (NoteCreate): A note to remember. Example: {'text': 'Signup emails are validated in
-            src/signup.rs; the form rejects empty addresses.'}.
+        body (NoteCreate): A note to remember. Example: {'metadata': {'source': 'slack', 'ticket':
+            'ENG-42'}, 'text': 'Signup emails are validated in src/signup.rs; the form rejects empty
+            addresses.'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -151,8 +153,9 @@ async def asyncio_detailed(
     """Remember a note for the organization's agents and searches. Viewers cannot.
 
     Args:
-        body (NoteCreate): A note to remember. Example: {'text': 'Signup emails are validated in
-            src/signup.rs; the form rejects empty addresses.'}.
+        body (NoteCreate): A note to remember. Example: {'metadata': {'source': 'slack', 'ticket':
+            'ENG-42'}, 'text': 'Signup emails are validated in src/signup.rs; the form rejects empty
+            addresses.'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,8 +182,9 @@ async def asyncio(
     """Remember a note for the organization's agents and searches. Viewers cannot.
 
     Args:
-        body (NoteCreate): A note to remember. Example: {'text': 'Signup emails are validated in
-            src/signup.rs; the form rejects empty addresses.'}.
+        body (NoteCreate): A note to remember. Example: {'metadata': {'source': 'slack', 'ticket':
+            'ENG-42'}, 'text': 'Signup emails are validated in src/signup.rs; the form rejects empty
+            addresses.'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
