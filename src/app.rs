@@ -140,8 +140,12 @@ async fn build_memory(config: &Config, data_dir: &std::path::Path) -> anyhow::Re
     let dimensions = embedder.dimensions();
     let vectors: Arc<dyn VectorMemory> = match config.vectors.kind {
         VectorsKind::Embedded => Arc::new(
-            EmbeddedVectors::open(&data_dir.join("vectors"), dimensions)
-                .map_err(|err| anyhow::anyhow!("opening the vector memory: {err}"))?,
+            EmbeddedVectors::open_with(
+                &data_dir.join("vectors"),
+                dimensions,
+                config.vectors.hnsw(),
+            )
+            .map_err(|err| anyhow::anyhow!("opening the vector memory: {err}"))?,
         ),
         VectorsKind::Qdrant => {
             let Some(url) = &config.vectors.qdrant_url else {

@@ -214,6 +214,27 @@ pub struct VectorsConfig {
     pub kind: VectorsKind,
     /// Qdrant gRPC URL.
     pub qdrant_url: Option<String>,
+    /// Embedded store: orgs with at least this many points get an HNSW graph (approximate
+    /// search, built in the background); 0 turns the graph off (every search exact).
+    pub hnsw_min_points: usize,
+    /// Embedded store: links per graph node (layer 0 has twice as many).
+    pub hnsw_m: usize,
+    /// Embedded store: candidates kept while building the graph.
+    pub hnsw_ef_construction: usize,
+    /// Embedded store: candidates a graph search keeps (recall against latency).
+    pub hnsw_ef_search: usize,
+}
+
+impl VectorsConfig {
+    /// The embedded store's HNSW settings; `None` when the graph is off.
+    pub fn hnsw(&self) -> Option<crate::vectors::HnswSettings> {
+        (self.hnsw_min_points > 0).then_some(crate::vectors::HnswSettings {
+            min_points: self.hnsw_min_points,
+            m: self.hnsw_m,
+            ef_construction: self.hnsw_ef_construction,
+            ef_search: self.hnsw_ef_search,
+        })
+    }
 }
 
 /// `[memory]`: the embedder, the limits of notes and queries, repository indexing. (The
@@ -514,9 +535,14 @@ impl Default for QueueConfig {
 
 impl Default for VectorsConfig {
     fn default() -> Self {
+        let hnsw = crate::vectors::HnswSettings::default();
         Self {
             kind: VectorsKind::Embedded,
             qdrant_url: None,
+            hnsw_min_points: hnsw.min_points,
+            hnsw_m: hnsw.m,
+            hnsw_ef_construction: hnsw.ef_construction,
+            hnsw_ef_search: hnsw.ef_search,
         }
     }
 }
@@ -650,6 +676,9 @@ impl Config {
         if let Some(v) = env.var("ORCHARD_VECTORS") {
             self.vectors.kind = parse_kind("ORCHARD_VECTORS", &v)?;
         }
+        if let Some(v) = env.var("ORCHARD_HNSW_MIN_POINTS") {
+            self.vectors.hnsw_min_points = parse_env("ORCHARD_HNSW_MIN_POINTS", &v)?;
+        }
         if let Some(v) = env.var("ORCHARD_QDRANT_URL") {
             self.vectors.qdrant_url = Some(v);
         }
@@ -770,6 +799,16 @@ impl Config {
                     "memory.embedder = \"openai\" needs memory.dimensions (1 to 65536; or ORCHARD_EMBEDDING_DIMS): the model's vector size"
                 );
             }
+        }
+        let vectors = &self.vectors;
+        if vectors.hnsw_min_points > 0
+            && (!(2..=128).contains(&vectors.hnsw_m)
+                || !(1..=4096).contains(&vectors.hnsw_ef_construction)
+                || !(1..=4096).contains(&vectors.hnsw_ef_search))
+        {
+            bail!(
+                "vectors.hnsw_m must be 2 to 128, vectors.hnsw_ef_construction and vectors.hnsw_ef_search 1 to 4096"
+            );
         }
         if memory.max_text_bytes == 0 || memory.chunk_lines == 0 || memory.chunk_bytes < 64 {
             bail!(

@@ -6,6 +6,11 @@
 //! parallel (a read lock); writes of one org are serialised, each synced to disk before it
 //! returns. Scans, writes and opens run on tokio's blocking pool: a 100,000-point scan takes
 //! milliseconds, far more than async code may block.
+//!
+//! An org that reaches [`HnswSettings::min_points`] gets an HNSW graph, built on a thread of
+//! its own from a snapshot while searches stay exact and writes go on; the writes made
+//! meanwhile are applied to it before it is installed, and every later write keeps it
+//! current. A graph with a fifth of its nodes dead is rebuilt the same way.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,7 +24,8 @@ use orchard_actors::memory::{
 };
 use tokio::sync::OnceCell;
 
-use super::segment::{NewPoint, Segment};
+use super::hnsw::HnswSettings;
+use super::segment::{IndexStatus, NewPoint, Segment};
 
 type Shared = Arc<RwLock<Segment>>;
 
@@ -33,13 +39,64 @@ pub struct EmbeddedVectors {
 struct Inner {
     dir: PathBuf,
     dimensions: usize,
+    hnsw: Option<HnswSettings>,
     segments: Mutex<HashMap<OrgId, Arc<OnceCell<Shared>>>>,
 }
 
+/// Starts a build of `segment`'s approximate index if one is due (`guard` is its write
+/// lock, released here), on a thread of its own that installs the result when done.
+fn build_if_due(shared: &Shared, mut guard: std::sync::RwLockWriteGuard<'_, Segment>) {
+    let Some(input) = guard.start_build() else {
+        return;
+    };
+    drop(guard);
+    let target = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("orchard-hnsw".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let points = input.ids.len();
+            let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| input.build()));
+            drop(input);
+            let mut segment = target.write().unwrap_or_else(|p| p.into_inner());
+            match built {
+                Ok(index) => {
+                    segment.install(Some(index));
+                    tracing::info!(
+                        points,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "vector index built"
+                    );
+                }
+                Err(_) => {
+                    segment.install(None);
+                    tracing::error!(points, "vector index build panicked; searches stay exact");
+                }
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::warn!(%error, "cannot start a vector index build; searches stay exact");
+        shared
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .install(None);
+    }
+}
+
 impl EmbeddedVectors {
-    /// A memory of `dimensions`-wide vectors in `dir` (created if missing). Segments are
-    /// read on first use, so opening is instant whatever the data's size.
+    /// A memory of `dimensions`-wide vectors in `dir` (created if missing), with the default
+    /// [`HnswSettings`]. Segments are read on first use, so opening is instant whatever the
+    /// data's size.
     pub fn open(dir: &Path, dimensions: usize) -> Result<Self, MemoryError> {
+        Self::open_with(dir, dimensions, Some(HnswSettings::default()))
+    }
+
+    /// [`Self::open`] with the approximate index's settings (`None`: every search exact).
+    pub fn open_with(
+        dir: &Path,
+        dimensions: usize,
+        hnsw: Option<HnswSettings>,
+    ) -> Result<Self, MemoryError> {
         if dimensions == 0 {
             return Err(MemoryError::InvalidInput(
                 "dimensions must be positive".into(),
@@ -51,6 +108,7 @@ impl EmbeddedVectors {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
                 dimensions,
+                hnsw,
                 segments: Mutex::new(HashMap::new()),
             }),
         })
@@ -83,6 +141,25 @@ impl EmbeddedVectors {
         self.read(scope, |segment| Ok(segment.memory_bytes())).await
     }
 
+    /// The state of the org's approximate index.
+    pub async fn index_status(&self, scope: &OrgScope) -> Result<IndexStatus, MemoryError> {
+        self.read(scope, |segment| Ok(segment.index_status())).await
+    }
+
+    /// Changes the org's `ef_search` until it is reopened: for benchmarks and operators
+    /// weighing recall against latency without rebuilding the graph.
+    pub async fn set_ef_search(
+        &self,
+        scope: &OrgScope,
+        ef_search: usize,
+    ) -> Result<(), MemoryError> {
+        self.write(scope, move |segment| {
+            segment.set_ef_search(ef_search);
+            Ok(())
+        })
+        .await
+    }
+
     async fn segment(&self, org: OrgId) -> Result<Shared, MemoryError> {
         let cell = {
             let mut segments = self
@@ -92,13 +169,20 @@ impl EmbeddedVectors {
                 .unwrap_or_else(|p| p.into_inner());
             segments.entry(org).or_default().clone()
         };
-        let (dir, dimensions) = (self.inner.dir.clone(), self.inner.dimensions);
+        let (dir, dimensions, hnsw) = (
+            self.inner.dir.clone(),
+            self.inner.dimensions,
+            self.inner.hnsw,
+        );
         cell.get_or_try_init(|| async move {
-            tokio::task::spawn_blocking(move || Segment::open(&dir, org, dimensions))
-                .await
-                .map_err(|e| MemoryError::Backend(e.to_string()))?
-                .map(|segment| Arc::new(RwLock::new(segment)))
-                .map_err(MemoryError::Backend)
+            tokio::task::spawn_blocking(move || {
+                let shared = Arc::new(RwLock::new(Segment::open(&dir, org, dimensions, hnsw)?));
+                build_if_due(&shared, shared.write().unwrap_or_else(|p| p.into_inner()));
+                Ok::<_, String>(shared)
+            })
+            .await
+            .map_err(|e| MemoryError::Backend(e.to_string()))?
+            .map_err(MemoryError::Backend)
         })
         .await
         .cloned()
@@ -122,7 +206,10 @@ impl EmbeddedVectors {
     {
         let segment = self.segment(scope.org_id()).await?;
         tokio::task::spawn_blocking(move || {
-            f(&mut segment.write().unwrap_or_else(|p| p.into_inner()))
+            let mut guard = segment.write().unwrap_or_else(|p| p.into_inner());
+            let result = f(&mut guard);
+            build_if_due(&segment, guard);
+            result
         })
         .await
         .map_err(|e| MemoryError::Backend(e.to_string()))?
@@ -373,5 +460,206 @@ mod tests {
             100
         );
         assert!(!dir.path().join("x.seg.tmp").exists());
+    }
+
+    /// HNSW from the first point on, so every check below meets the graph.
+    fn graph_always() -> Option<HnswSettings> {
+        Some(HnswSettings {
+            min_points: 1,
+            m: 8,
+            ef_construction: 32,
+            ef_search: 32,
+        })
+    }
+
+    #[tokio::test]
+    async fn the_embedded_memory_with_its_graph_passes_the_conformance_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = AtomicUsize::new(0);
+        all_memory_checks(|| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let path = dir.path().join(format!("vectors{n}"));
+            async move { EmbeddedVectors::open_with(&path, DIMS, graph_always()).unwrap() }
+        })
+        .await;
+    }
+
+    /// `n` unit vectors in 50 clusters (a centre plus noise), as embeddings are.
+    fn clustered(seed: u64, n: usize) -> Vec<Vec<f32>> {
+        let centres: Vec<Vec<f32>> = (0..50).map(|c| test_vector(seed + c, DIMS)).collect();
+        (0..n)
+            .map(|i| {
+                let noise = test_vector(seed * 7_919 + i as u64 + 1_000, DIMS);
+                let mut v: Vec<f32> = centres[i % 50]
+                    .iter()
+                    .zip(&noise)
+                    .map(|(c, e)| c + 0.5 * e)
+                    .collect();
+                orchard_actors::memory::normalize(&mut v);
+                v
+            })
+            .collect()
+    }
+
+    async fn wait_for_graph(memory: &EmbeddedVectors, scope: &OrgScope, points: usize) {
+        // Not a timing assertion: a build of a few thousand points takes well under a second;
+        // the bound only keeps a broken build from hanging the suite.
+        for _ in 0..600 {
+            let status = memory.index_status(scope).await.unwrap();
+            if status.ready && !status.building && status.points == points {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the graph of {points} points was not built");
+    }
+
+    async fn top(
+        memory: &EmbeddedVectors,
+        scope: &OrgScope,
+        vector: &[f32],
+        limit: usize,
+        repo_id: Option<RepoId>,
+    ) -> Vec<PointId> {
+        let query = SearchQuery {
+            vector: vector.to_vec(),
+            limit,
+            repo_id,
+        };
+        memory
+            .search(scope, &query)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_large_org_is_searched_through_its_graph_which_follows_every_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = Some(HnswSettings {
+            min_points: 2_000,
+            m: 12,
+            ef_construction: 64,
+            ef_search: 64,
+        });
+        let memory = EmbeddedVectors::open_with(dir.path(), DIMS, settings).unwrap();
+        let (big, small) = (
+            OrgScope::trusted(OrgId::new()),
+            OrgScope::trusted(OrgId::new()),
+        );
+        let (rare, common) = (RepoId::new(), RepoId::new());
+        let vectors = clustered(1, 3_000);
+        let points: Vec<Point> = vectors
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                let repo = if i % 100 == 0 { rare } else { common };
+                chunk(repo, &format!("f{i}.rs"), "b", 1, v.clone())
+            })
+            .collect();
+        let ids: Vec<PointId> = points.iter().map(|p| p.id).collect();
+        for batch in points.chunks(500) {
+            memory.upsert(&big, batch.to_vec()).await.unwrap();
+        }
+        // The small org, with the same vectors but under the threshold: no graph.
+        memory
+            .upsert(
+                &small,
+                points[..100]
+                    .iter()
+                    .map(|p| Point {
+                        id: PointId::new(),
+                        ..p.clone()
+                    })
+                    .collect(),
+            )
+            .await
+            .unwrap();
+        wait_for_graph(&memory, &big, 3_000).await;
+        assert!(!memory.index_status(&small).await.unwrap().ready);
+
+        // Recall@10 against exact search of the same vectors.
+        let exact_memory =
+            EmbeddedVectors::open_with(&dir.path().join("exact"), DIMS, None).unwrap();
+        exact_memory.upsert(&big, points.clone()).await.unwrap();
+        let queries = clustered(2, 200);
+        let (mut found, mut total) = (0, 0);
+        for query in &queries {
+            let truth = top(&exact_memory, &big, query, 10, None).await;
+            let got = top(&memory, &big, query, 10, None).await;
+            assert_eq!(got.len(), 10);
+            total += truth.len();
+            found += truth.iter().filter(|id| got.contains(id)).count();
+        }
+        let recall = found as f64 / total as f64;
+        assert!(recall >= 0.95, "recall@10 {recall}");
+        let answered = memory.index_status(&big).await.unwrap().graph_searches;
+        assert!(
+            answered >= 200,
+            "the graph answered {answered} of 200 searches"
+        );
+
+        // A filter 1 % of the points pass is answered exactly, and only with that repo.
+        for query in queries.iter().take(20) {
+            assert_eq!(
+                top(&memory, &big, query, 10, Some(rare)).await,
+                top(&exact_memory, &big, query, 10, Some(rare)).await
+            );
+        }
+
+        // Writes after the build: a new point, a replaced one, a deleted one.
+        let fresh = note("fresh", test_vector(424_242, DIMS));
+        memory.upsert(&big, vec![fresh.clone()]).await.unwrap();
+        assert_eq!(
+            top(&memory, &big, &fresh.vector, 1, None).await,
+            vec![fresh.id]
+        );
+        let moved = Point {
+            vector: test_vector(515_151, DIMS),
+            ..points[5].clone()
+        };
+        memory.upsert(&big, vec![moved.clone()]).await.unwrap();
+        assert_eq!(
+            top(&memory, &big, &moved.vector, 1, None).await,
+            vec![ids[5]]
+        );
+        // Its old node is dead: the old place no longer finds it.
+        assert!(
+            !top(&memory, &big, &vectors[5], 10, None)
+                .await
+                .contains(&ids[5])
+        );
+        memory.delete(&big, &[ids[7]]).await.unwrap();
+        assert!(
+            !top(&memory, &big, &vectors[7], 100, None)
+                .await
+                .contains(&ids[7])
+        );
+        // The other org never meets the big org's points, graph or not.
+        for query in queries.iter().take(20) {
+            let hits = top(&memory, &small, query, 10, None).await;
+            assert!(hits.iter().all(|id| !ids.contains(id)));
+        }
+
+        // Deleting a third of the points makes the graph stale: it is rebuilt, and the
+        // rebuilt one answers for the live points only.
+        memory.delete(&big, &ids[1_000..2_000]).await.unwrap();
+        wait_for_graph(&memory, &big, 2_000).await;
+        for query in queries.iter().take(50) {
+            let got = top(&memory, &big, query, 10, None).await;
+            assert!(got.iter().all(|id| !ids[1_000..2_000].contains(id)));
+        }
+
+        // After a restart the graph is built again from the segment.
+        drop(memory);
+        let memory = EmbeddedVectors::open_with(dir.path(), DIMS, settings).unwrap();
+        assert_eq!(memory.count(&big).await.unwrap(), 2_000);
+        wait_for_graph(&memory, &big, 2_000).await;
+        assert_eq!(
+            top(&memory, &big, &fresh.vector, 1, None).await,
+            vec![fresh.id]
+        );
     }
 }

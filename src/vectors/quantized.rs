@@ -270,6 +270,26 @@ impl Codes {
         self.scan(query, limit, keep, Portable)
     }
 
+    /// The centre of the interval [`Self::candidates`] gives `slot` for `query`
+    /// (`scale · t · (q·r)`, no bound): what the approximate index steers by.
+    pub(crate) fn estimate(&self, query: &CodedQuery, slot: usize) -> f32 {
+        let row = &self.codes[slot * self.stride..][..self.stride];
+        integer_dot(row, &query.codes) as f32 * (self.scales[slot] * query.scale)
+    }
+
+    /// Slot `slot`'s own codes as a query, for [`Self::estimate`]s of other slots against it
+    /// (the approximate index compares stored vectors with each other). Its bound is
+    /// infinite: given to [`Self::candidates`] it would keep every point, never drop one.
+    pub(crate) fn slot_query(&self, slot: usize) -> CodedQuery {
+        let row = &self.codes[slot * self.stride..][..self.stride];
+        CodedQuery {
+            codes: row.iter().map(|&c| i16::from(c)).collect(),
+            scale: self.scales[slot],
+            shared_bound: f32::INFINITY,
+            norm: f32::INFINITY,
+        }
+    }
+
     /// The pre-pass: `kernel` gives the integer dot products of [`ROWS`] rows' codes with the
     /// query's (fewer at the end, the rest zero).
     #[inline(always)]
@@ -373,6 +393,18 @@ fn portable_dot(codes: &[i8], query: &[i16]) -> i32 {
         }
     }
     sums.iter().sum()
+}
+
+/// `row · query` for one row, with the best kernel the CPU has.
+fn integer_dot(row: &[i8], query: &[i16]) -> i32 {
+    #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+    if let Some(simd) = pulp::x86::V3::try_new() {
+        return simd.vectorize(
+            #[inline(always)]
+            || avx2::dots(simd, row, query)[0],
+        );
+    }
+    portable_dot(row, query)
 }
 
 /// [`portable_dot`] of each row in `rows` (up to [`ROWS`] of them, each `query.len()` long).

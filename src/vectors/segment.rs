@@ -21,6 +21,12 @@
 //! scans that copy for an interval of every point's score, then scores in `f32` only the
 //! points that could be among the best — the same top `limit`, ties included, from a quarter
 //! of the bytes.
+//!
+//! An org past [`HnswSettings::min_points`] also gets an approximate index ([`super::hnsw`]),
+//! built from a snapshot outside the segment's lock ([`Segment::start_build`],
+//! [`Segment::install`]) and kept current by every later write. Once installed, searches
+//! take the graph's candidates, re-score them in `f32` and keep the best `limit`; a
+//! filtered search that finds fewer than `limit` through the graph is answered exactly.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -28,11 +34,14 @@ use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 
 use orchard_actors::domain::{OrgId, RepoId, TaskId};
 use orchard_actors::memory::{IndexedBlob, Metadata, PointId, Source, dot};
 use uuid::Uuid;
 
+use super::hnsw::{HnswSettings, Index};
 use super::quantized::Codes;
 
 const MAGIC: &[u8; 8] = b"ORCHVEC1";
@@ -131,6 +140,45 @@ pub(crate) struct Segment {
     points: Vec<Meta>,
     slots: HashMap<PointId, usize>,
     live_bytes: u64,
+    /// `None`: this store builds no approximate index.
+    hnsw: Option<HnswSettings>,
+    /// The approximate index, once built.
+    index: Option<Index>,
+    /// While a build runs: the ids written since its snapshot, for [`Self::install`].
+    pending: Option<Vec<PointId>>,
+    /// Searches the graph answered (the others were exact).
+    graph_searches: AtomicU64,
+}
+
+/// What a build of the approximate index needs: a snapshot of the segment's points.
+#[derive(Debug)]
+pub(crate) struct BuildInput {
+    pub(crate) dimensions: usize,
+    pub(crate) settings: HnswSettings,
+    pub(crate) ids: Vec<PointId>,
+    pub(crate) vectors: Vec<f32>,
+}
+
+impl BuildInput {
+    /// Builds the index (minutes for millions of points: run it off the segment's lock).
+    pub(crate) fn build(&self) -> Index {
+        Index::build(self.dimensions, &self.settings, &self.ids, &self.vectors)
+    }
+}
+
+/// The state of a segment's approximate index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexStatus {
+    /// Live points the graph holds (0 before its first build).
+    pub points: usize,
+    /// Whether an index is installed and answers searches.
+    pub ready: bool,
+    /// Whether a build is running.
+    pub building: bool,
+    /// Bytes of memory the graph takes.
+    pub memory_bytes: usize,
+    /// Searches of this segment the graph answered since it was opened.
+    pub graph_searches: u64,
 }
 
 fn io_error(context: &str, path: &Path, error: impl std::fmt::Display) -> String {
@@ -140,7 +188,13 @@ fn io_error(context: &str, path: &Path, error: impl std::fmt::Display) -> String
 impl Segment {
     /// Opens the segment of `org` in `dir` (empty if it has no file yet), replaying its log.
     /// A torn or corrupt tail is cut off (and logged).
-    pub(crate) fn open(dir: &Path, org: OrgId, dimensions: usize) -> Result<Self, String> {
+    /// `hnsw` says whether and when it gets an approximate index.
+    pub(crate) fn open(
+        dir: &Path,
+        org: OrgId,
+        dimensions: usize,
+        hnsw: Option<HnswSettings>,
+    ) -> Result<Self, String> {
         let path = dir.join(format!("{org}.seg"));
         let mut segment = Self {
             org,
@@ -153,6 +207,10 @@ impl Segment {
             points: Vec::new(),
             slots: HashMap::new(),
             live_bytes: 0,
+            hnsw,
+            index: None,
+            pending: None,
+            graph_searches: AtomicU64::new(0),
         };
         let mut file = match OpenOptions::new().read(true).write(true).open(&path) {
             Ok(file) => file,
@@ -323,10 +381,14 @@ impl Segment {
             .iter()
             .map(|m| match &m.source {
                 Source::Chunk { path, blob_id, .. } => path.capacity() + blob_id.capacity(),
-                Source::Note { .. } => 0,
+                Source::Note { metadata, .. } => metadata
+                    .iter()
+                    .map(|(k, v)| k.capacity() + v.capacity() + 3 * std::mem::size_of::<usize>())
+                    .sum(),
             })
             .sum();
         self.vectors.capacity() * 4
+            + self.index.as_ref().map_or(0, Index::memory_bytes)
             + self.codes.memory_bytes()
             + self.points.capacity() * std::mem::size_of::<Meta>()
             + sources
@@ -390,6 +452,59 @@ impl Segment {
     /// `f32` best upper bound first until no further one can enter (`quantized` shows why
     /// this is [`Self::nearest_plain`]'s answer).
     fn nearest(&self, query: &[f32], limit: usize, repo: Option<RepoId>) -> Vec<Candidate> {
+        if let Some(best) = self.nearest_by_graph(query, limit, repo) {
+            return best;
+        }
+        self.nearest_exact(query, limit, repo)
+    }
+
+    /// The approximate top-`limit` through the graph, every candidate re-scored in `f32`;
+    /// `None` when there is no graph or it found fewer than `limit` (then exact search
+    /// answers: a filter few points pass, or a small org).
+    fn nearest_by_graph(
+        &self,
+        query: &[f32],
+        limit: usize,
+        repo: Option<RepoId>,
+    ) -> Option<Vec<Candidate>> {
+        let (index, settings) = (self.index.as_ref()?, self.hnsw.as_ref()?);
+        let ef = settings.ef_search.max(limit);
+        let admit = |id: &PointId| {
+            repo.is_none_or(|repo| {
+                self.slots
+                    .get(id)
+                    .is_some_and(|&slot| self.points[slot].source.repo_id() == Some(repo))
+            })
+        };
+        // Past this many visited nodes a filtered search is better answered exactly.
+        let budget = (ef * 64).max(4096);
+        let found = index.search(query, ef, admit, budget);
+        if found.len() < limit {
+            return None;
+        }
+        let mut best: Vec<Candidate> = found
+            .into_iter()
+            .filter_map(|id| {
+                let slot = *self.slots.get(&id)?;
+                let vector = &self.vectors[slot * self.dimensions..(slot + 1) * self.dimensions];
+                Some(Candidate {
+                    score: dot(query, vector),
+                    id,
+                    slot,
+                })
+            })
+            .collect();
+        best.sort_by(|a, b| b.cmp(a));
+        best.truncate(limit);
+        if best.len() < limit {
+            return None;
+        }
+        self.graph_searches.fetch_add(1, Relaxed);
+        Some(best)
+    }
+
+    /// Exact top-`limit`, by the 8-bit pre-pass and `f32` re-scoring.
+    fn nearest_exact(&self, query: &[f32], limit: usize, repo: Option<RepoId>) -> Vec<Candidate> {
         let keep =
             |slot: usize| repo.is_none_or(|repo| self.points[slot].source.repo_id() == Some(repo));
         let coded = self.codes.code_query(query);
@@ -550,6 +665,13 @@ impl Segment {
             *x = f32::from_le_bytes(*bytes);
         }
         self.codes.set(slot, stored);
+        let id = self.points[slot].id;
+        if let Some(index) = &mut self.index {
+            index.upsert(id, stored);
+        }
+        if let Some(pending) = &mut self.pending {
+            pending.push(id);
+        }
     }
 
     /// Removes slots (swapping the last point into each freed one).
@@ -561,6 +683,12 @@ impl Segment {
             let last = self.points.len() - 1;
             let gone = self.points.swap_remove(slot);
             self.slots.remove(&gone.id);
+            if let Some(index) = &mut self.index {
+                index.remove(gone.id);
+            }
+            if let Some(pending) = &mut self.pending {
+                pending.push(gone.id);
+            }
             self.live_bytes -= gone.encoded_len;
             if slot != last {
                 self.vectors
@@ -570,6 +698,69 @@ impl Segment {
             }
             self.vectors.truncate(last * dims);
             self.codes.truncate(last);
+        }
+    }
+
+    /// Whether an approximate index should be built now: the org reached
+    /// [`HnswSettings::min_points`] and has none, or a fifth of its graph's nodes are dead
+    /// (deleted or replaced points); and no build is running.
+    pub(crate) fn build_due(&self) -> bool {
+        let Some(settings) = &self.hnsw else {
+            return false;
+        };
+        if self.pending.is_some() || self.points.len() < settings.min_points.max(1) {
+            return false;
+        }
+        self.index
+            .as_ref()
+            .is_none_or(|index| index.dead_share() > 0.2)
+    }
+
+    /// A snapshot to build the index from, when one is due; from now on the ids written are
+    /// remembered for [`Self::install`]. The current index (if any) keeps answering meanwhile.
+    pub(crate) fn start_build(&mut self) -> Option<BuildInput> {
+        if !self.build_due() {
+            return None;
+        }
+        self.pending = Some(Vec::new());
+        Some(BuildInput {
+            dimensions: self.dimensions,
+            settings: self.hnsw?,
+            ids: self.points.iter().map(|m| m.id).collect(),
+            vectors: self.vectors.clone(),
+        })
+    }
+
+    /// Installs an index built from [`Self::start_build`]'s snapshot, after applying the
+    /// writes made since. `None` (the build failed) only ends the build.
+    pub(crate) fn install(&mut self, index: Option<Index>) {
+        let pending = self.pending.take().unwrap_or_default();
+        let Some(mut index) = index else {
+            return;
+        };
+        let dims = self.dimensions;
+        index.catch_up(&pending, |id| {
+            let slot = *self.slots.get(id)?;
+            Some(&self.vectors[slot * dims..(slot + 1) * dims])
+        });
+        self.index = Some(index);
+    }
+
+    /// Changes how many candidates a graph search keeps (until the segment is reopened).
+    pub(crate) fn set_ef_search(&mut self, ef_search: usize) {
+        if let Some(settings) = &mut self.hnsw {
+            settings.ef_search = ef_search.max(1);
+        }
+    }
+
+    /// The approximate index's state.
+    pub(crate) fn index_status(&self) -> IndexStatus {
+        IndexStatus {
+            points: self.index.as_ref().map_or(0, Index::live),
+            ready: self.index.is_some(),
+            building: self.pending.is_some(),
+            memory_bytes: self.index.as_ref().map_or(0, Index::memory_bytes),
+            graph_searches: self.graph_searches.load(Relaxed),
         }
     }
 
@@ -641,6 +832,11 @@ impl Segment {
             points: Vec::with_capacity(self.points.len()),
             slots: HashMap::with_capacity(self.slots.len()),
             live_bytes: 0,
+            hnsw: self.hnsw,
+            // Compaction keeps every live point with its vector: the index stays valid.
+            index: None,
+            pending: None,
+            graph_searches: AtomicU64::new(self.graph_searches.load(Relaxed)),
         };
         fresh.codes.reserve(self.points.len());
         let mut at = HEADER_LEN as usize;
@@ -649,6 +845,8 @@ impl Segment {
             at = next;
         }
         fresh.file = Some(file);
+        fresh.index = self.index.take();
+        fresh.pending = self.pending.take();
         *self = fresh;
         tracing::info!(
             path = %self.path.display(),
@@ -876,7 +1074,7 @@ mod tests {
     }
 
     fn segment(dir: &Path, dims: usize, vectors: &[Vec<f32>], repos: &[RepoId]) -> Segment {
-        let mut segment = Segment::open(dir, OrgId::new(), dims).unwrap();
+        let mut segment = Segment::open(dir, OrgId::new(), dims, None).unwrap();
         let points: Vec<NewPoint> = vectors
             .iter()
             .enumerate()
@@ -971,7 +1169,7 @@ mod tests {
             (plain, note(None, Metadata::new())),
             (tasked, note(Some(task), Metadata::new())),
         ];
-        let mut segment = Segment::open(dir.path(), org, dims).unwrap();
+        let mut segment = Segment::open(dir.path(), org, dims, None).unwrap();
         for (id, source) in &old {
             assert_eq!(&source_of(&segment, *id), source);
         }
@@ -1036,13 +1234,13 @@ mod tests {
         };
         check(&segment, "after the upsert");
         drop(segment);
-        let mut segment = Segment::open(dir.path(), org, dims).unwrap();
+        let mut segment = Segment::open(dir.path(), org, dims, None).unwrap();
         check(&segment, "after reopening");
         segment.compact().unwrap();
         check(&segment, "after compacting");
         drop(segment);
         check(
-            &Segment::open(dir.path(), org, dims).unwrap(),
+            &Segment::open(dir.path(), org, dims, None).unwrap(),
             "after reopening the compacted file",
         );
 
