@@ -43,17 +43,31 @@ struct Inner {
     segments: Mutex<HashMap<OrgId, Arc<OnceCell<Shared>>>>,
 }
 
+/// Held by the graph build running in this process: builds take their turn, so orgs
+/// crossing the threshold together (or opened together after a restart) do not take every
+/// core from live traffic.
+static BUILD_TURN: Mutex<()> = Mutex::new(());
+
 /// Starts a build of `segment`'s approximate index if one is due (`guard` is its write
-/// lock, released here), on a thread of its own that installs the result when done.
+/// lock, released here), on a thread of its own: it waits for its turn (one build at a time
+/// in the process), takes the snapshot, builds, and installs the result.
 fn build_if_due(shared: &Shared, mut guard: std::sync::RwLockWriteGuard<'_, Segment>) {
-    let Some(input) = guard.start_build() else {
+    if !guard.queue_build() {
         return;
-    };
+    }
     drop(guard);
     let target = shared.clone();
     let spawned = std::thread::Builder::new()
         .name("orchard-hnsw".into())
         .spawn(move || {
+            let _turn = BUILD_TURN.lock().unwrap_or_else(|p| p.into_inner());
+            let Some(input) = target
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .start_build()
+            else {
+                return;
+            };
             let started = std::time::Instant::now();
             let points = input.ids.len();
             let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| input.build()));
@@ -76,10 +90,11 @@ fn build_if_due(shared: &Shared, mut guard: std::sync::RwLockWriteGuard<'_, Segm
         });
     if let Err(error) = spawned {
         tracing::warn!(%error, "cannot start a vector index build; searches stay exact");
+        // Not queued any more: a later write tries again.
         shared
             .write()
             .unwrap_or_else(|p| p.into_inner())
-            .install(None);
+            .cancel_queued_build();
     }
 }
 

@@ -146,6 +146,8 @@ pub(crate) struct Segment {
     index: Option<Index>,
     /// While a build runs: the ids written since its snapshot, for [`Self::install`].
     pending: Option<Vec<PointId>>,
+    /// A build waits for its turn (its snapshot not taken yet).
+    queued: bool,
     /// Searches the graph answered (the others were exact).
     graph_searches: AtomicU64,
 }
@@ -210,6 +212,7 @@ impl Segment {
             hnsw,
             index: None,
             pending: None,
+            queued: false,
             graph_searches: AtomicU64::new(0),
         };
         let mut file = match OpenOptions::new().read(true).write(true).open(&path) {
@@ -708,7 +711,7 @@ impl Segment {
         let Some(settings) = &self.hnsw else {
             return false;
         };
-        if self.pending.is_some() || self.points.len() < settings.min_points.max(1) {
+        if self.queued || self.pending.is_some() || self.points.len() < settings.min_points.max(1) {
             return false;
         }
         self.index
@@ -716,9 +719,23 @@ impl Segment {
             .is_none_or(|index| index.dead_share() > 0.2)
     }
 
-    /// A snapshot to build the index from, when one is due; from now on the ids written are
-    /// remembered for [`Self::install`]. The current index (if any) keeps answering meanwhile.
+    /// Marks a build as waiting for its turn when one is due; whether it did.
+    pub(crate) fn queue_build(&mut self) -> bool {
+        let due = self.build_due();
+        self.queued |= due;
+        due
+    }
+
+    /// Forgets a queued build that will not run.
+    pub(crate) fn cancel_queued_build(&mut self) {
+        self.queued = false;
+    }
+
+    /// A snapshot to build the index from, when one is (still) due; from now on the ids
+    /// written are remembered for [`Self::install`]. The current index (if any) keeps
+    /// answering meanwhile.
     pub(crate) fn start_build(&mut self) -> Option<BuildInput> {
+        self.queued = false;
         if !self.build_due() {
             return None;
         }
@@ -758,7 +775,7 @@ impl Segment {
         IndexStatus {
             points: self.index.as_ref().map_or(0, Index::live),
             ready: self.index.is_some(),
-            building: self.pending.is_some(),
+            building: self.queued || self.pending.is_some(),
             memory_bytes: self.index.as_ref().map_or(0, Index::memory_bytes),
             graph_searches: self.graph_searches.load(Relaxed),
         }
@@ -836,6 +853,7 @@ impl Segment {
             // Compaction keeps every live point with its vector: the index stays valid.
             index: None,
             pending: None,
+            queued: false,
             graph_searches: AtomicU64::new(self.graph_searches.load(Relaxed)),
         };
         fresh.codes.reserve(self.points.len());
