@@ -35,6 +35,34 @@ pub enum StoreError {
 ///
 /// Every method that touches tenant data takes an [`OrgScope`] and never returns another
 /// org's rows: isolation is enforced here, not only in handlers.
+///
+/// The scope is part of each method's type, so tenant data cannot be reached without one.
+/// This compiles:
+///
+/// ```
+/// use orchard_actors::domain::{OrgScope, TaskId};
+/// use orchard_actors::ports::Store;
+///
+/// async fn status(store: &dyn Store, scope: &OrgScope, id: TaskId) {
+///     let _ = store.task(scope, id).await;
+/// }
+/// ```
+///
+/// and the same call without the scope does not:
+///
+/// ```compile_fail,E0061
+/// use orchard_actors::domain::{OrgScope, TaskId};
+/// use orchard_actors::ports::Store;
+///
+/// async fn status(store: &dyn Store, id: TaskId) {
+///     let _ = store.task(id).await;
+/// }
+/// ```
+///
+/// The few methods without a scope are global by nature (creating an org, login by email,
+/// a payment provider's event and customer ids, the operator's key rotation); a test
+/// (`ports::tests::every_store_method_but_the_global_ones_takes_a_scope_first`) keeps that
+/// list closed: a new method without a scope fails it.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
     /// Creates an org and its owner in one step. `Conflict` if the email is taken.
@@ -616,4 +644,72 @@ pub trait GitWorkspace: Send + Sync + 'static {
         request: &CommitRequest,
         auth: Option<&GitAuth>,
     ) -> Result<CommitOutcome, GitError>;
+}
+
+#[cfg(test)]
+mod tests {
+    /// Methods of [`super::Store`] that take no [`super::OrgScope`], and why.
+    const GLOBAL: &[(&str, &str)] = &[
+        (
+            "create_org_with_owner",
+            "creates the org: there is no scope before it",
+        ),
+        ("user_by_email", "login: no token, so no org yet"),
+        (
+            "record_billing_event",
+            "a provider's event id is global; its change carries the org's scope",
+        ),
+        (
+            "billing_customer",
+            "a provider's customer id is global: it finds the org of a webhook",
+        ),
+        ("all_credentials", "operator key rotation across every org"),
+    ];
+
+    /// Every `async fn` of `trait Store` in this file with its parameters' text.
+    fn store_methods() -> Vec<(String, String)> {
+        let source = include_str!("ports.rs");
+        let start = source.find("pub trait Store:").expect("the trait");
+        let body = &source[start..];
+        let end = body.find("\n}\n").expect("the trait's end");
+        let body = &body[..end];
+        let mut methods = Vec::new();
+        for (at, _) in body.match_indices("async fn ") {
+            let rest = &body[at + "async fn ".len()..];
+            let name_end = rest.find('(').expect("parameters");
+            let params_end = rest.find(')').expect("parameters' end");
+            methods.push((
+                rest[..name_end].trim().to_string(),
+                rest[name_end + 1..params_end].to_string(),
+            ));
+        }
+        methods
+    }
+
+    #[test]
+    fn every_store_method_but_the_global_ones_takes_a_scope_first() {
+        let methods = store_methods();
+        assert!(methods.len() >= 25, "found {} methods", methods.len());
+        for (name, params) in &methods {
+            let params: Vec<&str> = params
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .collect();
+            let scoped = params.get(1) == Some(&"scope: &OrgScope");
+            let global = GLOBAL.iter().any(|(g, _)| g == name);
+            assert!(
+                scoped != global,
+                "Store::{name}: {} (parameters: {params:?})",
+                if global {
+                    "listed as global but takes a scope: remove it from GLOBAL"
+                } else {
+                    "tenant data needs `scope: &OrgScope` as the first parameter, or a reason in GLOBAL"
+                }
+            );
+        }
+        for (name, _) in GLOBAL {
+            assert!(methods.iter().any(|(m, _)| m == name), "{name} is gone");
+        }
+    }
 }
