@@ -241,6 +241,15 @@ pub fn check_limit(limit: usize) -> Result<(), MemoryError> {
     }
 }
 
+/// Checks what a store must refuse in a point's source: a note's metadata beyond the limits
+/// of [`check_metadata`]. Every store calls it on every point of a batch before writing any.
+pub fn check_source(source: &Source) -> Result<(), MemoryError> {
+    match source {
+        Source::Note { metadata, .. } => check_metadata(metadata),
+        Source::Chunk { .. } => Ok(()),
+    }
+}
+
 /// Checks a note's metadata: at most [`MAX_METADATA_KEYS`] keys, each 1 to
 /// [`MAX_METADATA_KEY_BYTES`] bytes of `A-Z a-z 0-9 _ . -`, each value at most
 /// [`MAX_METADATA_VALUE_BYTES`] bytes without control characters. `InvalidInput` says which

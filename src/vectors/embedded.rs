@@ -20,7 +20,7 @@ use async_trait::async_trait;
 use orchard_actors::domain::{OrgId, OrgScope, RepoId};
 use orchard_actors::memory::{
     Hit, IndexedBlob, MemoryError, Point, PointId, SearchQuery, VectorMemory, check_limit,
-    normalized,
+    check_source, normalized,
 };
 use tokio::sync::OnceCell;
 
@@ -243,6 +243,7 @@ impl VectorMemory for EmbeddedVectors {
         let points = points
             .into_iter()
             .map(|p| {
+                check_source(&p.source)?;
                 Ok(NewPoint {
                     vector: normalized(&p.vector, dimensions)?,
                     id: p.id,

@@ -39,7 +39,7 @@ use async_trait::async_trait;
 use orchard_actors::domain::{OrgId, OrgScope, RepoId, TaskId};
 use orchard_actors::memory::{
     Hit, IndexedBlob, MemoryError, Metadata, Point, PointId, SearchQuery, Source, VectorMemory,
-    check_limit, normalized,
+    check_limit, check_source, normalized,
 };
 use qdrant_client::qdrant::payload_index_params::IndexParams;
 use qdrant_client::qdrant::value::Kind;
@@ -503,6 +503,7 @@ impl VectorMemory for QdrantVectors {
         // Validate the whole batch before sending any of it: a bad point stores nothing.
         let mut vectors = Vec::with_capacity(points.len());
         for point in &points {
+            check_source(&point.source)?;
             vectors.push(normalized(&point.vector, self.dimensions)?);
         }
         // Within one batch the last point with an id wins.

@@ -465,6 +465,19 @@ pub async fn bad_input_is_refused_and_stores_nothing(memory: &dyn VectorMemory) 
             Err(MemoryError::InvalidInput(_))
         ));
     }
+    // A note whose metadata breaks the limits refuses the whole batch too.
+    let mut too_many = full_metadata();
+    for i in 0..=crate::memory::MAX_METADATA_KEYS {
+        too_many.insert(format!("key{i}"), "v".into());
+    }
+    let batch = vec![
+        note("good", test_vector(2, dims)),
+        note_with_metadata("bad", too_many, test_vector(3, dims)),
+    ];
+    assert!(matches!(
+        memory.upsert(&scope, batch).await,
+        Err(MemoryError::InvalidInput(_))
+    ));
     assert_eq!(memory.count(&scope).await.unwrap(), 0, "no half batch");
 }
 
