@@ -31,6 +31,9 @@ enum Command {
     Openapi,
     /// Print the effective configuration (file + environment) and exit.
     Config,
+    /// Create or update the ScyllaDB schema (schema/cql/) of `[store]`'s cluster; safe to run
+    /// from several nodes at once.
+    Migrate,
     /// Manage the master keys that seal the organizations' credentials (servers stopped).
     #[command(subcommand)]
     Keys(KeysCommand),
@@ -86,6 +89,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config => {
             let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
             println!("{config:#?}");
+            Ok(())
+        }
+        Command::Migrate => {
+            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            crate::telemetry::init(config.log_format);
+            if config.store.kind != crate::config::StoreKind::Scylla {
+                anyhow::bail!(
+                    "`orchard migrate` applies schema/cql/ to ScyllaDB: set store.kind = \"scylla\" (ORCHARD_STORE=scylla) and store.scylla_nodes; the SQLite store migrates itself when it opens"
+                );
+            }
+            let report = crate::store::scylla::migrate(&config.store).await?;
+            for name in &report.applied {
+                println!("applied {name}");
+            }
+            println!(
+                "keyspace {}: {} migration(s) applied now, {} before; {} statements prepare",
+                report.keyspace,
+                report.applied.len(),
+                report.already_applied,
+                report.prepared
+            );
             Ok(())
         }
         Command::Keys(command) => {

@@ -184,8 +184,54 @@ pub struct BillingConfig {
 pub struct StoreConfig {
     /// `sqlite` or `scylla`.
     pub kind: StoreKind,
-    /// ScyllaDB contact points.
+    /// ScyllaDB contact points (`host:port`).
     pub scylla_nodes: Vec<String>,
+    /// The keyspace of every table: `[a-z][a-z0-9_]*`, at most 48 characters.
+    pub scylla_keyspace: String,
+    /// Datacenter → replication factor of the keyspace `orchard migrate` creates
+    /// (NetworkTopologyStrategy). Read only when the keyspace does not exist yet.
+    pub scylla_replication: BTreeMap<String, u32>,
+    /// Consistency of every read and write (and of an LWT's commit).
+    pub scylla_consistency: ScyllaConsistency,
+    /// Consistency of an LWT's Paxos round.
+    pub scylla_serial_consistency: ScyllaSerialConsistency,
+    /// Milliseconds the driver waits for one statement's answer (all its retries included).
+    pub scylla_request_timeout_ms: u64,
+    /// Milliseconds to open a connection to one node.
+    pub scylla_connect_timeout_ms: u64,
+}
+
+/// A CQL consistency level for reads and writes (`store.scylla_consistency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ScyllaConsistency {
+    /// One replica.
+    One,
+    /// Two replicas.
+    Two,
+    /// Three replicas.
+    Three,
+    /// A majority of all replicas, across datacenters.
+    Quorum,
+    /// Every replica.
+    All,
+    /// A majority of the local datacenter's replicas.
+    LocalQuorum,
+    /// A majority in each datacenter.
+    EachQuorum,
+    /// One replica of the local datacenter.
+    LocalOne,
+}
+
+/// The consistency of the Paxos round of a lightweight transaction
+/// (`store.scylla_serial_consistency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ScyllaSerialConsistency {
+    /// A majority of all replicas: linearizable across datacenters.
+    Serial,
+    /// A majority of the local datacenter's replicas.
+    LocalSerial,
 }
 
 /// `[queue]`
@@ -516,6 +562,12 @@ impl Default for StoreConfig {
         Self {
             kind: StoreKind::Sqlite,
             scylla_nodes: Vec::new(),
+            scylla_keyspace: "orchard".into(),
+            scylla_replication: BTreeMap::from([("datacenter1".to_owned(), 3)]),
+            scylla_consistency: ScyllaConsistency::LocalQuorum,
+            scylla_serial_consistency: ScyllaSerialConsistency::Serial,
+            scylla_request_timeout_ms: 10_000,
+            scylla_connect_timeout_ms: 5_000,
         }
     }
 }
@@ -632,6 +684,19 @@ where
         .map_err(|err| anyhow::anyhow!("{name}={value:?}: {err}"))
 }
 
+/// `dc1:3,dc2:3` → {dc1: 3, dc2: 3}.
+fn parse_replication(name: &str, value: &str) -> anyhow::Result<BTreeMap<String, u32>> {
+    value
+        .split(',')
+        .map(|pair| {
+            let (dc, factor) = pair.split_once(':').ok_or_else(|| {
+                anyhow::anyhow!("{name}={value:?}: expected datacenter:factor[,datacenter:factor]")
+            })?;
+            Ok((dc.trim().to_owned(), parse_env(name, factor.trim())?))
+        })
+        .collect()
+}
+
 fn parse_kind<T: for<'de> Deserialize<'de>>(name: &str, value: &str) -> anyhow::Result<T> {
     T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(value))
         .map_err(|err| anyhow::anyhow!("{name}={value:?}: {err}"))
@@ -665,7 +730,32 @@ impl Config {
             self.store.kind = parse_kind("ORCHARD_STORE", &v)?;
         }
         if let Some(v) = env.var("ORCHARD_SCYLLA_NODES") {
-            self.store.scylla_nodes = v.split(',').map(|s| s.trim().to_owned()).collect();
+            self.store.scylla_nodes = v
+                .split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_KEYSPACE") {
+            self.store.scylla_keyspace = v;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_REPLICATION") {
+            self.store.scylla_replication = parse_replication("ORCHARD_SCYLLA_REPLICATION", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_CONSISTENCY") {
+            self.store.scylla_consistency = parse_kind("ORCHARD_SCYLLA_CONSISTENCY", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_SERIAL_CONSISTENCY") {
+            self.store.scylla_serial_consistency =
+                parse_kind("ORCHARD_SCYLLA_SERIAL_CONSISTENCY", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_REQUEST_TIMEOUT_MS") {
+            self.store.scylla_request_timeout_ms =
+                parse_env("ORCHARD_SCYLLA_REQUEST_TIMEOUT_MS", &v)?;
+        }
+        if let Some(v) = env.var("ORCHARD_SCYLLA_CONNECT_TIMEOUT_MS") {
+            self.store.scylla_connect_timeout_ms =
+                parse_env("ORCHARD_SCYLLA_CONNECT_TIMEOUT_MS", &v)?;
         }
         if let Some(v) = env.var("ORCHARD_QUEUE") {
             self.queue.kind = parse_kind("ORCHARD_QUEUE", &v)?;
@@ -733,6 +823,7 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        self.validate_store()?;
         if self.queue.kind == QueueKind::Redis && self.queue.redis_url.is_none() {
             bail!("queue.kind = \"redis\" needs queue.redis_url (or ORCHARD_REDIS_URL)");
         }
@@ -817,6 +908,43 @@ impl Config {
         }
         if self.llm_provider() == LlmProvider::Openai && self.llm.base_url.is_none() {
             bail!("llm.provider = \"openai\" needs llm.base_url (or ORCHARD_LLM_BASE_URL)");
+        }
+        Ok(())
+    }
+
+    /// `[store]`'s ScyllaDB settings. Checked whatever the store kind, so that a bad value is
+    /// found before the day the deployment switches to ScyllaDB.
+    fn validate_store(&self) -> anyhow::Result<()> {
+        let store = &self.store;
+        if store.kind == StoreKind::Scylla && store.scylla_nodes.is_empty() {
+            bail!("store.kind = \"scylla\" needs store.scylla_nodes (or ORCHARD_SCYLLA_NODES)");
+        }
+        if let Some(node) = store.scylla_nodes.iter().find(|n| n.trim().is_empty()) {
+            bail!("store.scylla_nodes: empty contact point {node:?}");
+        }
+        crate::store::scylla_cql::with_keyspace("", &store.scylla_keyspace)
+            .map_err(|err| anyhow::anyhow!("store.scylla_keyspace: {err}"))?;
+        if store.scylla_replication.is_empty() {
+            bail!("store.scylla_replication needs at least one datacenter = replication factor");
+        }
+        for (dc, factor) in &store.scylla_replication {
+            let valid_name = !dc.is_empty()
+                && dc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+            if !valid_name {
+                bail!(
+                    "store.scylla_replication: invalid datacenter name {dc:?} (letters, digits, _ - . only)"
+                );
+            }
+            if !(1..=31).contains(factor) {
+                bail!("store.scylla_replication.{dc}: the replication factor must be 1 to 31");
+            }
+        }
+        if store.scylla_request_timeout_ms == 0 || store.scylla_connect_timeout_ms == 0 {
+            bail!(
+                "store.scylla_request_timeout_ms and store.scylla_connect_timeout_ms must be at least 1"
+            );
         }
         Ok(())
     }
@@ -943,6 +1071,151 @@ mod tests {
         let config = Config::load(None, &env).unwrap();
         assert_eq!(config.memory.dimensions, Some(1536));
         assert_eq!(config.memory.settings().max_text_bytes, 100);
+    }
+
+    #[test]
+    fn scylla_settings_come_from_the_file_and_the_environment() {
+        let defaults = Config::load(None, &[]).unwrap().store;
+        assert_eq!(defaults.scylla_keyspace, "orchard");
+        assert_eq!(
+            defaults.scylla_replication,
+            BTreeMap::from([("datacenter1".to_owned(), 3)])
+        );
+        assert_eq!(defaults.scylla_consistency, ScyllaConsistency::LocalQuorum);
+        assert_eq!(
+            defaults.scylla_serial_consistency,
+            ScyllaSerialConsistency::Serial
+        );
+
+        let env = [
+            ("ORCHARD_STORE", "scylla"),
+            ("ORCHARD_SCYLLA_NODES", "10.0.0.1:9042, 10.0.0.2:9042,"),
+            ("ORCHARD_SCYLLA_KEYSPACE", "orchard_staging"),
+            ("ORCHARD_SCYLLA_REPLICATION", "eu-west:3, us_east:2"),
+            ("ORCHARD_SCYLLA_CONSISTENCY", "QUORUM"),
+            ("ORCHARD_SCYLLA_SERIAL_CONSISTENCY", "LOCAL_SERIAL"),
+            ("ORCHARD_SCYLLA_REQUEST_TIMEOUT_MS", "2500"),
+            ("ORCHARD_SCYLLA_CONNECT_TIMEOUT_MS", "700"),
+        ];
+        let store = Config::load(None, &env).unwrap().store;
+        assert_eq!(store.scylla_nodes, ["10.0.0.1:9042", "10.0.0.2:9042"]);
+        assert_eq!(store.scylla_keyspace, "orchard_staging");
+        assert_eq!(
+            store.scylla_replication,
+            BTreeMap::from([("eu-west".to_owned(), 3), ("us_east".to_owned(), 2)])
+        );
+        assert_eq!(store.scylla_consistency, ScyllaConsistency::Quorum);
+        assert_eq!(
+            store.scylla_serial_consistency,
+            ScyllaSerialConsistency::LocalSerial
+        );
+        assert_eq!(
+            (
+                store.scylla_request_timeout_ms,
+                store.scylla_connect_timeout_ms
+            ),
+            (2500, 700)
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("orchard.toml");
+        let text = "[store]\nscylla_keyspace = \"ks1\"\nscylla_replication = { dc1 = 1 }\nscylla_consistency = \"LOCAL_ONE\"\n";
+        std::fs::write(&file, text).unwrap();
+        let store = Config::load(Some(&file), &[]).unwrap().store;
+        assert_eq!(store.scylla_keyspace, "ks1");
+        assert_eq!(
+            store.scylla_replication,
+            BTreeMap::from([("dc1".to_owned(), 1)])
+        );
+        assert_eq!(store.scylla_consistency, ScyllaConsistency::LocalOne);
+    }
+
+    #[test]
+    fn bad_scylla_settings_are_config_errors() {
+        let long = "k".repeat(49);
+        let cases: &[(&[(&str, &str)], &str)] = &[
+            (&[("ORCHARD_STORE", "scylla")], "store.scylla_nodes"),
+            (
+                &[("ORCHARD_SCYLLA_KEYSPACE", "Orchard")],
+                "store.scylla_keyspace",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_KEYSPACE", "1st")],
+                "store.scylla_keyspace",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_KEYSPACE", "ks;drop")],
+                "store.scylla_keyspace",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_KEYSPACE", long.as_str())],
+                "store.scylla_keyspace",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_REPLICATION", "dc1")],
+                "ORCHARD_SCYLLA_REPLICATION",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_REPLICATION", "dc1:x")],
+                "ORCHARD_SCYLLA_REPLICATION",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_REPLICATION", "dc1:0")],
+                "replication factor",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_REPLICATION", "d'c:3")],
+                "datacenter name",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_CONSISTENCY", "local_quorum")],
+                "ORCHARD_SCYLLA_CONSISTENCY",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_CONSISTENCY", "SERIAL")],
+                "ORCHARD_SCYLLA_CONSISTENCY",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_SERIAL_CONSISTENCY", "QUORUM")],
+                "ORCHARD_SCYLLA_SERIAL_CONSISTENCY",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_REQUEST_TIMEOUT_MS", "0")],
+                "scylla_request_timeout_ms",
+            ),
+            (
+                &[("ORCHARD_SCYLLA_CONNECT_TIMEOUT_MS", "-1")],
+                "ORCHARD_SCYLLA_CONNECT_TIMEOUT_MS",
+            ),
+        ];
+        for (env, expected) in cases {
+            let err = Config::load(None, &Env(env)).unwrap_err();
+            assert!(format!("{err:#}").contains(expected), "{env:?}: {err:#}");
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("orchard.toml");
+        std::fs::write(&file, "[store]\nscylla_replication = {}\n").unwrap();
+        let err = Config::load(Some(&file), &[]).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("at least one datacenter"),
+            "{err:#}"
+        );
+        std::fs::write(&file, "[store]\nscylla_consistency = \"ANY\"\n").unwrap();
+        let err = Config::load(Some(&file), &[]).unwrap_err();
+        assert!(format!("{err:#}").contains("scylla_consistency"), "{err:#}");
+    }
+
+    /// A slice of variables as an environment.
+    struct Env<'a>(&'a [(&'a str, &'a str)]);
+
+    impl EnvSource for Env<'_> {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
 //! Adapters of the [`Store`](orchard_actors::ports::Store) port.
 
-mod scylla_cql;
+pub mod scylla;
+pub(crate) mod scylla_cql;
 pub mod sqlite;

@@ -15,6 +15,7 @@ mod memory;
 mod redis;
 mod restart;
 mod schemathesis;
+mod scylla;
 mod sdk;
 mod shutdown;
 mod spec;
