@@ -4,6 +4,7 @@
 //! adapters' test modules call every function of the suite (see `all_queue_checks`).
 
 pub mod memory;
+pub mod store;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -396,12 +396,18 @@ impl Store for MemoryStore {
         apply: Option<(OrgScope, BillingChange)>,
     ) -> Result<bool, StoreError> {
         let mut data = lock(&self.data);
-        if !data
-            .billing_events
-            .insert((provider.to_owned(), event_id.to_owned()))
-        {
+        let key = (provider.to_owned(), event_id.to_owned());
+        if data.billing_events.contains(&key) {
             return Ok(false);
         }
+        // The change and the event's record go together: an org that is not there records
+        // nothing, so a redelivery can still apply it.
+        if let Some((scope, _)) = &apply
+            && !data.orgs.contains_key(&scope.org_id())
+        {
+            return Err(StoreError::NotFound);
+        }
+        data.billing_events.insert(key);
         if let Some((scope, change)) = apply {
             let org = data
                 .orgs

@@ -1,4 +1,5 @@
-//! Adapters of the [`Store`](orchard_actors::ports::Store) port.
+//! Adapters of the [`Store`](orchard_actors::ports::Store) port. Each passes
+//! `orchard_actors::conformance::store::all_store_checks`.
 
 pub mod scylla;
 pub(crate) mod scylla_cql;

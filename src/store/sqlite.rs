@@ -1092,6 +1092,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_sqlite_store_passes_the_conformance_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = std::sync::atomic::AtomicUsize::new(0);
+        orchard_actors::conformance::store::all_store_checks(|| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = dir.path().join(format!("store{n}.db"));
+            async move { SqliteStore::new(Db::open(&path).unwrap()) }
+        })
+        .await;
+    }
+
+    #[tokio::test]
     async fn signup_rejects_a_taken_email_and_leaves_no_orphan_org() {
         let (_dir, store) = store().await;
         store
