@@ -73,7 +73,8 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
     ) -> Result<(Org, User), StoreError>;
 
-    /// Looks a user up by (lowercased) email, for login. Not scoped: login has no token yet.
+    /// Looks a user up by email, whatever its case (emails are stored lowercased), for login.
+    /// Not scoped: login has no token yet.
     async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError>;
 
     /// The scope's org.

@@ -109,6 +109,7 @@ impl Store for MemoryStore {
         email: &str,
         password_hash: &str,
     ) -> Result<(Org, User), StoreError> {
+        let email = email.to_lowercase();
         let mut data = lock(&self.data);
         if data.users.iter().any(|u| u.user.email == email) {
             return Err(StoreError::Conflict("email is taken".into()));
@@ -124,7 +125,7 @@ impl Store for MemoryStore {
         let user = User {
             id: UserId::new(),
             org_id: org.id,
-            email: email.to_owned(),
+            email,
             role: Role::Owner,
         };
         data.orgs.insert(org.id, org.clone());
@@ -136,6 +137,7 @@ impl Store for MemoryStore {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
+        let email = email.to_lowercase();
         Ok(lock(&self.data)
             .users
             .iter()

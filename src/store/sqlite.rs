@@ -240,7 +240,7 @@ impl Store for SqliteStore {
         let user = User {
             id: UserId::new(),
             org_id: org.id,
-            email: email.to_owned(),
+            email: email.to_lowercase(),
             role: Role::Owner,
         };
         let hash = password_hash.to_owned();
@@ -281,7 +281,7 @@ impl Store for SqliteStore {
     }
 
     async fn user_by_email(&self, email: &str) -> Result<Option<UserCredentials>, StoreError> {
-        let email = email.to_owned();
+        let email = email.to_lowercase();
         self.with(move |conn| {
             conn.query_row(
                 "SELECT id, org_id, email, role, password_hash FROM users WHERE email = ?1",

@@ -336,6 +336,26 @@ pub async fn a_taken_email_is_a_conflict(store: &dyn Store) {
             .is_none()
     );
 
+    // Emails are one address whatever their case: stored and looked up lowercased.
+    let shouted = store
+        .create_org_with_owner("third", "Owner@ACME.test", "hash-3")
+        .await;
+    assert!(
+        matches!(shouted, Err(StoreError::Conflict(_))),
+        "{shouted:?}"
+    );
+    let (_, mixed) = store
+        .create_org_with_owner("mixed", "Mixed.Case@Acme.TEST", "hash-4")
+        .await
+        .unwrap();
+    assert_eq!(mixed.email, "mixed.case@acme.test");
+    let found = store
+        .user_by_email("MIXED.case@acme.test")
+        .await
+        .unwrap()
+        .expect("found whatever the case");
+    assert_eq!(found.user, mixed);
+
     let racing = (0..4).map(|_| store.create_org_with_owner("racer", "race@acme.test", "h"));
     let results = futures_util::future::join_all(racing).await;
     let created = results.iter().filter(|r| r.is_ok()).count();
