@@ -99,6 +99,11 @@ impl Visited {
         Self(vec![0; nodes.div_ceil(64)])
     }
 
+    /// Forgets every node (for the walk of the next layer).
+    fn clear(&mut self) {
+        self.0.fill(0);
+    }
+
     /// Marks `node`; whether it was new.
     fn insert(&mut self, node: u32) -> bool {
         let (word, bit) = (node as usize / 64, 1u64 << (node % 64));
@@ -232,8 +237,9 @@ impl Graph {
             nearest = self.greedy(&query, nearest, layer);
         }
         let mut entries = vec![nearest];
+        let mut visited = Visited::new(self.len());
         for layer in (0..=level.min(top)).rev() {
-            let mut visited = Visited::new(self.len());
+            visited.clear();
             let found = self.search_layer(
                 &query,
                 &entries,

@@ -511,11 +511,6 @@ mod avx2 {
         }
         out
     }
-
-    #[cfg(test)]
-    pub(super) fn one(simd: V3, row: &[i8], query: &[i16]) -> i32 {
-        dots(simd, row, query)[0]
-    }
 }
 
 #[cfg(test)]
@@ -553,7 +548,7 @@ mod tests {
                     assert_eq!(i64::from(portable), wide, "{dims}");
                     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
                     if let Some(simd) = pulp::x86::V3::try_new() {
-                        assert_eq!(avx2::one(simd, row, &coded.codes), portable, "{dims}");
+                        assert_eq!(integer_dot(row, &coded.codes), portable, "{dims}");
                         let four: Vec<i8> = codes.codes.repeat(2);
                         let dots = avx2::dots(simd, &four, &coded.codes);
                         assert_eq!(dots, portable_dots(&four, &coded.codes), "{dims}");
