@@ -37,6 +37,7 @@ use crate::llm::{OpenAiLlm, ReplayLlm};
 use crate::locks::redis::RedisLocks;
 use crate::queue::redis::RedisQueue;
 use crate::queue::sqlite::SqliteQueue;
+use crate::store::scylla::ScyllaStore;
 use crate::store::sqlite::SqliteStore;
 use crate::vectors::{EmbeddedVectors, OpenAiEmbedder, QdrantSettings, QdrantVectors};
 
@@ -180,15 +181,19 @@ impl Application {
     /// [`build`](Self::build), with the months of quotas and budgets read from `clock` (tests
     /// set it to see a month roll over).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        if config.store.kind == StoreKind::Scylla {
-            // The cluster first: an unreachable one is named as such. The store over it is
-            // the next step of issue 8; until then a reachable cluster is refused too.
-            let nodes = crate::store::scylla::nodes_of(&config.store);
-            crate::store::scylla::connect(&config.store).await?;
-            bail!(
-                "store \"scylla\" is not available in this build yet (ScyllaDB at {nodes} answers, and `orchard migrate` prepares its schema); use \"sqlite\""
-            );
-        }
+        // The cluster first: an unreachable one, or one whose keyspace was never migrated,
+        // is named as such before anything is created on disk.
+        let scylla = match config.store.kind {
+            StoreKind::Scylla => {
+                if config.queue.kind == QueueKind::Embedded {
+                    tracing::warn!(
+                        "store \"scylla\" with the embedded queue: tasks, budgets and repository locks stay on this node; set queue.kind = \"redis\" to run more than one node"
+                    );
+                }
+                Some(ScyllaStore::connect(&config.store).await?)
+            }
+            StoreKind::Sqlite => None,
+        };
         let data_dir = &config.data_dir;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating data dir {}", data_dir.display()))?;
@@ -198,7 +203,10 @@ impl Application {
         let keyring = Arc::new(load_keyring(&config, &keys_dir)?);
 
         let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::new(db.clone()));
+        let store: Arc<dyn Store> = match scylla {
+            Some(scylla) => Arc::new(scylla),
+            None => Arc::new(SqliteStore::new(db.clone())),
+        };
         // Repository locks follow the queue: shared in Redis when the queue is shared, in this
         // process when it is embedded (single node).
         // So do quotas and budgets: they must hold across every node that runs the org.

@@ -124,11 +124,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .keyring_path
                 .clone()
                 .unwrap_or_else(|| config.data_dir.join("keys").join("master.keyring"));
-            let db = crate::db::Db::open(&config.data_dir.join("orchard.db"))?;
-            let store = crate::store::sqlite::SqliteStore::new(db);
+            // The credentials are where the server keeps them: the configured store.
+            let store: Box<dyn orchard_actors::ports::Store> = match config.store.kind {
+                crate::config::StoreKind::Scylla => {
+                    Box::new(crate::store::scylla::ScyllaStore::connect(&config.store).await?)
+                }
+                crate::config::StoreKind::Sqlite => {
+                    let db = crate::db::Db::open(&config.data_dir.join("orchard.db"))?;
+                    Box::new(crate::store::sqlite::SqliteStore::new(db))
+                }
+            };
             match command {
                 KeysCommand::Rotate => {
-                    let report = crate::keys::rotate(&store, &path).await?;
+                    let report = crate::keys::rotate(store.as_ref(), &path).await?;
                     println!(
                         "key version {} is active: {} credential(s) re-sealed, {} already current, {} unreadable (left as they were), {} changed meanwhile",
                         report.active,
@@ -139,7 +147,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
                 KeysCommand::Retire { version } => {
-                    crate::keys::retire(&store, &path, version).await?;
+                    crate::keys::retire(store.as_ref(), &path, version).await?;
                     println!("key version {version} retired");
                 }
             }

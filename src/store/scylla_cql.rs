@@ -18,17 +18,6 @@
 //! - Optional columns of an INSERT bind "unset", not null, for absent values (a null writes a
 //!   tombstone).
 
-// `orchard migrate` prepares every statement of `ALL` (src/store/scylla/), but the helpers the
-// store binds with (`task_bucket`, `org_directory_shard`, the sentinels) are read only by the
-// tests until the store lands; then this line must go.
-#![cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "the ScyllaDB store (issue 8, step 2b) binds with these helpers"
-    )
-)]
-
 use orchard_actors::domain::{OrgId, TaskId};
 use time::OffsetDateTime;
 
@@ -339,8 +328,19 @@ pub(crate) const INSERT_BILLING_EVENT: &str = "INSERT INTO {keyspace}.billing_ev
 pub(crate) const MARK_BILLING_EVENT_APPLIED: &str = "UPDATE {keyspace}.billing_events \
      SET applied = ? WHERE provider = ? AND event_id = ? IF EXISTS";
 
-/// A claimed event (read at SERIAL after a claim timed out: whose claim won).
-pub(crate) const SELECT_BILLING_EVENT: &str = "SELECT claim, org_id, applied \
+/// Takes over a claim whose delivery stopped before applying it: only if the claim is still
+/// that delivery's and not applied.
+pub(crate) const TAKE_OVER_BILLING_EVENT: &str = "UPDATE {keyspace}.billing_events \
+     SET claim = ?, received_at = ? WHERE provider = ? AND event_id = ? \
+     IF claim = ? AND applied = ?";
+
+/// Gives a claim up when its change could not be applied, so that the event is not recorded.
+pub(crate) const RELEASE_BILLING_EVENT: &str = "DELETE FROM {keyspace}.billing_events \
+     WHERE provider = ? AND event_id = ? IF claim = ?";
+
+/// A claimed event: polled while another delivery applies it, and read at SERIAL after a
+/// claim timed out (whose claim won).
+pub(crate) const SELECT_BILLING_EVENT: &str = "SELECT claim, org_id, applied, received_at \
      FROM {keyspace}.billing_events WHERE provider = ? AND event_id = ?";
 
 /// The org and plan of a provider's customer reference.
@@ -440,6 +440,8 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("SELECT_PERIOD_USAGE", SELECT_PERIOD_USAGE),
     ("INSERT_BILLING_EVENT", INSERT_BILLING_EVENT),
     ("MARK_BILLING_EVENT_APPLIED", MARK_BILLING_EVENT_APPLIED),
+    ("TAKE_OVER_BILLING_EVENT", TAKE_OVER_BILLING_EVENT),
+    ("RELEASE_BILLING_EVENT", RELEASE_BILLING_EVENT),
     ("SELECT_BILLING_EVENT", SELECT_BILLING_EVENT),
     ("SELECT_BILLING_CUSTOMER", SELECT_BILLING_CUSTOMER),
     ("UPSERT_BILLING_CUSTOMER", UPSERT_BILLING_CUSTOMER),
@@ -451,5 +453,7 @@ pub(crate) const ALL: &[(&str, &str)] = &[
     ("DELETE_CREDENTIAL", DELETE_CREDENTIAL),
 ];
 
+#[cfg(test)]
+pub(crate) mod parse;
 #[cfg(test)]
 mod tests;

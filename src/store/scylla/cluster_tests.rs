@@ -10,6 +10,7 @@ use std::io::Write as _;
 use std::sync::Once;
 
 use super::*;
+use crate::store::scylla::ScyllaStore;
 use crate::store::scylla::migrate::migrate_session;
 
 const NODE_VAR: &str = "ORCHARD_TEST_SCYLLA";
@@ -147,4 +148,35 @@ async fn every_statement_prepares_and_an_edited_file_is_refused() {
         .unwrap();
     assert_eq!(lock.rows_num(), 0);
     drop_keyspace(&session, keyspace).await;
+}
+
+/// The Store conformance suite on the cluster: each check in a freshly migrated keyspace,
+/// through `ScyllaStore::connect` (every statement prepared), as the server runs it.
+#[tokio::test]
+async fn the_scylla_store_passes_the_conformance_suite() {
+    if test_store().is_none() {
+        return;
+    }
+    let keyspaces = std::sync::Mutex::new(Vec::new());
+    orchard_actors::conformance::store::all_store_checks(|| {
+        let store = test_store().expect("ORCHARD_TEST_SCYLLA is set");
+        keyspaces
+            .lock()
+            .expect("keyspaces")
+            .push(store.scylla_keyspace.clone());
+        async move {
+            crate::store::scylla::migrate(&store)
+                .await
+                .expect("migrate a fresh keyspace");
+            ScyllaStore::connect(&store)
+                .await
+                .expect("connect and prepare")
+        }
+    })
+    .await;
+    let store = test_store().expect("ORCHARD_TEST_SCYLLA is set");
+    let session = connect(&store).await.unwrap();
+    for keyspace in keyspaces.into_inner().expect("keyspaces") {
+        drop_keyspace(&session, &keyspace).await;
+    }
 }

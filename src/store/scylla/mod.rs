@@ -1,13 +1,14 @@
-//! ScyllaDB: the connection, the prepared statements and the migrations (`orchard migrate`).
+//! ScyllaDB: the connection, the prepared statements, the migrations (`orchard migrate`) and
+//! the [`ScyllaStore`].
 //!
-//! The `Store` implementation over it is the next step of issue 8; until it lands the server
-//! refuses `store.kind = "scylla"` (after checking that the cluster answers). What is here:
 //! - [`connect`]: a session with the configured contact points, connection timeout and one
 //!   execution profile (consistency, serial consistency, request timeout, the driver's
 //!   `DefaultRetryPolicy`, no speculative execution);
 //! - [`Statements`]: every statement of [`scylla_cql::ALL`](super::scylla_cql::ALL), prepared
 //!   once at start-up;
-//! - [`migrations`] (pure, tested without a cluster) and [`migrate`] (the runner).
+//! - [`migrations`] (pure, tested without a cluster) and [`migrate`] (the runner);
+//! - `cql`: the seam the store runs statements through (a session, or in tests the statement
+//!   emulator), and `store`: the `Store` port over it.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,13 +24,18 @@ use scylla::statement::{Consistency, SerialConsistency};
 use crate::config::{ScyllaConsistency, ScyllaSerialConsistency, StoreConfig};
 use crate::store::scylla_cql::{self, with_keyspace};
 
+pub(crate) mod cql;
+#[cfg(test)]
+pub(crate) mod emulator;
 pub mod migrate;
 pub(crate) mod migrations;
+mod store;
 
 #[cfg(test)]
 mod cluster_tests;
 
 pub use migrate::{MigrateReport, migrate};
+pub use store::ScyllaStore;
 
 /// The cluster did not answer: no contact point could be reached within the timeouts.
 #[derive(Debug, thiserror::Error)]
