@@ -237,14 +237,10 @@ impl SessionCql {
         statements: Statements,
         serial: ScyllaSerialConsistency,
     ) -> Self {
-        let serial = match serial {
-            ScyllaSerialConsistency::Serial => Consistency::Serial,
-            ScyllaSerialConsistency::LocalSerial => Consistency::LocalSerial,
-        };
         Self {
             session,
             statements,
-            serial,
+            serial: super::serial_read(serial),
         }
     }
 }

@@ -24,11 +24,10 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context as _, bail};
 use scylla::client::session::Session;
 use scylla::response::query_result::QueryResult;
-use scylla::statement::Consistency;
 use scylla::value::{CqlTimestamp, CqlValue, Row};
 
 use super::migrations::{self, Applied, COMPONENT, Migration};
-use super::{Statements, connect};
+use super::{Statements, connect, serial_read};
 use crate::config::{ScyllaSerialConsistency, StoreConfig};
 use crate::store::scylla_cql::{self, with_keyspace};
 
@@ -98,7 +97,7 @@ pub(crate) async fn migrate_session(
 
     let runner = Statements::prepare_some(session, keyspace, RUNNER_STATEMENTS).await?;
     let holder = migrations::lock_holder();
-    acquire_lock(session, &runner, &holder).await?;
+    acquire_lock(session, &runner, &holder, store.scylla_serial_consistency).await?;
     let outcome = apply_pending(session, store, &runner, &holder, &files).await;
     let released = release_lock(session, &runner, &holder).await;
     let (applied, already_applied) = outcome?;
@@ -162,10 +161,7 @@ async fn read_applied(
     serial: ScyllaSerialConsistency,
 ) -> anyhow::Result<Vec<Applied>> {
     let mut statement = runner.get("SELECT_APPLIED_MIGRATIONS").clone();
-    statement.set_consistency(match serial {
-        ScyllaSerialConsistency::Serial => Consistency::Serial,
-        ScyllaSerialConsistency::LocalSerial => Consistency::LocalSerial,
-    });
+    statement.set_consistency(serial_read(serial));
     let rows = session
         .execute_unpaged(&statement, (COMPONENT,))
         .await
@@ -222,7 +218,12 @@ async fn record(
 }
 
 /// Takes the lock, waiting while another runner holds it (at most [`LOCK_WAIT`]).
-async fn acquire_lock(session: &Session, runner: &Statements, holder: &str) -> anyhow::Result<()> {
+async fn acquire_lock(
+    session: &Session,
+    runner: &Statements,
+    holder: &str,
+    serial: ScyllaSerialConsistency,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut announced = String::new();
     let mut failures = 0;
@@ -235,11 +236,14 @@ async fn acquire_lock(session: &Session, runner: &Statements, holder: &str) -> a
             .await;
         let result = match attempt {
             Ok(result) => result,
-            // Its outcome is unknown (a timeout): try again; if the write did land, the next
-            // try finds this runner's own name in the lock.
+            // Its outcome is unknown (a timeout): a serial read says whether this runner's
+            // write landed; if not, or if the read fails too, try again.
             Err(err) if failures < 2 => {
                 failures += 1;
-                tracing::warn!(error = %err, "taking the migration lock failed, trying again");
+                tracing::warn!(error = %err, "taking the migration lock failed, looking");
+                if lock_holder(session, runner, serial).await.as_deref() == Some(holder) {
+                    return Ok(());
+                }
                 tokio::time::sleep(LOCK_POLL).await;
                 continue;
             }
@@ -262,6 +266,25 @@ async fn acquire_lock(session: &Session, runner: &Statements, holder: &str) -> a
         }
         tokio::time::sleep(LOCK_POLL).await;
     }
+}
+
+/// Who holds the lock, read at SERIAL (completing a Paxos round in flight on it); `None`
+/// when nobody does or the read fails.
+async fn lock_holder(
+    session: &Session,
+    runner: &Statements,
+    serial: ScyllaSerialConsistency,
+) -> Option<String> {
+    let mut statement = runner.get("SELECT_MIGRATION_LOCK").clone();
+    statement.set_consistency(serial_read(serial));
+    let rows = session
+        .execute_unpaged(&statement, (LOCK_NAME,))
+        .await
+        .ok()?
+        .into_rows_result()
+        .ok()?;
+    let (holder, _acquired): (String, CqlTimestamp) = rows.maybe_first_row().ok()??;
+    Some(holder)
 }
 
 /// Frees the lock if this runner still holds it.

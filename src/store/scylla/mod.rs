@@ -89,6 +89,15 @@ fn serial_consistency(level: ScyllaSerialConsistency) -> SerialConsistency {
     }
 }
 
+/// The consistency of a serial read (settling a lightweight transaction whose outcome is
+/// unknown) at the configured serial consistency.
+pub(crate) fn serial_read(level: ScyllaSerialConsistency) -> Consistency {
+    match level {
+        ScyllaSerialConsistency::Serial => Consistency::Serial,
+        ScyllaSerialConsistency::LocalSerial => Consistency::LocalSerial,
+    }
+}
+
 /// The longest [`connect`] waits: one connection's timeout for the TCP connection and the
 /// handshake, then one request timeout for the cluster's metadata.
 pub(crate) fn connect_deadline(store: &StoreConfig) -> Duration {
