@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use serde_json::json;
+use tracing::Instrument;
 
 use crate::backoff::BackoffPolicy;
 use crate::budget::{BudgetScope, LedgerError, Reservation};
@@ -141,6 +142,10 @@ pub struct AgentRunState {
     messages: Vec<ChatMessage>,
     steps: u32,
     tokens: TokenUsage,
+    /// When the run started, for `orchard_run_duration_seconds`.
+    started: std::time::Instant,
+    /// Carries `org_id` and `task_id` to every log line of the run.
+    span: tracing::Span,
 }
 
 /// Tries at recording a made call's spend (budget, then usage) before the run crashes.
@@ -204,6 +209,8 @@ impl Actor for AgentRun {
             Some(args.lease.org_id),
             args.lineage,
         );
+        let span = run_span(&args.lease);
+        span.in_scope(|| tracing::info!(attempt = args.lease.delivery, "run started"));
         tell(&myself, AgentRunMsg::Start)?;
         Ok(AgentRunState {
             probe,
@@ -220,6 +227,8 @@ impl Actor for AgentRun {
             messages: Vec::new(),
             steps: 0,
             tokens: TokenUsage::default(),
+            started: std::time::Instant::now(),
+            span,
         })
     }
 
@@ -229,34 +238,63 @@ impl Actor for AgentRun {
         message: AgentRunMsg,
         state: &mut AgentRunState,
     ) -> Result<(), ActorProcessingErr> {
-        state.probe.handled();
-        let result = match message {
-            AgentRunMsg::Start => state.start().await,
-            AgentRunMsg::Step => state.step().await,
-        };
-        let flow = match result {
-            Ok(flow) => flow,
-            Err(Stop::Crash(err)) => return Err(err),
-            Err(Stop::LeaseLost) => Flow::Exit(RunExit::LeaseLost),
-            Err(Stop::Exit(exit)) => Flow::Exit(exit),
-            Err(Stop::Fail(error)) => {
-                tracing::info!(task_id = %state.lease.task_id, code = %error.code, "run failed");
-                state.finish(TaskOutcome::Failed(error)).await?;
-                Flow::Exit(RunExit::Failed)
-            }
-        };
-        match flow {
-            Flow::Continue => tell(&myself, AgentRunMsg::Step)?,
-            Flow::Exit(exit) => {
-                state.snapshot.update(|s| s.phase = RunPhase::Finished);
-                myself.stop(Some(exit.as_str().to_owned()));
-            }
-        }
-        Ok(())
+        // ractor polls handlers on the actor's own task: the span goes on the future, so it
+        // is entered at every poll and every event of the run carries its fields.
+        let span = state.span.clone();
+        handle_message(myself, message, state)
+            .instrument(span)
+            .await
     }
 }
 
+/// The span of a run: every log line inside it carries `org_id` and `task_id`.
+pub fn run_span(lease: &Lease) -> tracing::Span {
+    tracing::info_span!("run", org_id = %lease.org_id, task_id = %lease.task_id)
+}
+
+async fn handle_message(
+    myself: ActorRef<AgentRunMsg>,
+    message: AgentRunMsg,
+    state: &mut AgentRunState,
+) -> Result<(), ActorProcessingErr> {
+    state.probe.handled();
+    let result = match message {
+        AgentRunMsg::Start => state.start().await,
+        AgentRunMsg::Step => state.step().await,
+    };
+    let flow = match result {
+        Ok(flow) => flow,
+        Err(Stop::Crash(err)) => {
+            state.record_duration("crashed");
+            tracing::debug!(error = %err, "run crashed");
+            return Err(err);
+        }
+        Err(Stop::LeaseLost) => Flow::Exit(RunExit::LeaseLost),
+        Err(Stop::Exit(exit)) => Flow::Exit(exit),
+        Err(Stop::Fail(error)) => {
+            tracing::info!(task_id = %state.lease.task_id, code = %error.code, "run failed");
+            state.finish(TaskOutcome::Failed(error)).await?;
+            Flow::Exit(RunExit::Failed)
+        }
+    };
+    match flow {
+        Flow::Continue => tell(&myself, AgentRunMsg::Step)?,
+        Flow::Exit(exit) => {
+            state.snapshot.update(|s| s.phase = RunPhase::Finished);
+            state.record_duration(exit.as_str());
+            tracing::info!(exit = exit.as_str(), steps = state.steps, "run ended");
+            myself.stop(Some(exit.as_str().to_owned()));
+        }
+    }
+    Ok(())
+}
+
 impl AgentRunState {
+    fn record_duration(&self, exit: &'static str) {
+        metrics::histogram!("orchard_run_duration_seconds", "exit" => exit)
+            .record(self.started.elapsed().as_secs_f64());
+    }
+
     async fn event(&self, kind: EventKind, data: serde_json::Value) -> Result<(), StoreError> {
         self.deps
             .store
@@ -292,6 +330,11 @@ impl AgentRunState {
         let deadline = tokio::time::Instant::now() + ttl + poll;
         let task_id = self.lease.task_id;
         let mut waited = false;
+        let wait_started = tokio::time::Instant::now();
+        let observe_wait = |outcome: &'static str| {
+            metrics::histogram!("orchard_repo_lock_wait_seconds", "outcome" => outcome)
+                .record(wait_started.elapsed().as_secs_f64());
+        };
         loop {
             let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
             let answer = ask(
@@ -302,7 +345,10 @@ impl AgentRunState {
             .await
             .map_err(|err| Stop::Crash(format!("repository lock actor: {err}").into()))?;
             match answer {
-                Ok(Some(lock)) => return Ok(lock.token),
+                Ok(Some(lock)) => {
+                    observe_wait("acquired");
+                    return Ok(lock.token);
+                }
                 Ok(None) if tokio::time::Instant::now() < deadline => {
                     if !waited {
                         tracing::info!(%task_id, "repository is locked by another holder; waiting");
@@ -312,7 +358,10 @@ impl AgentRunState {
                     self.renew_lease().await?;
                     tokio::time::sleep(poll).await;
                 }
-                Ok(None) => return Err(Stop::Exit(RunExit::RepoBusy)),
+                Ok(None) => {
+                    observe_wait("busy");
+                    return Err(Stop::Exit(RunExit::RepoBusy));
+                }
                 Err(message) => {
                     return Err(Stop::Crash(
                         format!("repository lock backend: {message}").into(),
@@ -655,8 +704,26 @@ impl AgentRunState {
                 // Waiting out retries can take minutes: keep the task leased meanwhile.
                 self.renew_lease().await?;
             }
-            match self.deps.llm.complete(request).await {
-                Ok(response) => return Ok(response),
+            let model = settings.model.clone();
+            let called = std::time::Instant::now();
+            let answer = self.deps.llm.complete(request).await;
+            let outcome = match &answer {
+                Ok(_) => "ok",
+                Err(LlmError::Transient { .. }) => "transient",
+                Err(LlmError::Permanent { .. }) => "permanent",
+            };
+            metrics::histogram!("orchard_llm_call_duration_seconds", "model" => model.clone(), "outcome" => outcome)
+                .record(called.elapsed().as_secs_f64());
+            metrics::counter!("orchard_llm_calls_total", "model" => model.clone(), "outcome" => outcome)
+                .increment(1);
+            match answer {
+                Ok(response) => {
+                    metrics::counter!("orchard_llm_tokens_total", "model" => model.clone(), "kind" => "prompt")
+                        .increment(response.usage.prompt);
+                    metrics::counter!("orchard_llm_tokens_total", "model" => model, "kind" => "completion")
+                        .increment(response.usage.completion);
+                    return Ok(response);
+                }
                 Err(LlmError::Permanent { message }) => return Err(fail("llm_error", message)),
                 Err(LlmError::Transient {
                     message,
@@ -673,6 +740,7 @@ impl AgentRunState {
                         .unwrap_or_else(|| backoff.delay(attempt, spread))
                         .min(MAX_RETRY_WAIT);
                     attempt += 1;
+                    metrics::counter!("orchard_llm_retries_total", "model" => model).increment(1);
                     tracing::warn!(task_id = %self.lease.task_id, attempt, wait_ms = wait.as_millis() as u64, error = %message, "llm call failed, retrying");
                     tokio::time::sleep(wait).await;
                 }
@@ -895,6 +963,11 @@ impl AgentRunState {
             .store
             .finish_task(&self.scope, self.lease.task_id, &outcome)
             .await?;
+        let status = match &outcome {
+            TaskOutcome::Succeeded { .. } => "succeeded",
+            TaskOutcome::Failed(_) => "failed",
+        };
+        metrics::counter!("orchard_tasks_finished_total", "status" => status).increment(1);
         let data = match &outcome {
             TaskOutcome::Succeeded { .. } => json!({"status": "succeeded"}),
             TaskOutcome::Failed(error) => {

@@ -108,6 +108,10 @@ impl Queue for BatchedAcks {
     async fn recover(&self) -> Result<u64, QueueError> {
         self.inner.recover().await
     }
+
+    async fn ready_count(&self) -> Result<Option<u64>, QueueError> {
+        self.inner.ready_count().await
+    }
 }
 
 #[cfg(test)]

@@ -167,6 +167,7 @@ impl DispatcherState {
             // Looked up again at its next run, so plan changes apply.
             self.caps.remove(&org);
         }
+        metrics::gauge!("orchard_runs_in_flight").set(self.in_flight.len() as f64);
     }
 
     /// The org's cap on this node: its plan's, looked up once while it has runs here.
@@ -254,6 +255,7 @@ impl DispatcherState {
                 }
                 self.in_flight.insert(lease.task_id, lease.org_id);
                 self.dispatched_total += 1;
+                metrics::gauge!("orchard_runs_in_flight").set(self.in_flight.len() as f64);
                 if let Err(err) = tell(&self.root, RootMsg::Dispatch(lease)) {
                     tracing::error!(error = %err, "root supervisor is gone");
                     return;

@@ -145,9 +145,13 @@ impl RepoIndexer {
         let root = root.to_path_buf();
         let max_file_bytes = recall.settings.max_file_bytes;
         let walk_root = root.clone();
-        let files = tokio::task::spawn_blocking(move || hash_files(&walk_root, max_file_bytes))
-            .await
-            .map_err(join_error)?;
+        // The blocking thread logs under the caller's span (the run's org and task).
+        let span = tracing::Span::current();
+        let files = tokio::task::spawn_blocking(move || {
+            span.in_scope(|| hash_files(&walk_root, max_file_bytes))
+        })
+        .await
+        .map_err(join_error)?;
 
         let mut stats = IndexStats {
             files: files.len(),

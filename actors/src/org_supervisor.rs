@@ -10,11 +10,13 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::Instant;
 
 use ractor::{
     Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
 };
 use serde_json::json;
+use tokio::task::JoinHandle;
 
 use crate::agent_run::{AgentRun, AgentRunArgs, RunExit, work_dir};
 use crate::backoff::{RestartDecision, RestartTracker};
@@ -27,6 +29,7 @@ use crate::observe::{
 };
 use crate::ports::{Lease, QueueError};
 use crate::repo_lock::{RepoLockActor, RepoLockArgs, RepoLockMsg};
+use crate::root_supervisor::RootMsg;
 use crate::runtime::Deps;
 
 /// The actor.
@@ -54,6 +57,11 @@ pub enum OrgMsg {
     NewDispatcher(ActorRef<DispatcherMsg>),
     /// Reply with a snapshot.
     Observe(RpcReplyPort<OrgSnapshot>),
+    /// From the root, passivating: reply `true` if the supervisor has no work, so that the
+    /// root may stop it (the root sends it nothing else while it waits for the answer).
+    Passivate(RpcReplyPort<bool>),
+    /// Own timer: has the org been idle for `org_idle_after`? Then ask the root to passivate it.
+    IdleCheck,
 }
 
 /// Start-up arguments.
@@ -67,6 +75,8 @@ pub struct OrgSupervisorArgs {
     pub dispatcher: ActorRef<DispatcherMsg>,
     /// The org's earlier supervisors on this node.
     pub lineage: Lineage,
+    /// The root, told when the org has been idle long enough to be passivated.
+    pub root: ActorRef<RootMsg>,
 }
 
 #[derive(Debug)]
@@ -132,6 +142,14 @@ pub struct OrgSupervisorState {
     evacuation: Option<Evacuation>,
     started_total: u64,
     failed_total: u64,
+    /// The root (see [`OrgMsg::IdleCheck`]).
+    root: ActorRef<RootMsg>,
+    /// When the supervisor last had work: a message other than a look at it, or a child's
+    /// end.
+    last_busy: Instant,
+    /// The pending [`OrgMsg::IdleCheck`], aborted when the supervisor stops so that a
+    /// passivated org keeps nothing alive.
+    idle_timer: Option<JoinHandle<()>>,
 }
 
 impl Actor for OrgSupervisor {
@@ -145,6 +163,7 @@ impl Actor for OrgSupervisor {
         args: OrgSupervisorArgs,
     ) -> Result<OrgSupervisorState, ActorProcessingErr> {
         tracing::debug!(org_id = %args.org_id, "org supervisor started");
+        metrics::gauge!("orchard_org_supervisors_active").increment(1.0);
         let probe = Probe::attach(
             &myself.get_cell(),
             ActorKind::OrgSupervisor,
@@ -155,6 +174,11 @@ impl Actor for OrgSupervisor {
         let fresh = Lineage::default();
         let credentials = spawn_credentials(&myself, args.org_id, &args.deps, &fresh).await?;
         let budget = spawn_budget(&myself, args.org_id, &args.deps, &fresh).await?;
+        let idle_timer = args
+            .deps
+            .settings
+            .org_idle_after
+            .map(|idle_after| tell_after(&myself, idle_after, || OrgMsg::IdleCheck));
         Ok(OrgSupervisorState {
             probe,
             org_id: args.org_id,
@@ -174,7 +198,22 @@ impl Actor for OrgSupervisor {
             evacuation: None,
             started_total: 0,
             failed_total: 0,
+            root: args.root,
+            last_busy: Instant::now(),
+            idle_timer,
         })
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<Self::Msg>,
+        state: &mut OrgSupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        if let Some(timer) = state.idle_timer.take() {
+            timer.abort();
+        }
+        metrics::gauge!("orchard_org_supervisors_active").decrement(1.0);
+        Ok(())
     }
 
     async fn handle(
@@ -184,7 +223,17 @@ impl Actor for OrgSupervisor {
         state: &mut OrgSupervisorState,
     ) -> Result<(), ActorProcessingErr> {
         state.probe.handled();
+        if !matches!(
+            message,
+            OrgMsg::Observe(_) | OrgMsg::Passivate(_) | OrgMsg::IdleCheck | OrgMsg::Reap
+        ) {
+            state.last_busy = Instant::now();
+        }
         match message {
+            OrgMsg::Passivate(reply) => {
+                let _ = reply.send(state.is_idle());
+            }
+            OrgMsg::IdleCheck => state.idle_check(&myself),
             OrgMsg::StartRun(lease) => {
                 let task_id = lease.task_id;
                 let busy = state.runs.values().any(|r| r.lease.task_id == task_id)
@@ -257,6 +306,7 @@ impl Actor for OrgSupervisor {
         event: SupervisionEvent,
         state: &mut OrgSupervisorState,
     ) -> Result<(), ActorProcessingErr> {
+        state.last_busy = Instant::now();
         match event {
             SupervisionEvent::ActorTerminated(cell, _, reason) => {
                 let Some(entry) = state.runs.remove(&cell.get_id()) else {
@@ -352,6 +402,34 @@ async fn spawn_credentials(
 }
 
 impl OrgSupervisorState {
+    /// No run, no crashed task waiting for its restart, no lock held, no shutdown going on:
+    /// everything the org has is in the ports, and stopping the supervisor loses nothing.
+    fn is_idle(&self) -> bool {
+        self.runs.is_empty()
+            && self.backing_off.is_empty()
+            && self.restarts.is_empty()
+            && self.locks.is_empty()
+            && self.evacuation.is_none()
+    }
+
+    /// The idle timer: tells the root once the org has been idle for `org_idle_after`, and
+    /// looks again later (the root may have found work in between, or be shutting down).
+    fn idle_check(&mut self, myself: &ActorRef<OrgMsg>) {
+        let Some(idle_after) = self.deps.settings.org_idle_after else {
+            return;
+        };
+        let idle_for = self.last_busy.elapsed();
+        let next = if self.is_idle() && idle_for >= idle_after {
+            let _ = tell(&self.root, RootMsg::OrgIdle(self.org_id, myself.get_id()));
+            idle_after
+        } else if self.is_idle() {
+            idle_after - idle_for
+        } else {
+            idle_after
+        };
+        self.idle_timer = Some(tell_after(myself, next, || OrgMsg::IdleCheck));
+    }
+
     /// Starts a new credential or budget actor if `cell` was the current one (it stopped or
     /// failed, for `reason`).
     async fn replace_helpers(
@@ -365,11 +443,14 @@ impl OrgSupervisorState {
         }
         if cell.get_id() == self.credentials.get_id() {
             tracing::warn!(org_id = %self.org_id, reason, "credential actor stopped; starting a new one");
+            metrics::counter!("orchard_actor_restarts_total", "actor" => "credentials")
+                .increment(1);
             self.credentials_lineage.failed(reason);
             let lineage = &self.credentials_lineage;
             self.credentials = spawn_credentials(myself, self.org_id, &self.deps, lineage).await?;
         } else if cell.get_id() == self.budget.get_id() {
             tracing::warn!(org_id = %self.org_id, reason, "budget actor stopped; starting a new one");
+            metrics::counter!("orchard_actor_restarts_total", "actor" => "budget").increment(1);
             self.budget_lineage.failed(reason);
             let lineage = &self.budget_lineage;
             self.budget = spawn_budget(myself, self.org_id, &self.deps, lineage).await?;
@@ -672,6 +753,7 @@ impl OrgSupervisorState {
             tracing::error!(%task_id, error = %err, "could not record run failure");
             return;
         }
+        metrics::counter!("orchard_tasks_finished_total", "status" => "failed").increment(1);
         if let Err(err) = store
             .append_event(&scope, task_id, EventKind::Status, data)
             .await

@@ -398,6 +398,12 @@ pub trait Queue: Send + Sync + 'static {
     /// Makes leases held by a previous incarnation of this node available again; returns how
     /// many. Called once at start-up.
     async fn recover(&self) -> Result<u64, QueueError>;
+
+    /// How many tasks wait in the queue (ready, not leased), for the queue-depth gauge;
+    /// `None` when the backend cannot count them cheaply.
+    async fn ready_count(&self) -> Result<Option<u64>, QueueError> {
+        Ok(None)
+    }
 }
 
 /// Errors of the [`CredentialVault`] port.

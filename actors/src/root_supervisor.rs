@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use ractor::{Actor, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 
 use crate::dispatcher::{Dispatcher, DispatcherArgs, DispatcherMsg};
 use crate::domain::{OrgId, TaskId};
@@ -40,6 +40,8 @@ pub enum RootMsg {
     Shutdown(Duration, RpcReplyPort<usize>),
     /// Reply with a snapshot of the whole tree.
     Observe(RpcReplyPort<TreeSnapshot>),
+    /// The org's supervisor (this actor) has been idle for `org_idle_after`: passivate it.
+    OrgIdle(OrgId, ActorId),
 }
 
 /// The root's state.
@@ -133,6 +135,7 @@ impl Actor for RootSupervisor {
                     tell(org, OrgMsg::Reap)?;
                 }
             }
+            RootMsg::OrgIdle(org_id, id) => state.passivate(org_id, id).await,
             RootMsg::TaskQueued => {
                 tell(&state.dispatcher, DispatcherMsg::Poll)?;
             }
@@ -170,6 +173,7 @@ impl Actor for RootSupervisor {
         };
         if cell.get_id() == state.dispatcher.get_id() {
             tracing::error!(reason = ?failure, "dispatcher stopped; starting a new one");
+            metrics::counter!("orchard_actor_restarts_total", "actor" => "dispatcher").increment(1);
             // Give a failing backend a moment before polling it again.
             tokio::time::sleep(Duration::from_millis(100)).await;
             // The runs going on now hold worker slots: seed the new dispatcher with them, and
@@ -233,6 +237,23 @@ impl RootState {
         evacuated
     }
 
+    /// Stops the org's supervisor `id` if it is still the org's and still idle. Asking it
+    /// goes through its mailbox, behind anything sent to it before; and while the root waits
+    /// for the answer it routes nothing, so nothing reaches the supervisor between its "idle"
+    /// and its stop. The org's next message starts a new one (its state is in the ports).
+    async fn passivate(&mut self, org_id: OrgId, id: ActorId) {
+        let Some(org) = self.orgs.get(&org_id).filter(|o| o.get_id() == id) else {
+            return;
+        };
+        if let Ok(true) = ask(org, OrgMsg::Passivate, OBSERVE_TIMEOUT_MS).await {
+            let org = self.orgs.remove(&org_id);
+            if let Some(org) = org {
+                org.stop(Some("passivated".into()));
+            }
+            tracing::debug!(%org_id, "org supervisor passivated");
+        }
+    }
+
     async fn org_supervisor(
         &mut self,
         myself: &ActorRef<RootMsg>,
@@ -246,6 +267,7 @@ impl RootState {
             deps: self.deps.clone(),
             dispatcher: self.dispatcher.clone(),
             lineage: self.org_lineage.get(&org_id).cloned().unwrap_or_default(),
+            root: myself.clone(),
         };
         let (org, _) = Actor::spawn_linked(None, OrgSupervisor, args, myself.get_cell()).await?;
         self.orgs.insert(org_id, org.clone());

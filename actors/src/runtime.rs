@@ -47,6 +47,9 @@ pub struct RunSettings {
     pub stale_requeue: bool,
     /// How often the watchdog looks.
     pub watchdog_interval: Duration,
+    /// An org supervisor with no work for this long is stopped (passivated) and started
+    /// again by the org's next message; `None` keeps every org supervisor alive.
+    pub org_idle_after: Option<Duration>,
     /// Task quota and token budget by plan; an org on a plan not listed gets `free`'s.
     pub plan_limits: HashMap<String, Limits>,
     /// Most completion tokens per LLM call (sent to the model, and reserved).

@@ -54,6 +54,7 @@ pub fn run_settings(work_root: PathBuf) -> RunSettings {
         stale_after: Duration::from_secs(60),
         stale_requeue: false,
         watchdog_interval: Duration::from_secs(1),
+        org_idle_after: None,
         plan_limits: HashMap::new(),
         max_completion_tokens: 1_000,
         model: "test-model".into(),

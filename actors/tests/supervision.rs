@@ -973,3 +973,57 @@ async fn a_settle_that_fails_once_is_retried_and_counted_once() {
         .unwrap();
     assert_eq!((spend.spent, spend.held), (42, 0));
 }
+
+/// The tree's org supervisors, polled until `done` holds (at most 5 s).
+async fn wait_orgs(h: &Harness, done: impl Fn(usize) -> bool) -> usize {
+    for _ in 0..500 {
+        let orgs = ask(&h.root, RootMsg::Observe, 2000)
+            .await
+            .unwrap()
+            .orgs
+            .len();
+        if done(orgs) {
+            return orgs;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the org supervisors did not come and go as expected");
+}
+
+/// An org whose supervisor has had no work for `org_idle_after` is passivated: its
+/// supervisor (with its budget and credential actors) stops, and the org's next task starts
+/// a new one. Tasks sent while it decides to stop are not lost: each of them, sent at a
+/// different moment around the idle deadline, runs to the end.
+#[tokio::test]
+async fn an_idle_org_is_passivated_and_its_next_task_starts_it_again() {
+    let idle_after = Duration::from_millis(40);
+    let script: Vec<_> = (0..12).flat_map(|_| finishing_script()).collect();
+    let h = harness_with(script, DirGit::default(), |settings| {
+        settings.org_idle_after = Some(idle_after);
+    })
+    .await;
+    let first = h.submit("first").await;
+    assert_eq!(h.wait_finished(&first).await.status, TaskStatus::Succeeded);
+    wait_orgs(&h, |orgs| orgs == 0).await;
+    // Nothing of the org is left: no supervisor, no budget or credential actor.
+    fn of_org(node: &orchard_actors::observe::ActorNode, org: OrgId) -> usize {
+        usize::from(node.org_id == Some(org))
+            + node.children.iter().map(|c| of_org(c, org)).sum::<usize>()
+    }
+    let tree = orchard_actors::observe::tree(&h.root.get_cell()).expect("the tree");
+    assert_eq!(of_org(&tree, h.scope.org_id()), 0, "{tree:#?}");
+
+    let again = h.submit("again").await;
+    assert_eq!(h.wait_finished(&again).await.status, TaskStatus::Succeeded);
+    assert_eq!(wait_orgs(&h, |orgs| orgs <= 1).await, 1);
+
+    // Around the deadline: each next task is sent a little later after the previous ended.
+    for wait_ms in [0, 20, 35, 40, 45, 50, 60, 80, 120] {
+        tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+        let task = h.submit(&format!("after {wait_ms} ms")).await;
+        let done = h.wait_finished(&task).await;
+        assert_eq!(done.status, TaskStatus::Succeeded, "after {wait_ms} ms");
+        assert_eq!(done.attempts, 1, "after {wait_ms} ms");
+    }
+    wait_orgs(&h, |orgs| orgs == 0).await;
+}
