@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use orchard_actors::batching::BatchedAcks;
 use orchard_actors::budget::{BudgetLedger, Clock, SystemClock};
 use orchard_actors::embedding::{Embedder, HashingEmbedder};
@@ -25,6 +25,8 @@ use secrecy::SecretString;
 
 use crate::api::{self, AppState};
 use crate::auth::TokenKeys;
+use crate::auth::revocation::redis::RedisRevocations;
+use crate::auth::revocation::sqlite::SqliteRevocations;
 use crate::auth::tokens::create_private_dir;
 use crate::budget::{RedisLedger, SqliteLedger};
 use crate::config::{
@@ -69,11 +71,19 @@ fn metrics_handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
     HANDLE
         .get_or_init(|| {
-            let recorder = PrometheusBuilder::new().build_recorder();
+            // Every `_seconds` series is a real histogram (buckets), not a summary.
+            let recorder = PrometheusBuilder::new()
+                .set_buckets_for_metric(
+                    Matcher::Suffix("_seconds".into()),
+                    crate::observability::SECONDS_BUCKETS,
+                )
+                .expect("the bucket list is not empty")
+                .build_recorder();
             let handle = recorder.handle();
             if metrics::set_global_recorder(recorder).is_err() {
                 tracing::warn!("a metrics recorder was already installed");
             }
+            crate::observability::describe();
             handle
         })
         .clone()
@@ -199,7 +209,8 @@ impl Application {
             .with_context(|| format!("creating data dir {}", data_dir.display()))?;
         let keys_dir = data_dir.join("keys");
         create_private_dir(&keys_dir)?;
-        let keys = Arc::new(TokenKeys::load_or_create(&keys_dir)?);
+        let token_keys_env = std::env::var(crate::auth::tokens::TOKEN_KEYS_ENV).ok();
+        let keys = Arc::new(TokenKeys::load(&keys_dir, token_keys_env.as_deref())?);
         let keyring = Arc::new(load_keyring(&config, &keys_dir)?);
 
         let db = Db::open(&data_dir.join("orchard.db")).context("opening the database")?;
@@ -210,6 +221,20 @@ impl Application {
         // Repository locks follow the queue: shared in Redis when the queue is shared, in this
         // process when it is embedded (single node).
         // So do quotas and budgets: they must hold across every node that runs the org.
+        // So do revoked tokens (first, on a connection of their own): a logout must hold on
+        // every node.
+        let revocations: Arc<dyn crate::auth::Revocations> =
+            match (config.queue.kind, &config.queue.redis_url) {
+                (QueueKind::Redis, Some(url)) => Arc::new(RedisRevocations::with_connection(
+                    crate::redis_conn::connect(url).await?,
+                    &config.queue.redis_prefix,
+                )),
+                _ => Arc::new(SqliteRevocations::new(db.clone())),
+            };
+        let revocations = Arc::new(crate::auth::RevocationCheck::new(
+            revocations,
+            Duration::from_secs(config.auth.revocation_cache_secs),
+        ));
         type Shared = (Arc<dyn Queue>, Arc<dyn LockService>, Arc<dyn BudgetLedger>);
         let (queue, locks, ledger): Shared = match (config.queue.kind, &config.queue.redis_url) {
             (QueueKind::Redis, Some(url)) => {
@@ -233,6 +258,9 @@ impl Application {
         if !config.llm.prices.contains_key(&config.llm.model) {
             tracing::warn!(model = %config.llm.model, "the model has no price in llm.prices; its calls cost nothing in usage reports");
         }
+        // The recorder first (it is process-wide), so the model's series register with it.
+        let _ = metrics_handle();
+        crate::observability::register_model(&config.llm.model);
         // Runs end by acking; under load their acks reach the backend in batches.
         let queue: Arc<dyn Queue> = Arc::new(BatchedAcks::new(queue, ACK_BATCH));
         let recovered = queue.recover().await?;
@@ -278,6 +306,7 @@ impl Application {
                 stale_after: Duration::from_secs(config.workers.stale_after_secs),
                 stale_requeue: config.workers.stale_action == StaleAction::Requeue,
                 watchdog_interval: Duration::from_secs(config.workers.watchdog_interval_secs),
+                org_idle_after: config.supervision.org_idle_after(),
                 plan_limits: config.plan_limits(),
                 max_completion_tokens: config.llm.max_completion_tokens,
                 model: config.llm.model.clone(),
@@ -305,6 +334,7 @@ impl Application {
             ledger,
             clock,
             keys,
+            revocations,
             keyring,
             memory,
             root: root.clone(),

@@ -26,7 +26,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Start the server (embedded SQLite store and queue by default).
-    Serve,
+    Serve {
+        /// Log format: `text` (for people) or `json` (one object a line, for collectors);
+        /// overrides `log_format` and ORCHARD_LOG_FORMAT.
+        #[arg(long, value_name = "FORMAT", value_parser = ["text", "json"])]
+        log_format: Option<String>,
+    },
     /// Print the OpenAPI document of the REST API.
     Openapi,
     /// Print the effective configuration (file + environment) and exit.
@@ -37,6 +42,10 @@ enum Command {
     /// Manage the master keys that seal the organizations' credentials (servers stopped).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage the keys that sign and verify API tokens (`<data dir>/keys/`; restart the
+    /// servers after a change).
+    #[command(subcommand)]
+    TokenKeys(TokenKeysCommand),
     /// The platform operator's tools; they sign with the key in this data dir.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -79,9 +88,66 @@ enum KeysCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum TokenKeysCommand {
+    /// List the key ids: the signing key first, then the older keys that still verify.
+    List,
+    /// Make a new key the signing key; the previous one keeps verifying until retired.
+    Rotate,
+    /// Stop an older key from verifying: the tokens it signed are refused.
+    Retire {
+        /// The key's id (`k4.pid.…`, from `list`).
+        kid: String,
+    },
+    /// Print a new secret key (base64) for ORCHARD_TOKEN_KEYS; touches no file.
+    Generate,
+}
+
+/// Runs `orchard token-keys …`.
+fn token_keys(config: &Config, command: TokenKeysCommand) -> anyhow::Result<()> {
+    use crate::auth::tokens::{self, TOKEN_KEYS_ENV};
+    let keys_dir = config.data_dir.join("keys");
+    let env = std::env::var(TOKEN_KEYS_ENV).ok();
+    match command {
+        TokenKeysCommand::List => {
+            let keys = crate::auth::TokenKeys::load_existing(&keys_dir, env.as_deref())?;
+            for (index, kid) in keys.kids().iter().enumerate() {
+                let role = if index == 0 { "signs" } else { "verifies" };
+                println!("{kid}  {role}");
+            }
+        }
+        TokenKeysCommand::Generate => {
+            let (secret, kid) = tokens::generate_secret()?;
+            eprintln!("new token key {kid}; put it first in {TOKEN_KEYS_ENV} to sign with it");
+            println!("{}", *secret);
+        }
+        TokenKeysCommand::Rotate | TokenKeysCommand::Retire { .. } if env.is_some() => {
+            anyhow::bail!(
+                "{TOKEN_KEYS_ENV} is set: token keys come from the environment, so rotate them there (`orchard token-keys generate`, put the new key first, keep the old one after it until its tokens expired; docs/security.md)"
+            );
+        }
+        TokenKeysCommand::Rotate => {
+            let rotation = tokens::rotate(&keys_dir)?;
+            println!(
+                "{} signs now; {} still verifies until `orchard token-keys retire {}`. Restart the servers.",
+                rotation.active, rotation.previous, rotation.previous
+            );
+        }
+        TokenKeysCommand::Retire { kid } => {
+            tokens::retire(&keys_dir, &kid)?;
+            println!("{kid} retired: tokens it signed are refused once the servers restart");
+        }
+    }
+    Ok(())
+}
+
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::TokenKeys(command) => {
+            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            token_keys(&config, command)
+        }
         Command::Openapi => {
             println!("{}", crate::api::spec_json());
             Ok(())
@@ -192,8 +258,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", render_tree(&body["actors"]));
             Ok(())
         }
-        Command::Serve => {
-            let config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+        Command::Serve { log_format } => {
+            let mut config = Config::load(cli.config.as_deref(), &ProcessEnv)?;
+            match log_format.as_deref() {
+                Some("json") => config.log_format = crate::config::LogFormat::Json,
+                Some("text") => config.log_format = crate::config::LogFormat::Text,
+                _ => {}
+            }
             crate::telemetry::init(config.log_format);
             let data_dir = config.data_dir.clone();
             let provider = config.llm_provider();
@@ -215,7 +286,9 @@ fn operator_token(
     config: &Config,
     ttl: Duration,
 ) -> anyhow::Result<(String, time::OffsetDateTime)> {
-    let keys = crate::auth::TokenKeys::load_existing(&config.data_dir.join("keys"))?;
+    let env = std::env::var(crate::auth::tokens::TOKEN_KEYS_ENV).ok();
+    let keys =
+        crate::auth::TokenKeys::load_existing(&config.data_dir.join("keys"), env.as_deref())?;
     keys.issue_operator(ttl)
 }
 
@@ -321,5 +394,14 @@ mod tests {
         assert_eq!(local_url("[::]:8080").unwrap(), "http://[::1]:8080");
         assert_eq!(local_url("10.0.0.5:80").unwrap(), "http://10.0.0.5:80");
         assert!(local_url("localhost:8080").is_err());
+    }
+
+    #[test]
+    fn serve_takes_a_log_format() {
+        let cli = Cli::try_parse_from(["orchard", "serve", "--log-format", "json"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve { log_format: Some(ref f) } if f == "json"));
+        let cli = Cli::try_parse_from(["orchard", "serve"]).unwrap();
+        assert!(matches!(cli.command, Command::Serve { log_format: None }));
+        assert!(Cli::try_parse_from(["orchard", "serve", "--log-format", "xml"]).is_err());
     }
 }

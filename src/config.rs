@@ -98,6 +98,8 @@ pub struct Config {
     pub git: GitConfig,
     /// Auth settings.
     pub auth: AuthConfig,
+    /// HTTP hardening: CORS and request timeouts.
+    pub http: HttpConfig,
     /// Repository registration rules.
     pub repos: ReposConfig,
     /// Limits by billing plan (`[plans.<name>]`); orgs on unlisted plans get the defaults.
@@ -129,6 +131,12 @@ pub struct PlanConfig {
     pub monthly_tokens: Option<u64>,
     /// The Stripe price (`price_...`) a checkout for this plan sells; unset: not for sale.
     pub stripe_price_id: Option<String>,
+    /// Authenticated API requests per second an org may make (its bucket refills at this
+    /// rate); unset: unlimited.
+    pub requests_per_second: Option<u32>,
+    /// Requests an org may make at once above the rate (the bucket's size); unset: one
+    /// second's worth, `requests_per_second`.
+    pub request_burst: Option<u32>,
 }
 
 /// `[llm.prices.<model>]`: USD per million tokens.
@@ -432,6 +440,9 @@ pub struct SupervisionConfig {
     pub max_restarts: u32,
     /// Window of the restart limit, in seconds.
     pub restart_window_secs: u64,
+    /// An org supervisor with no work for this many seconds is passivated (stopped, and
+    /// started again by the org's next message); 0 keeps every org supervisor alive.
+    pub org_idle_after_secs: u64,
 }
 
 impl Default for SupervisionConfig {
@@ -443,11 +454,17 @@ impl Default for SupervisionConfig {
             restart_jitter: 0.2,
             max_restarts: 3,
             restart_window_secs: 300,
+            org_idle_after_secs: 300,
         }
     }
 }
 
 impl SupervisionConfig {
+    /// How long an org supervisor may be idle before it is passivated.
+    pub fn org_idle_after(&self) -> Option<Duration> {
+        (self.org_idle_after_secs > 0).then(|| Duration::from_secs(self.org_idle_after_secs))
+    }
+
     /// The policy the org supervisors apply.
     pub fn policy(&self) -> orchard_actors::backoff::BackoffPolicy {
         orchard_actors::backoff::BackoffPolicy {
@@ -481,6 +498,37 @@ pub struct GitConfig {
 pub struct AuthConfig {
     /// Lifetime of issued tokens in seconds.
     pub token_ttl_secs: u64,
+    /// Seconds a node remembers that a token was not revoked: a logout on another node takes
+    /// effect here within this window (docs/security.md). 0: ask the backend every request.
+    pub revocation_cache_secs: u64,
+}
+
+/// `[http]`
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Origins allowed to call the API from a browser (`https://app.example.com`). Empty (the
+    /// default): no CORS headers at all.
+    pub cors_origins: Vec<String>,
+    /// Seconds a request may take until its response starts (event streams run on after
+    /// that); longer answers 504 `timeout`. 0: no limit.
+    pub request_timeout_secs: u64,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            request_timeout_secs: 30,
+        }
+    }
+}
+
+impl HttpConfig {
+    /// The request timeout, if any.
+    pub fn request_timeout(&self) -> Option<Duration> {
+        (self.request_timeout_secs > 0).then(|| Duration::from_secs(self.request_timeout_secs))
+    }
 }
 
 /// `[repos]`
@@ -509,6 +557,7 @@ impl Default for Config {
             supervision: SupervisionConfig::default(),
             git: GitConfig::default(),
             auth: AuthConfig::default(),
+            http: HttpConfig::default(),
             repos: ReposConfig::default(),
             plans: default_plans(),
             credentials: CredentialsConfig::default(),
@@ -527,6 +576,8 @@ fn default_plans() -> BTreeMap<String, PlanConfig> {
                 tasks_per_month: Some(5),
                 monthly_tokens: Some(1_000_000),
                 stripe_price_id: None,
+                requests_per_second: Some(10),
+                request_burst: Some(20),
             },
         ),
         (
@@ -536,9 +587,18 @@ fn default_plans() -> BTreeMap<String, PlanConfig> {
                 tasks_per_month: None,
                 monthly_tokens: Some(20_000_000),
                 stripe_price_id: None,
+                requests_per_second: Some(50),
+                request_burst: Some(100),
             },
         ),
-        ("enterprise".to_owned(), PlanConfig::default()),
+        (
+            "enterprise".to_owned(),
+            PlanConfig {
+                requests_per_second: Some(200),
+                request_burst: Some(400),
+                ..PlanConfig::default()
+            },
+        ),
     ])
 }
 
@@ -638,6 +698,7 @@ impl Default for AuthConfig {
     fn default() -> Self {
         Self {
             token_ttl_secs: 24 * 3600,
+            revocation_cache_secs: 5,
         }
     }
 }
@@ -824,6 +885,17 @@ impl Config {
 
     fn validate(&self) -> anyhow::Result<()> {
         self.validate_store()?;
+        for origin in &self.http.cors_origins {
+            let (scheme, host) = origin.split_once("://").unwrap_or_default();
+            let plain = host
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'/' && b != b'*');
+            if !matches!(scheme, "http" | "https") || host.is_empty() || !plain {
+                bail!(
+                    "http.cors_origins: {origin:?} is not an origin like \"https://app.example.com\" (scheme, host, optional port; no path, no wildcard)"
+                );
+            }
+        }
         if self.queue.kind == QueueKind::Redis && self.queue.redis_url.is_none() {
             bail!("queue.kind = \"redis\" needs queue.redis_url (or ORCHARD_REDIS_URL)");
         }
@@ -836,6 +908,14 @@ impl Config {
         for (name, plan) in &self.plans {
             if plan.max_runs_per_org == Some(0) {
                 bail!("plans.{name}.max_runs_per_org must be at least 1");
+            }
+            if plan.requests_per_second == Some(0) || plan.request_burst == Some(0) {
+                bail!(
+                    "plans.{name}.requests_per_second and request_burst must be at least 1 (leave both out for no limit)"
+                );
+            }
+            if plan.request_burst.is_some() && plan.requests_per_second.is_none() {
+                bail!("plans.{name}.request_burst needs plans.{name}.requests_per_second");
             }
         }
         if !self.plans.contains_key("free") {

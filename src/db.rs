@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0005_credentials.sql"),
     include_str!("../schema/sqlite/0006_budgets.sql"),
     include_str!("../schema/sqlite/0007_usage_billing.sql"),
+    include_str!("../schema/sqlite/0008_revoked_tokens.sql"),
 ];
 
 /// A shared handle to the database.

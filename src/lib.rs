@@ -13,6 +13,7 @@
 //! - [`llm`]: the `Llm` port over an OpenAI-compatible API, and an offline replay.
 //! - [`git`]: the `GitWorkspace` port: gix clone and commit, `git push`.
 //! - [`cli`], [`telemetry`]: the command line and logging.
+//! - [`observability`]: the metrics exported at `/metrics`, described once at start-up.
 //! - [`vectors`]: the `VectorMemory` port: embedded per-org segments, exact search.
 //! - [`testing`]: throwaway services (a `redis-server`) for tests.
 //!
@@ -34,6 +35,7 @@ pub mod git;
 pub mod keys;
 pub mod llm;
 pub mod locks;
+pub mod observability;
 pub mod queue;
 pub mod redis_conn;
 pub mod store;

@@ -268,6 +268,7 @@ impl AdminApi {
     async fn set_plan(
         &self,
         state: Data<&AppState>,
+        rate_limits: Data<&std::sync::Arc<super::ratelimit::RateLimits>>,
         auth: OperatorAuth,
         /// The organization's id.
         #[oai(example = "examples::org_id")]
@@ -290,6 +291,8 @@ impl AdminApi {
             .await
             .map_err(|err| store_error("organization", err))?;
         tracing::info!(operator = %auth.0, %org_id, plan = %change.plan, custom = ?change.custom_limits, "plan changed");
+        // The new plan's request rate applies from the org's next request on this node.
+        rate_limits.forget(org_id);
         Ok(Json(OrgView::of(&state, org)))
     }
 

@@ -1,4 +1,4 @@
-//! `POST /v1/auth/signup`, `POST /v1/auth/login`, `GET /v1/org`.
+//! `POST /v1/auth/signup`, `POST /v1/auth/login`, `POST /v1/auth/logout`, `GET /v1/org`.
 
 use std::time::Duration;
 
@@ -162,6 +162,13 @@ enum SignupResult {
     Created(Json<SignupResponse>),
 }
 
+#[derive(ApiResponse)]
+enum LogoutResult {
+    /// The token is revoked until it expires.
+    #[oai(status = 204)]
+    LoggedOut,
+}
+
 fn token_ttl(state: &AppState) -> Duration {
     Duration::from_secs(state.config.auth.token_ttl_secs)
 }
@@ -242,6 +249,26 @@ impl AuthApi {
             .issue(user.id, user.org_id, user.role, token_ttl(&state))
             .map_err(|err| ApiError::internal("token issuing", err))?;
         Ok(Json(LoginResponse { token, expires_at }))
+    }
+
+    /// Log out: revokes the presented token on every node until it expires; it answers
+    /// 401 `invalid_token` from then on. Other tokens of the user stay valid. A node other
+    /// than the one that answered may accept the token for up to `auth.revocation_cache_secs`
+    /// (default 5 s) more.
+    #[oai(path = "/auth/logout", method = "post", operation_id = "logout")]
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        auth: BearerAuth,
+    ) -> Result<LogoutResult, ApiError> {
+        let caller = auth.0;
+        state
+            .revocations
+            .revoke(&caller.token_id, caller.expires_at)
+            .await
+            .map_err(|err| ApiError::unavailable("token revocation", err))?;
+        tracing::info!(user_id = %caller.user_id, org_id = %caller.scope.org_id(), "logged out");
+        Ok(LogoutResult::LoggedOut)
     }
 
     /// The caller's organization.

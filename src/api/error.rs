@@ -59,15 +59,20 @@ pub enum Code {
     PayloadTooLarge,
     /// The body's `Content-Type` is missing or not the operation's.
     UnsupportedMediaType,
+    /// The org made more requests than its plan's rate allows; `Retry-After` says when to
+    /// try again.
+    RateLimited,
     /// Our fault.
     Internal,
     /// A backend or provider is unreachable or not configured.
     Unavailable,
+    /// The request took longer than `http.request_timeout_secs` to answer.
+    Timeout,
 }
 
 impl Code {
     /// Every code, in status order.
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 17] = [
         Code::BadRequest,
         Code::InvalidInput,
         Code::InvalidSignature,
@@ -81,8 +86,10 @@ impl Code {
         Code::TaskFinished,
         Code::PayloadTooLarge,
         Code::UnsupportedMediaType,
+        Code::RateLimited,
         Code::Internal,
         Code::Unavailable,
+        Code::Timeout,
     ];
 
     /// The stable string.
@@ -101,8 +108,10 @@ impl Code {
             Code::TaskFinished => "task_finished",
             Code::PayloadTooLarge => "payload_too_large",
             Code::UnsupportedMediaType => "unsupported_media_type",
+            Code::RateLimited => "rate_limited",
             Code::Internal => "internal",
             Code::Unavailable => "unavailable",
+            Code::Timeout => "timeout",
         }
     }
 
@@ -120,8 +129,10 @@ impl Code {
             Code::EmailTaken | Code::TaskFinished => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
         }
     }
 
@@ -147,9 +158,15 @@ impl Code {
             Code::TaskFinished => "the task has already finished",
             Code::PayloadTooLarge => "the body is larger than 1 MiB",
             Code::UnsupportedMediaType => "the `Content-Type` header is missing or not JSON",
+            Code::RateLimited => {
+                "the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names"
+            }
             Code::Internal => "something failed on our side; the server log has the details",
             Code::Unavailable => {
                 "a backend or payment provider is unreachable or not configured; try again later"
+            }
+            Code::Timeout => {
+                "the server did not answer within its request timeout; the request may or may not have taken effect"
             }
         }
     }
@@ -174,8 +191,12 @@ impl Code {
             Code::UnsupportedMediaType => {
                 "the client request does not include the `Content-Type` header"
             }
+            Code::RateLimited => {
+                "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"
+            }
             Code::Internal => "storage failed; see the server log",
             Code::Unavailable => "the quota ledger is unavailable; try again shortly",
+            Code::Timeout => "the request took longer than 30 s",
         }
     }
 
@@ -189,6 +210,8 @@ impl Code {
             StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
             StatusCode::PAYLOAD_TOO_LARGE => Code::PayloadTooLarge,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+            StatusCode::TOO_MANY_REQUESTS => Code::RateLimited,
+            StatusCode::GATEWAY_TIMEOUT => Code::Timeout,
             s if s.is_client_error() => Code::BadRequest,
             _ => Code::Internal,
         }
@@ -313,7 +336,7 @@ mod tests {
 
     #[test]
     fn poem_errors_keep_a_status_of_their_code() {
-        for status in [400, 401, 403, 404, 405, 411, 413, 415, 422, 500, 502] {
+        for status in [400, 401, 403, 404, 405, 411, 413, 415, 422, 429, 500, 502] {
             let status = StatusCode::from_u16(status).unwrap();
             let code = Code::of_status(status);
             assert_eq!(

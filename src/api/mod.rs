@@ -6,7 +6,10 @@ mod billing;
 mod credentials;
 mod error;
 mod examples;
+mod guards;
+mod http_metrics;
 mod memory;
+mod ratelimit;
 mod repos;
 mod security;
 mod spec;
@@ -42,6 +45,8 @@ pub struct AppState {
     pub clock: Arc<dyn orchard_actors::budget::Clock>,
     /// Token signing and verification.
     pub keys: Arc<TokenKeys>,
+    /// Tokens revoked by logout, shared by every node.
+    pub revocations: Arc<crate::auth::RevocationCheck>,
     /// Master keys sealing the orgs' credentials.
     pub keyring: Arc<crate::crypto::Keyring>,
     /// Vector memory: the embedder, the store and their limits.
@@ -149,6 +154,9 @@ pub fn spec_json() -> String {
 
 /// All routes, with state, limits and error shaping applied.
 pub fn routes(state: AppState) -> impl poem::Endpoint {
+    let rate_limits = ratelimit::RateLimits::start(&state.config);
+    let timeout = guards::RequestTimeout(state.config.http.request_timeout());
+    let cors = guards::CorsForOrigins::new(&state.config.http.cors_origins);
     let api = service();
     let docs = api.swagger_ui();
     let spec = api.spec_endpoint();
@@ -159,8 +167,12 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/metrics", get(system::metrics))
         .into_endpoint()
         .around(limit_body)
+        .with(timeout)
         .catch_all_error(error::into_json_response)
         .around(|next, req| spec::keep_to_contract(next, req, spec::contract()))
+        .around(|next, req| http_metrics::record(next, req, spec::contract()))
+        .with(cors)
         .with(Tracing)
+        .data(rate_limits)
         .data(state)
 }

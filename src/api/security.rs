@@ -7,6 +7,7 @@ use poem_openapi::auth::Bearer;
 
 use super::AppState;
 use super::error::{ApiError, Code};
+use super::ratelimit::RateLimits;
 
 /// Who is calling, from a verified token.
 #[derive(Debug, Clone)]
@@ -17,6 +18,10 @@ pub(crate) struct Caller {
     pub(crate) scope: OrgScope,
     /// The user's role.
     pub(crate) role: Role,
+    /// The token's id (`jti`) and expiry, for logout.
+    pub(crate) token_id: String,
+    /// When the token expires.
+    pub(crate) expires_at: time::OffsetDateTime,
 }
 
 impl Caller {
@@ -61,37 +66,54 @@ fn forbidden(message: &str) -> poem::Error {
     ApiError::new(Code::Forbidden, message).into()
 }
 
-/// A tenant's token; an operator's is refused (it belongs to no organization).
+/// A tenant's token; an operator's is refused (it belongs to no organization). Each
+/// request admitted counts against the org's rate limit (`ratelimit.rs`).
 async fn check(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
-    let caller = verify(req, bearer)?;
+    let caller = verify(req, bearer).await?;
     if caller.role == Role::Operator {
         return Err(forbidden(
             "an operator token acts on organizations only through /v1/admin",
         ));
+    }
+    if let (Some(state), Some(limits)) = (
+        req.data::<AppState>(),
+        req.data::<std::sync::Arc<RateLimits>>(),
+    ) {
+        limits.admit(&*state.store, caller.scope).await?;
     }
     Ok(caller)
 }
 
 /// An operator's token; a tenant's is refused.
 async fn check_operator(req: &Request, bearer: Bearer) -> poem::Result<UserId> {
-    let caller = verify(req, bearer)?;
+    let caller = verify(req, bearer).await?;
     if caller.role != Role::Operator {
         return Err(forbidden("this needs an operator token"));
     }
     Ok(caller.user_id)
 }
 
-fn verify(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+/// The token's signature, key, times, and that it was not revoked (logout). A revocation
+/// backend that cannot be asked answers 503: a token is not let through unchecked.
+async fn verify(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
     let state = req
         .data::<AppState>()
         .ok_or_else(|| poem::Error::from_status(poem::http::StatusCode::INTERNAL_SERVER_ERROR))?;
-    let claims = state
-        .keys
-        .verify(&bearer.token)
-        .map_err(|_| ApiError::new(Code::InvalidToken, "missing or invalid bearer token"))?;
+    let invalid = || ApiError::new(Code::InvalidToken, "missing or invalid bearer token");
+    let claims = state.keys.verify(&bearer.token).map_err(|_| invalid())?;
+    let revoked = state
+        .revocations
+        .is_revoked(&claims.token_id)
+        .await
+        .map_err(|err| ApiError::unavailable("token revocation check", err))?;
+    if revoked {
+        return Err(invalid().into());
+    }
     Ok(Caller {
         user_id: claims.user_id,
         scope: OrgScope::trusted(claims.org_id),
         role: claims.role,
+        token_id: claims.token_id,
+        expires_at: claims.expires_at,
     })
 }

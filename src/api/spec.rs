@@ -23,7 +23,7 @@ use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::OpenApi;
 use poem_openapi::payload::{Json, Payload};
 use poem_openapi::registry::{
-    MetaApi, MetaMediaType, MetaOperation, MetaResponse, MetaSchemaRef, Registry,
+    MetaApi, MetaHeader, MetaMediaType, MetaOperation, MetaResponse, MetaSchemaRef, Registry,
 };
 use poem_openapi::types::Type;
 
@@ -40,6 +40,7 @@ const ERRORS: &[(&str, &[Code])] = &[
     ("ready", &[]),
     ("signup", &[InvalidInput, EmailTaken, Internal]),
     ("login", &[InvalidCredentials, Internal]),
+    ("logout", &[Unavailable]),
     ("get_org", &[Internal]),
     ("create_repo", &[InvalidInput, Internal]),
     ("list_repos", &[Internal]),
@@ -86,13 +87,27 @@ const TEXT_EXAMPLES: &[(&str, u16, &str)] = &[
 ];
 
 /// The codes an operation can answer because of its shape, whatever its handler does:
-/// with a bearer scheme, a bad token and a role it does not allow (`security.rs`); with a
+/// every one but the probes, a response that does not start within the request timeout
+/// (`guards.rs`);
+/// with a bearer scheme, a bad or revoked token, a role it does not allow, and a revocation
+/// backend that cannot be asked (`security.rs`); with an
+/// organization's bearer scheme, its plan's request rate (`ratelimit.rs`); with a
 /// body, one poem cannot read, of the wrong type or too large; with parameters, one poem
 /// cannot parse (a path segment that is not UTF-8, `limit=abc`).
 fn implied(op: &MetaOperation) -> Vec<Code> {
     let mut codes = Vec::new();
+    if !PROBES.contains(&op.operation_id.unwrap_or_default()) {
+        codes.push(Timeout);
+    }
     if !op.security.is_empty() {
-        codes.extend([InvalidToken, Forbidden]);
+        codes.extend([InvalidToken, Forbidden, Unavailable]);
+    }
+    if op
+        .security
+        .iter()
+        .any(|scheme| scheme.contains_key(TENANT_SCHEME))
+    {
+        codes.push(RateLimited);
     }
     if op.request.is_some() {
         codes.extend([BadRequest, PayloadTooLarge, UnsupportedMediaType]);
@@ -102,6 +117,13 @@ fn implied(op: &MetaOperation) -> Vec<Code> {
     }
     codes
 }
+
+/// The probes' operations, which bound their own time (`system.rs`).
+const PROBES: [&str; 2] = ["health", "ready"];
+
+/// The bearer scheme of an organization's members (`security::BearerAuth`): the requests it
+/// admits count against the org's rate limit.
+const TENANT_SCHEME: &str = "BearerAuth";
 
 /// The operation's entry in [`ERRORS`].
 fn handler_codes(operation_id: &str) -> Option<&'static [Code]> {
@@ -162,8 +184,25 @@ fn error_response(status: StatusCode, codes: &[Code]) -> MetaResponse {
             content_type: <Json<ErrorBody> as Payload>::CONTENT_TYPE,
             schema: ErrorBody::schema_ref(),
         }],
-        headers: Vec::new(),
+        headers: headers_of(status),
     }
+}
+
+/// The headers an error response with `status` carries: a 429 says when to try again.
+fn headers_of(status: StatusCode) -> Vec<MetaHeader> {
+    if status != StatusCode::TOO_MANY_REQUESTS {
+        return Vec::new();
+    }
+    vec![MetaHeader {
+        name: header::RETRY_AFTER.as_str().to_owned(),
+        description: Some(
+            "Whole seconds (at least 1) until the organization's next request is admitted."
+                .to_owned(),
+        ),
+        required: true,
+        deprecated: false,
+        schema: u64::schema_ref(),
+    }]
 }
 
 /// Adds `op`'s error responses, and says what its success responses are.
@@ -241,6 +280,8 @@ fn operations(apis: &mut [MetaApi]) -> impl Iterator<Item = &mut MetaOperation> 
 struct Route {
     /// The path template's segments (`{id}` matches any non-empty segment).
     segments: Vec<String>,
+    /// The path template as the document writes it (`/v1/tasks/{id}`).
+    template: &'static str,
     method: Method,
     operation_id: &'static str,
     /// The codes it can answer.
@@ -277,9 +318,11 @@ impl Contract {
         for api in Documented::<T>::meta() {
             for path in api.paths {
                 let segments: Vec<String> = path.path.split('/').map(str::to_owned).collect();
+                let template = keep(path.path.to_string());
                 for op in &path.operations {
                     routes.push(Route {
                         segments: segments.clone(),
+                        template,
                         method: op.method.clone(),
                         operation_id: op.operation_id.unwrap_or_default(),
                         codes: codes_of(op),
@@ -301,6 +344,16 @@ impl Contract {
         methods.sort_by_key(|m| m.as_str());
         methods.dedup();
         methods
+    }
+
+    /// The operation id and path template a request goes to (for metrics labels).
+    pub(crate) fn operation(
+        &self,
+        method: &Method,
+        path: &str,
+    ) -> Option<(&'static str, &'static str)> {
+        self.route(method, path)
+            .map(|route| (route.operation_id, route.template))
     }
 
     /// The operation a request goes to.
@@ -435,6 +488,7 @@ mod tests {
         Contract {
             routes: vec![Route {
                 segments: "/v1/things/{id}".split('/').map(str::to_owned).collect(),
+                template: "/v1/things/{id}",
                 method: Method::GET,
                 operation_id: "get_thing",
                 codes: vec![NotFound],

@@ -23,6 +23,13 @@ pub(crate) const READY: &str = "ready";
 /// `/readyz`'s answer when it does not.
 pub(crate) const NOT_READY: &str = "store unavailable";
 
+/// How long `/readyz` waits for the store: a probe answers quickly or not at all, so it
+/// bounds itself (the request timeout of `guards.rs` does not apply to the probes).
+const READY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The probes' paths, which the request timeout leaves alone.
+pub(crate) const PROBE_PATHS: [&str; 2] = ["/healthz", "/readyz"];
+
 #[derive(ApiResponse)]
 enum Ready {
     /// Ready to serve.
@@ -41,21 +48,35 @@ impl SystemApi {
         PlainText(HEALTHY)
     }
 
-    /// Readiness: the store answers.
+    /// Readiness: the store answers within 5 seconds.
     #[oai(path = "/readyz", method = "get", operation_id = "ready")]
     async fn readyz(&self, state: Data<&AppState>) -> Ready {
-        match state.store.user_by_email("readyz@probe.invalid").await {
-            Ok(_) => Ready::Ready(PlainText(READY.into())),
-            Err(err) => {
+        let probe = state.store.user_by_email("readyz@probe.invalid");
+        match tokio::time::timeout(READY_TIMEOUT, probe).await {
+            Ok(Ok(_)) => Ready::Ready(PlainText(READY.into())),
+            Ok(Err(err)) => {
                 tracing::warn!(error = %err, "readiness probe failed");
+                Ready::NotReady(PlainText(NOT_READY.into()))
+            }
+            Err(_) => {
+                tracing::warn!(
+                    timeout_secs = READY_TIMEOUT.as_secs(),
+                    "readiness probe: the store did not answer in time"
+                );
                 Ready::NotReady(PlainText(NOT_READY.into()))
             }
         }
     }
 }
 
-/// Prometheus metrics.
+/// Prometheus metrics. The queue depth is read from the queue here, at scrape time: one
+/// cheap count, however many orgs there are.
 #[handler]
-pub(crate) fn metrics(state: Data<&AppState>) -> String {
+pub(crate) async fn metrics(state: Data<&AppState>) -> String {
+    match state.queue.ready_count().await {
+        Ok(Some(count)) => ::metrics::gauge!("orchard_queue_ready_tasks").set(count as f64),
+        Ok(None) => {}
+        Err(err) => tracing::warn!(error = %err, "counting the queue's ready tasks failed"),
+    }
     state.metrics.render()
 }

@@ -561,6 +561,8 @@ impl TasksApi {
                 ));
             }
             CancelOutcome::Cancelled { was } => {
+                metrics::counter!("orchard_tasks_finished_total", "status" => "cancelled")
+                    .increment(1);
                 if was == TaskStatus::Queued {
                     // Never ran: no LLM call, and no run will settle it.
                     give_back_unused_slot(&*state.store, &*state.ledger, &scope, task_id).await;

@@ -316,6 +316,20 @@ impl Queue for SqliteQueue {
         })
         .await
     }
+
+    async fn ready_count(&self) -> Result<Option<u64>, QueueError> {
+        self.with(|conn| {
+            let count: i64 = conn
+                .query_row(
+                    "SELECT COUNT(*) FROM queue WHERE status = 'ready'",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(backend)?;
+            Ok(Some(count.max(0) as u64))
+        })
+        .await
+    }
 }
 
 #[cfg(test)]
@@ -353,5 +367,23 @@ mod tests {
         let again = q.dequeue(TTL, &[]).await.unwrap().unwrap();
         assert_eq!((again.task_id, again.delivery), (orphaned, 2));
         assert_eq!(q.dequeue(TTL, &[]).await.unwrap().unwrap().task_id, queued);
+    }
+
+    #[tokio::test]
+    async fn counts_the_ready_tasks_not_the_leased_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let q = SqliteQueue::new(Db::open(&dir.path().join("q.db")).unwrap());
+        assert_eq!(q.ready_count().await.unwrap(), Some(0));
+        let (org, other) = (OrgId::new(), OrgId::new());
+        q.enqueue(org, RepoId::new(), TaskId::new()).await.unwrap();
+        q.enqueue(org, RepoId::new(), TaskId::new()).await.unwrap();
+        q.enqueue(other, RepoId::new(), TaskId::new())
+            .await
+            .unwrap();
+        assert_eq!(q.ready_count().await.unwrap(), Some(3));
+        let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
+        assert_eq!(q.ready_count().await.unwrap(), Some(2));
+        q.ack(&lease).await.unwrap();
+        assert_eq!(q.ready_count().await.unwrap(), Some(2));
     }
 }

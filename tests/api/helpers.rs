@@ -39,6 +39,9 @@ pub fn test_config(data_dir: &Path, llm: Option<&ScriptedLlm>) -> Config {
         plan.tasks_per_month = None;
         plan.monthly_tokens = None;
         plan.max_runs_per_org = None;
+        // Nor API rate limits (tests/api/ratelimit.rs sets its own).
+        plan.requests_per_second = None;
+        plan.request_burst = None;
     }
     if let Some(llm) = llm {
         config.llm.base_url = Some(llm.base_url.clone());

@@ -80,7 +80,10 @@ impl Spec {
 /// The bearer scheme an operation must declare: none for the probes, sign-up, login and the
 /// (signed) webhooks; the operator's for `/v1/admin`; a tenant's for the rest.
 fn expected_scheme(path: &str) -> Option<&'static str> {
-    if !path.starts_with("/v1/")
+    if path == "/v1/auth/logout" {
+        // Logging out revokes the token it presents.
+        Some("BearerAuth")
+    } else if !path.starts_with("/v1/")
         || path.starts_with("/v1/auth/")
         || path.starts_with("/v1/webhooks/")
     {

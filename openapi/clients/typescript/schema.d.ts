@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: the store answers. */
+        /** Readiness: the store answers within 5 seconds. */
         get: operations["ready"];
         put?: never;
         post?: never;
@@ -66,6 +66,28 @@ export interface paths {
         put?: never;
         /** Log in with email and password. */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out: revokes the presented token on every node until it expires; it answers
+         *     401 `invalid_token` from then on. Other tokens of the user stay valid. A node other
+         *     than the one that answered may accept the token for up to `auth.revocation_cache_secs`
+         *     (default 5 s) more.
+         */
+        post: operations["logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1512,6 +1534,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     login: {
@@ -1581,6 +1612,80 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is revoked until it expires. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_token`: the bearer token is missing, expired, tampered with or not ours (e.g. "missing or invalid bearer token"). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: the token's role may not do this; tenant routes refuse operator tokens and operator routes refuse tenant tokens (e.g. "the viewer role is read-only"). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     get_org: {
@@ -1619,8 +1724,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1666,8 +1800,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1749,8 +1912,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1819,8 +2011,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1920,6 +2141,17 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
                 headers: {
@@ -1931,6 +2163,15 @@ export interface operations {
             };
             /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2002,8 +2243,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2084,8 +2354,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2160,8 +2459,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2233,8 +2561,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2319,8 +2676,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2390,8 +2776,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2437,8 +2852,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2505,8 +2949,37 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2588,6 +3061,17 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
                 headers: {
@@ -2599,6 +3083,15 @@ export interface operations {
             };
             /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2689,6 +3182,17 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
                 headers: {
@@ -2700,6 +3204,15 @@ export interface operations {
             };
             /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2781,8 +3294,28 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names (e.g. "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"). */
+            429: {
+                headers: {
+                    /** @description Whole seconds (at least 1) until the organization's next request is admitted. */
+                    "retry-after": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2868,6 +3401,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     iyzico_webhook: {
@@ -2946,6 +3488,15 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_actors: {
@@ -3012,6 +3563,24 @@ export interface operations {
             };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3114,6 +3683,24 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     set_iyzico_customer: {
@@ -3202,6 +3789,24 @@ export interface operations {
             };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
