@@ -151,6 +151,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
             poll_interval: Duration::from_millis(500),
             stale_after: Duration::from_secs(3600),
             watchdog_interval: Duration::from_secs(3600),
+            org_idle_after: None,
             ..run_settings(std::env::temp_dir())
         },
     });
