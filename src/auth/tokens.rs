@@ -31,6 +31,8 @@ use pasetors::paserk::{FormatAsPaserk, Id};
 use pasetors::token::UntrustedToken;
 use pasetors::version4::V4;
 use pasetors::{Public, public};
+use quick_cache::sync::Cache;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use zeroize::Zeroizing;
@@ -77,7 +79,14 @@ pub struct TokenKeys {
     /// Exact footer bytes (`{"kid":"k4.pid…"}`) → key. The footer is public: looking it up is
     /// no secret comparison, and pasetors compares it again in constant time.
     verifying: HashMap<Vec<u8>, VerifyingKey>,
+    /// Tokens this key set verified lately: SHA-256 of the whole token → its claims.
+    verified: Cache<[u8; 32], Claims>,
 }
+
+/// How many verified tokens [`TokenKeys::verify`] remembers. A client sends the same token
+/// with every request for hours; remembering it saves an Ed25519 verification (~57 µs on
+/// the bench machine, bench/RESULTS.md) per request. An entry is ~150 bytes.
+const VERIFIED_CAPACITY: usize = 16_384;
 
 impl std::fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -185,6 +194,7 @@ impl TokenKeys {
             footer,
             kid,
             verifying,
+            verified: Cache::new(VERIFIED_CAPACITY),
         })
     }
 
@@ -320,7 +330,29 @@ impl TokenKeys {
     }
 
     /// Verifies the key id, signature and time claims; returns the claims.
+    ///
+    /// A token verified before is found by the SHA-256 of its whole text (a different token,
+    /// however close, has another digest) and only its expiry is checked again: its signature,
+    /// key and claims cannot have changed, and the key set is fixed for the life of the
+    /// process (`orchard token-keys retire` takes effect when the server restarts, which
+    /// forgets them). Refused tokens are not remembered. Revocation is not this function's
+    /// business: the caller checks it on every request (`RevocationCheck`).
     pub fn verify(&self, token: &str) -> Result<Claims, TokenError> {
+        let digest: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(claims) = self.verified.get(&digest) {
+            if claims.expires_at <= OffsetDateTime::now_utc() {
+                self.verified.remove(&digest);
+                return Err(TokenError::Invalid("signature or time claims rejected"));
+            }
+            return Ok(claims);
+        }
+        let claims = self.verify_signed(token)?;
+        self.verified.insert(digest, claims.clone());
+        Ok(claims)
+    }
+
+    /// [`Self::verify`] without the memory of verified tokens.
+    fn verify_signed(&self, token: &str) -> Result<Claims, TokenError> {
         let untrusted = UntrustedToken::<Public, V4>::try_from(token)
             .map_err(|_| TokenError::Invalid("not a v4.public token"))?;
         let key = self
@@ -531,6 +563,8 @@ mod tests {
     fn tampered_expired_and_foreign_tokens_are_refused() {
         let keys = TokenKeys::generate().unwrap();
         let token = token_of(&keys);
+        // Verified once, so remembered: what follows must be refused all the same.
+        keys.verify(&token).unwrap();
 
         // Flip one character of the payload.
         let mut tampered: Vec<char> = token.chars().collect();
@@ -550,8 +584,15 @@ mod tests {
                 Duration::from_secs(1),
             )
             .unwrap();
+        keys.verify(&expired).expect("valid for a second");
+        let digest: [u8; 32] = Sha256::digest(&expired).into();
+        assert!(keys.verified.get(&digest).is_some(), "remembered");
         std::thread::sleep(Duration::from_millis(2100));
-        assert!(keys.verify(&expired).is_err());
+        assert!(
+            keys.verify(&expired).is_err(),
+            "a remembered token is refused once it expires"
+        );
+        assert!(keys.verify(&expired).is_err(), "and forgotten");
 
         assert!(keys.verify("").is_err());
         assert!(keys.verify("v2.public.abc").is_err());
