@@ -8,12 +8,19 @@
 //! auto-checkpoint threshold: that write, and every request queued behind the connection's
 //! mutex, used to wait for the fsync (p99 enqueue→start 6–7 ms on the bench, 4–5 ms without).
 //! A passive checkpoint never blocks writers.
+//!
+//! Point reads on the request path (a task by id, an org) do not go through that mutex nor a
+//! blocking thread: [`Db::read`] runs them on the calling thread, on one of a few read-only
+//! connections (WAL lets readers run beside the writer and each other). Handing a 5 µs read
+//! to the blocking pool cost two context switches and a wake-up each way, ~40 % of an
+//! authenticated `GET /v1/tasks/{id}` (bench/RESULTS.md, "http").
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError, Weak};
 use std::time::Duration;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 /// Migrations in order; `PRAGMA user_version` records how many were applied.
 const MIGRATIONS: &[&str] = &[
@@ -31,6 +38,51 @@ const MIGRATIONS: &[&str] = &[
 #[derive(Debug, Clone)]
 pub struct Db {
     conn: Arc<Mutex<Connection>>,
+    readers: Arc<Readers>,
+}
+
+/// The read-only connections of [`Db::read`].
+#[derive(Debug)]
+struct Readers {
+    conns: Vec<Mutex<Connection>>,
+    /// Where the next reader starts looking, so that callers spread over the connections.
+    next: AtomicUsize,
+}
+
+impl Readers {
+    /// One read-only connection per thread that may read at once (the runtime's workers and
+    /// the blocking threads that call in), at least 4.
+    fn open(path: &Path) -> anyhow::Result<Self> {
+        let count = std::thread::available_parallelism()
+            .map_or(4, |n| n.get() + 2)
+            .max(4);
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conns = (0..count)
+            .map(|_| {
+                let conn = Connection::open_with_flags(path, flags)?;
+                conn.busy_timeout(Duration::from_secs(5))?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self {
+            conns,
+            next: AtomicUsize::new(0),
+        })
+    }
+
+    /// A free connection; waits for one only when every one is in use.
+    fn take(&self) -> MutexGuard<'_, Connection> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.conns.len() {
+            match self.conns[(start + i) % self.conns.len()].try_lock() {
+                Ok(conn) => return conn,
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let conn = &self.conns[start % self.conns.len()];
+        conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 impl Db {
@@ -45,6 +97,7 @@ impl Db {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(Duration::from_secs(5))?;
         migrate(&mut conn)?;
+        let readers = Arc::new(Readers::open(path)?);
         let conn = Arc::new(Mutex::new(conn));
         let checkpoints = Connection::open(path)?;
         checkpoints.busy_timeout(Duration::from_secs(5))?;
@@ -52,7 +105,15 @@ impl Db {
         std::thread::Builder::new()
             .name("sqlite-checkpoint".into())
             .spawn(move || checkpoint_loop(checkpoints, weak, path))?;
-        Ok(Self { conn })
+        Ok(Self { conn, readers })
+    }
+
+    /// Runs the read `f` at once, on this thread, on a read-only connection. Only for reads
+    /// that take microseconds (a row by its key): it blocks the caller, which on the request
+    /// path is a runtime worker. Anything longer, and every write, goes through [`Db::run`].
+    /// A read sees every write committed before it started.
+    pub fn read<R>(&self, f: impl FnOnce(&Connection) -> R) -> R {
+        f(&self.readers.take())
     }
 
     /// Runs `f` with the connection on a blocking thread. `Err` only if `f` panicked.

@@ -137,12 +137,9 @@ fn set_plan(tx: &Connection, org: OrgId, change: &PlanChange) -> Result<Org, Sto
 }
 
 fn load_org(conn: &Connection, org: OrgId) -> Result<Org, StoreError> {
-    conn.query_row(
-        &format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"),
-        params![org.to_string()],
-        org_from_row,
-    )
-    .map_err(not_found_or)
+    conn.prepare_cached(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"))
+        .and_then(|mut stmt| stmt.query_row(params![org.to_string()], org_from_row))
+        .map_err(not_found_or)
 }
 
 fn add_spend(spend: &mut Spend, row: &Row<'_>, first: usize) -> rusqlite::Result<()> {
@@ -190,11 +187,10 @@ fn repo_from_row(row: &Row<'_>) -> rusqlite::Result<Repo> {
 }
 
 fn load_task(conn: &Connection, org: OrgId, id: TaskId) -> Result<Task, StoreError> {
-    conn.query_row(
-        &format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"),
-        params![org.to_string(), id.to_string()],
-        task_from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"
+    ))
+    .and_then(|mut stmt| stmt.query_row(params![org.to_string(), id.to_string()], task_from_row))
     .map_err(not_found_or)
 }
 
@@ -307,8 +303,8 @@ impl Store for SqliteStore {
     }
 
     async fn org(&self, scope: &OrgScope) -> Result<Org, StoreError> {
-        let org = scope.org_id();
-        self.with(move |conn| load_org(conn, org)).await
+        // A point read on the request path: on this thread (`Db::read`).
+        self.db.read(|conn| load_org(conn, scope.org_id()))
     }
 
     async fn create_repo(&self, scope: &OrgScope, repo: NewRepo) -> Result<Repo, StoreError> {
@@ -414,8 +410,8 @@ impl Store for SqliteStore {
     }
 
     async fn task(&self, scope: &OrgScope, id: TaskId) -> Result<Task, StoreError> {
-        let org = scope.org_id();
-        self.with(move |conn| load_task(conn, org, id)).await
+        // A point read on the request path: on this thread (`Db::read`).
+        self.db.read(|conn| load_task(conn, scope.org_id(), id))
     }
 
     async fn list_tasks(
