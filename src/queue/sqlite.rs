@@ -1,8 +1,11 @@
 //! The embedded durable queue: a SQLite table with a status and a lease per task.
 //!
-//! Orgs are served round-robin: `queue_orgs` records when each org was last served (0: never),
-//! and a dequeue takes the oldest ready task of the org served least recently whose repository
-//! has no other task under a live lease (the lease doubles as the repository's lock).
+//! Orgs are served round-robin: `queue_orgs` records when each org with tasks in the queue
+//! was last served (0: not yet since it last had none), and a dequeue takes the oldest ready
+//! task of the org served least recently whose repository has no other task under a live
+//! lease (the lease doubles as the repository's lock). An org leaves `queue_orgs` when its
+//! last task is acknowledged, so a dequeue walks only orgs that have tasks, however many
+//! orgs the node has served.
 //!
 //! Delivery is at-least-once: a dequeued task is leased for a time-to-live; its run renews the
 //! lease; a lease that expires (its holder died) makes the task available again, and the
@@ -49,53 +52,56 @@ fn reclaim_expired(tx: &rusqlite::Transaction<'_>, now: i64) -> Result<(), Queue
 
 /// Leases the next task: among orgs with ready tasks, least recently served first (skipping
 /// `skip`), the org's oldest ready task whose repository has no leased task. Both steps walk
-/// indexes, so the cost does not grow with the backlog.
+/// indexes and stop at the first task found, so the cost does not grow with the backlog.
 fn lease_next(
     tx: &rusqlite::Transaction<'_>,
     now: i64,
     ttl: Duration,
     skip: &[String],
 ) -> Result<Option<Lease>, QueueError> {
-    let orgs: Vec<String> = {
-        let mut stmt = tx
-            .prepare_cached(
-                "SELECT o.org_id FROM queue_orgs o
-                 WHERE EXISTS (SELECT 1 FROM queue q
-                               WHERE q.org_id = o.org_id AND q.status = 'ready')
-                 ORDER BY o.last_served, o.org_id",
-            )
-            .map_err(backend)?;
-        stmt.query_map([], |row| row.get(0))
-            .map_err(backend)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(backend)?
-    };
+    // Orgs in serving order, read lazily: the walk stops at the first org with a task it
+    // may take, so a lease reads a few index entries however many orgs have a backlog
+    // (collecting them all first made each lease cost O(orgs): 100,000 orgs with one task
+    // each never finished dispatching in bench/actors.rs).
+    let mut orgs = tx
+        .prepare_cached(
+            "SELECT o.org_id FROM queue_orgs o
+             WHERE EXISTS (SELECT 1 FROM queue q
+                           WHERE q.org_id = o.org_id AND q.status = 'ready')
+             ORDER BY o.last_served, o.org_id",
+        )
+        .map_err(backend)?;
+    let mut next = tx
+        .prepare_cached(
+            "SELECT q.task_id, q.repo_id FROM queue q
+             WHERE q.org_id = ?1 AND q.status = 'ready'
+               AND NOT EXISTS (
+                   SELECT 1 FROM queue busy
+                   WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
+                     AND busy.status = 'leased')
+             ORDER BY q.rowid LIMIT 1",
+        )
+        .map_err(backend)?;
     let mut picked = None;
-    {
-        let mut next = tx
-            .prepare_cached(
-                "SELECT q.task_id, q.repo_id FROM queue q
-                 WHERE q.org_id = ?1 AND q.status = 'ready'
-                   AND NOT EXISTS (
-                       SELECT 1 FROM queue busy
-                       WHERE busy.org_id = q.org_id AND busy.repo_id = q.repo_id
-                         AND busy.status = 'leased')
-                 ORDER BY q.rowid LIMIT 1",
-            )
+    let mut rows = orgs.query([]).map_err(backend)?;
+    while let Some(row) = rows.next().map_err(backend)? {
+        let org: String = row.get(0).map_err(backend)?;
+        if skip.contains(&org) {
+            continue;
+        }
+        let task = next
+            .query_row(params![org], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
+            .optional()
             .map_err(backend)?;
-        for org in orgs.iter().filter(|org| !skip.contains(org)) {
-            let row = next
-                .query_row(params![org], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                })
-                .optional()
-                .map_err(backend)?;
-            if let Some((task_id, repo_id)) = row {
-                picked = Some((task_id, org.clone(), repo_id));
-                break;
-            }
+        if let Some((task_id, repo_id)) = task {
+            picked = Some((task_id, org, repo_id));
+            break;
         }
     }
+    drop(rows);
+    drop((orgs, next));
     let Some((task_id, org_id, repo_id)) = picked else {
         return Ok(None);
     };
@@ -258,9 +264,12 @@ impl Queue for SqliteQueue {
     }
 
     async fn ack_many(&self, leases: &[Lease]) -> Vec<Result<(), QueueError>> {
-        let keys: Vec<(String, String)> = leases
+        let keys: Vec<(String, String, String)> = leases
             .iter()
-            .map(|l| (l.task_id.to_string(), l.lease_id.to_string()))
+            .map(|l| {
+                let ids = (l.task_id.to_string(), l.lease_id.to_string());
+                (ids.0, ids.1, l.org_id.to_string())
+            })
             .collect();
         let count = keys.len();
         let acked = self
@@ -271,10 +280,22 @@ impl Queue for SqliteQueue {
                     let mut delete = tx
                         .prepare_cached("DELETE FROM queue WHERE task_id = ?1 AND lease_id = ?2")
                         .map_err(backend)?;
-                    for (task_id, lease_id) in &keys {
+                    // An org with nothing left in the queue leaves the serving order (its
+                    // next task registers it again, first in line, as a new org's does), so
+                    // the dequeue walk passes only orgs that have tasks.
+                    let mut retire_org = tx
+                        .prepare_cached(
+                            "DELETE FROM queue_orgs WHERE org_id = ?1
+                             AND NOT EXISTS (SELECT 1 FROM queue WHERE org_id = ?1)",
+                        )
+                        .map_err(backend)?;
+                    for (task_id, lease_id, org_id) in &keys {
                         let changed = delete
                             .execute(params![task_id, lease_id])
                             .map_err(backend)?;
+                        if changed > 0 {
+                            retire_org.execute(params![org_id]).map_err(backend)?;
+                        }
                         results.push(if changed == 0 {
                             Err(QueueError::LeaseLost)
                         } else {
@@ -367,6 +388,56 @@ mod tests {
         let again = q.dequeue(TTL, &[]).await.unwrap().unwrap();
         assert_eq!((again.task_id, again.delivery), (orphaned, 2));
         assert_eq!(q.dequeue(TTL, &[]).await.unwrap().unwrap().task_id, queued);
+    }
+
+    /// Orgs in the serving order.
+    async fn serving(q: &SqliteQueue) -> i64 {
+        q.db.run(|conn| {
+            conn.query_row("SELECT COUNT(*) FROM queue_orgs", [], |row| row.get(0))
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_org_leaves_the_serving_order_when_its_last_task_is_acked() {
+        let dir = tempfile::tempdir().unwrap();
+        let q = SqliteQueue::new(Db::open(&dir.path().join("q.db")).unwrap());
+        // Many orgs served once each: none of them stays in the dequeue's walk.
+        for _ in 0..50 {
+            q.enqueue(OrgId::new(), RepoId::new(), TaskId::new())
+                .await
+                .unwrap();
+            let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
+            assert_eq!(serving(&q).await, 1, "leased: still in the order");
+            q.ack(&lease).await.unwrap();
+            assert_eq!(serving(&q).await, 0, "acked: out of it");
+        }
+        // An org with a task left stays; released, its task is served again.
+        let org = OrgId::new();
+        let (first, second) = (TaskId::new(), TaskId::new());
+        q.enqueue(org, RepoId::new(), first).await.unwrap();
+        q.enqueue(org, RepoId::new(), second).await.unwrap();
+        let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
+        q.ack(&lease).await.unwrap();
+        assert_eq!(serving(&q).await, 1);
+        let lease = q.dequeue(TTL, &[]).await.unwrap().unwrap();
+        assert_eq!(lease.task_id, second);
+        q.release(&lease).await.unwrap();
+        assert_eq!(
+            serving(&q).await,
+            1,
+            "a released task keeps its org in the order"
+        );
+        let again = q.dequeue(TTL, &[]).await.unwrap().unwrap();
+        assert_eq!(again.task_id, second);
+        q.ack(&again).await.unwrap();
+        assert_eq!(serving(&q).await, 0);
+        // It comes back with its next task.
+        let third = TaskId::new();
+        q.enqueue(org, RepoId::new(), third).await.unwrap();
+        assert_eq!(q.dequeue(TTL, &[]).await.unwrap().unwrap().task_id, third);
     }
 
     #[tokio::test]
