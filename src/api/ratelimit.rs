@@ -40,6 +40,12 @@ pub(crate) const PLAN_TTL: Duration = Duration::from_secs(30);
 /// How often full buckets and expired plan entries are dropped.
 const PRUNE_EVERY: Duration = Duration::from_secs(10);
 
+/// A refused request is answered after a time drawn from this range (and not before the
+/// org's next request would be admitted) (`Retry-After` is at least 1 s, so a client that honours it
+/// loses nothing). docs/rate-limits.md has the measurements.
+const REFUSAL_HOLD_MIN: Duration = Duration::from_millis(100);
+const REFUSAL_HOLD_MAX: Duration = Duration::from_secs(1);
+
 /// The plan of an org whose plan is not configured (as for quotas and budgets).
 const FALLBACK_PLAN: &str = "free";
 
@@ -138,6 +144,11 @@ impl RateLimits {
         };
         let wait = not_until.wait_time_from(plan.buckets.clock().now());
         tracing::debug!(%org, plan = %plan.name, ?wait, "request rate limited");
+        // Held before it is answered: a client retrying at once (a loop, a buggy SDK) then
+        // sends a few refused requests a second per connection instead of thousands, and
+        // the CPU they would take stays with the other orgs. The hold is drawn at random so
+        // that a flood's connections do not come back in step, as one burst.
+        tokio::time::sleep(refusal_hold(wait)).await;
         Err(refusal(&plan, wait))
     }
 
@@ -224,6 +235,14 @@ impl RateLimits {
             .sum();
         (buckets, self.plans.len())
     }
+}
+
+/// How long a refusal is held: at random between the time until the org's next request
+/// would be admitted (at least [`REFUSAL_HOLD_MIN`]) and [`REFUSAL_HOLD_MAX`].
+fn refusal_hold(wait: Duration) -> Duration {
+    let shortest = wait.clamp(REFUSAL_HOLD_MIN, REFUSAL_HOLD_MAX);
+    let spread = (REFUSAL_HOLD_MAX - shortest).as_micros() as u64;
+    shortest + Duration::from_micros(rand::random_range(0..=spread))
 }
 
 /// `Retry-After`: whole seconds, rounded up, at least 1.
