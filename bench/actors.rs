@@ -297,9 +297,24 @@ async fn orgs(orgs: usize, idle_after: Duration) {
     }
     // Let the stopped actors' tasks and mailboxes go.
     tokio::time::sleep(Duration::from_secs(2)).await;
+    let nodes = |n: &ActorNode| -> usize {
+        fn all(n: &ActorNode) -> usize {
+            1 + n.children.iter().map(all).sum::<usize>()
+        }
+        all(n)
+    };
+    println!(
+        "orgs: 2 s after the last passivation: live heap {:+.2} KiB per org; {} actors in the tree, {} tokio tasks alive",
+        per(live_heap() - heap_before, orgs),
+        tree(&world.root.get_cell()).map_or(0, |t| nodes(&t)),
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    );
+    tokio::time::sleep(Duration::from_secs(20)).await;
     let (heap_idle, rss_idle) = (live_heap(), resident());
     println!(
-        "orgs: passivated ({} left alive): live heap {:+.2} KiB per org, resident {:+.1} KiB per org \
+        "orgs: passivated ({} left alive), 22 s after: live heap {:+.2} KiB per org, resident {:+.1} KiB per org \
          (the allocator keeps freed pages: resident stays near its peak)",
         org_supervisors(&world.root),
         per(heap_idle - heap_before, orgs),
