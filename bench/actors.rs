@@ -27,6 +27,7 @@ use orchard_actors::agent_run::{AgentRun, AgentRunArgs};
 use orchard_actors::budget::Period;
 use orchard_actors::budget_actor::BudgetMsg;
 use orchard_actors::credentials::CredentialMsg;
+use orchard_actors::dispatcher::DispatcherMsg;
 use orchard_actors::domain::{NewRepo, NewTask, OrgScope, Provider, TaskId};
 use orchard_actors::locks::InProcessLocks;
 use orchard_actors::observe::{ActorKind, ActorNode, SharedRunSnapshot, ask, tell, tree};
@@ -263,16 +264,17 @@ async fn orgs(orgs: usize, idle_after: Duration) {
             .expect("enqueue");
     }
     tell(&world.root, RootMsg::TaskQueued).expect("wake");
+    // The dispatcher's own counters: asking the root would ask every org supervisor.
+    let dispatcher: ActorRef<DispatcherMsg> =
+        ActorRef::from(child(&world.root.get_cell(), ActorKind::Dispatcher));
     loop {
-        let tree = ask(&world.root, RootMsg::Observe, 60_000)
+        let seen = ask(&dispatcher, DispatcherMsg::Observe, 60_000)
             .await
-            .expect("the tree");
-        let dispatched = tree.dispatcher.dispatched_total as usize;
-        if dispatched >= orgs && tree.dispatcher.in_flight == 0 {
+            .expect("the dispatcher");
+        if seen.dispatched_total as usize >= orgs && seen.in_flight == 0 {
             break;
         }
-        // Observe asks every org supervisor: not too often, it holds up dispatching.
-        tokio::time::sleep(Duration::from_secs(2)).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
     }
     let active = org_supervisors(&world.root);
     let (heap_active, rss_active) = (live_heap(), resident());
