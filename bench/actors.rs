@@ -39,7 +39,11 @@ use orchard_actors::repo_lock::{RepoLockActor, RepoLockArgs};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::Deps;
 use orchard_actors::testing::{DirGit, NoKeys, ScriptedLlm, run_settings};
+use stats::percentile;
 use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
+
+#[path = "stats.rs"]
+mod stats;
 
 #[global_allocator]
 static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
@@ -63,10 +67,6 @@ fn resident() -> i64 {
         .and_then(|p| p.parse().ok())
         .unwrap_or(0);
     pages * 4096
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn micros(d: Duration) -> f64 {

@@ -21,6 +21,10 @@ use std::time::{Duration, Instant};
 
 use orchard::Application;
 use orchard::config::Config;
+use stats::percentile;
+
+#[path = "stats.rs"]
+mod stats;
 
 /// Requests per second (and burst) of every plan.
 const RATE: u32 = 200;
@@ -38,11 +42,6 @@ struct Phase {
     latencies: Vec<Duration>,
     limited: usize,
     failed: usize,
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[index]
 }
 
 fn ms(d: Duration) -> f64 {

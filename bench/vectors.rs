@@ -46,6 +46,10 @@ use orchard_actors::memory::{
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
+use stats::percentile;
+
+#[path = "stats.rs"]
+mod stats;
 
 const DIMS: usize = 384;
 const ORGS: usize = 100;
@@ -82,11 +86,6 @@ fn points(rng: &mut StdRng, repos: &[RepoId], n: usize) -> Vec<Point> {
             }
         })
         .collect()
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 fn ms(d: Duration) -> String {

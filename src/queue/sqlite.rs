@@ -100,6 +100,7 @@ fn lease_next(
             break;
         }
     }
+    // End both reads (and give the statements back to the cache) before the writes below.
     drop(rows);
     drop((orgs, next));
     let Some((task_id, org_id, repo_id)) = picked else {

@@ -30,8 +30,7 @@ fn backend(err: impl std::fmt::Display) -> RevocationError {
 }
 
 impl RedisRevocations {
-    /// Revocations on an open connection (shared with the queue of the same node); keys
-    /// start with `prefix`.
+    /// Revocations on an open connection; keys start with `prefix`.
     pub fn with_connection(conn: ConnectionManager, prefix: &str) -> Self {
         Self {
             conn,

@@ -52,20 +52,17 @@ impl Revocations for SqliteRevocations {
     }
 
     async fn is_revoked(&self, jti: &str) -> Result<bool, RevocationError> {
-        let jti = jti.to_owned();
         let now = OffsetDateTime::now_utc().unix_timestamp();
+        // A point read on the request path: on this thread (`Db::read`).
         self.db
-            .run(move |conn| {
-                conn.query_row(
+            .read(|conn| {
+                conn.prepare_cached(
                     "SELECT 1 FROM revoked_tokens WHERE jti = ?1 AND expires_at > ?2",
-                    params![jti, now],
-                    |_| Ok(()),
-                )
+                )?
+                .query_row(params![jti, now], |_| Ok(()))
                 .optional()
                 .map(|found| found.is_some())
             })
-            .await
-            .map_err(backend)?
             .map_err(backend)
     }
 }
