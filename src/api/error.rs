@@ -11,7 +11,7 @@ use poem_openapi::types::{Example, Type};
 use poem_openapi::{ApiResponse, Object};
 
 /// The JSON body of every error response.
-#[derive(Debug, Clone, Object)]
+#[derive(Debug, Clone, Object, serde::Serialize)]
 #[oai(example)]
 pub struct ErrorBody {
     /// Stable, machine-readable code (e.g. `not_found`, `invalid_token`); each operation

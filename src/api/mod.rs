@@ -9,6 +9,7 @@ mod examples;
 mod guards;
 mod http_metrics;
 mod memory;
+mod payload;
 mod ratelimit;
 mod repos;
 mod security;

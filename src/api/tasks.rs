@@ -19,11 +19,13 @@ use poem_openapi::param::{Header, Path, Query};
 use poem_openapi::payload::{EventStream, Json};
 use poem_openapi::types::{Example, ToJSON};
 use poem_openapi::{ApiResponse, Object, OpenApi, Tags};
+use serde::Serialize;
 use std::sync::Arc;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::error::{ApiError, Code, ErrorBody, store_error};
+use super::payload::SerdeJson;
 use super::security::BearerAuth;
 use super::validate::Text;
 use super::{AppState, examples, validate};
@@ -63,7 +65,7 @@ struct TaskAccepted {
 }
 
 /// Token counts.
-#[derive(Object)]
+#[derive(Object, Serialize)]
 pub(crate) struct Tokens {
     prompt: u64,
     completion: u64,
@@ -81,23 +83,28 @@ impl From<orchard_actors::domain::TokenUsage> for Tokens {
 }
 
 /// A task and its progress.
-#[derive(Object)]
+#[derive(Object, Serialize)]
 #[oai(example, skip_serializing_if_is_none)]
 struct TaskView {
     id: Uuid,
     repo_id: Uuid,
     instruction: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     sprint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     max_tokens: Option<u64>,
     /// `queued`, `running`, `succeeded`, `failed` or `cancelled`.
     status: String,
     /// Runs started for this task.
     attempts: u32,
     /// Branch the result was pushed to; absent when the agent changed nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
     branch: Option<String>,
     /// Commit pushed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<String>,
     /// The agent's summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
     /// Files the agent changed.
     changed_files: Vec<String>,
@@ -114,17 +121,21 @@ struct TaskView {
     /// It ended without an LLM call and gave its quota slot back.
     quota_released: bool,
     /// Why the task failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorBody>,
+    #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
     updated_at: OffsetDateTime,
 }
 
 /// A page of tasks, newest first.
-#[derive(Object)]
+#[derive(Object, Serialize)]
 #[oai(example, skip_serializing_if_is_none)]
 struct TaskList {
     tasks: Vec<TaskView>,
     /// Pass as `cursor` for the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
     next_cursor: Option<String>,
 }
 
@@ -461,14 +472,14 @@ impl TasksApi {
         /// The task's id.
         #[oai(example = "examples::task_id")]
         id: Path<String>,
-    ) -> Result<Json<TaskView>, ApiError> {
+    ) -> Result<SerdeJson<TaskView>, ApiError> {
         let task_id = parse_task_id(&id)?;
         let task = state
             .store
             .task(&auth.0.scope, task_id)
             .await
             .map_err(|err| store_error("task", err))?;
-        Ok(Json(view(task)))
+        Ok(SerdeJson(view(task)))
     }
 
     /// The organization's tasks, newest first, filtered and paginated.
@@ -489,7 +500,7 @@ impl TasksApi {
         /// Page size, 1–200 (default 50).
         #[oai(example = "examples::limit")]
         limit: Query<Option<u32>>,
-    ) -> Result<Json<TaskList>, ApiError> {
+    ) -> Result<SerdeJson<TaskList>, ApiError> {
         let status = status
             .0
             .as_deref()
@@ -524,7 +535,7 @@ impl TasksApi {
             .list_tasks(&auth.0.scope, &query)
             .await
             .map_err(|err| store_error("task", err))?;
-        Ok(Json(TaskList {
+        Ok(SerdeJson(TaskList {
             tasks: page.tasks.into_iter().map(view).collect(),
             next_cursor: page.next.map(|id| id.to_string()),
         }))
@@ -544,7 +555,7 @@ impl TasksApi {
         /// The task's id.
         #[oai(example = "examples::task_id")]
         id: Path<String>,
-    ) -> Result<Json<TaskView>, ApiError> {
+    ) -> Result<SerdeJson<TaskView>, ApiError> {
         auth.0.require_write()?;
         let task_id = parse_task_id(&id)?;
         let scope = auth.0.scope;
@@ -584,7 +595,7 @@ impl TasksApi {
             .task(&scope, task_id)
             .await
             .map_err(|err| store_error("task", err))?;
-        Ok(Json(view(task)))
+        Ok(SerdeJson(view(task)))
     }
 
     /// Server-sent events of a task: its log from the start, then live, ending after the
