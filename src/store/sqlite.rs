@@ -1,5 +1,7 @@
 //! The [`Store`] port on the embedded SQLite database.
 
+use std::sync::LazyLock;
+
 use async_trait::async_trait;
 use orchard_actors::budget::{BadPeriod, Limits, Period};
 use orchard_actors::domain::{
@@ -44,8 +46,40 @@ fn conversion(message: String) -> rusqlite::Error {
 }
 
 fn parse_id<T: std::str::FromStr>(text: String) -> rusqlite::Result<T> {
+    parse_id_in(&text)
+}
+
+/// Parses an id (or any `FromStr`) from text that stays in SQLite's row buffer.
+fn parse_id_in<T: std::str::FromStr>(text: &str) -> rusqlite::Result<T> {
     text.parse()
         .map_err(|_| conversion(format!("bad id {text:?}")))
+}
+
+/// Column `idx` as text borrowed from the row (no copy).
+fn text<'r>(row: &'r Row<'_>, idx: usize) -> rusqlite::Result<&'r str> {
+    row.get_ref(idx)?.as_str().map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, err.into())
+    })
+}
+
+/// An id as the text SQLite stores (hyphenated, lower case), on the stack: binding it
+/// allocates nothing.
+struct IdText([u8; uuid::fmt::Hyphenated::LENGTH]);
+
+impl IdText {
+    fn of(id: uuid::Uuid) -> Self {
+        let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+        id.hyphenated().encode_lower(&mut text);
+        Self(text)
+    }
+}
+
+impl rusqlite::ToSql for IdText {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
 }
 
 fn not_found_or(err: rusqlite::Error) -> StoreError {
@@ -60,24 +94,24 @@ const TASK_COLUMNS: &str = "id, org_id, repo_id, instruction, sprint, max_tokens
      error_message, created_at, updated_at, llm_calls, cost_micros, quota_period, quota_released";
 
 fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
-    let status: String = row.get(6)?;
-    let changed: String = row.get(11)?;
+    let status = text(row, 6)?;
     let error_code: Option<String> = row.get(14)?;
     let error_message: Option<String> = row.get(15)?;
     Ok(Task {
-        id: parse_id(row.get(0)?)?,
-        org_id: parse_id(row.get(1)?)?,
-        repo_id: parse_id(row.get(2)?)?,
+        id: parse_id_in(text(row, 0)?)?,
+        org_id: parse_id_in(text(row, 1)?)?,
+        repo_id: parse_id_in(text(row, 2)?)?,
         instruction: row.get(3)?,
         sprint: row.get(4)?,
         max_tokens: row.get::<_, Option<i64>>(5)?.map(|v| v as u64),
-        status: TaskStatus::parse(&status)
+        status: TaskStatus::parse(status)
             .ok_or_else(|| conversion(format!("bad status {status:?}")))?,
         attempts: row.get(7)?,
         branch: row.get(8)?,
         commit: row.get(9)?,
         summary: row.get(10)?,
-        changed_files: serde_json::from_str(&changed).map_err(|e| conversion(e.to_string()))?,
+        changed_files: serde_json::from_str(text(row, 11)?)
+            .map_err(|e| conversion(e.to_string()))?,
         tokens: TokenUsage {
             prompt: row.get::<_, i64>(12)? as u64,
             completion: row.get::<_, i64>(13)? as u64,
@@ -86,11 +120,11 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
             code,
             message: error_message.unwrap_or_default(),
         }),
-        created_at: parse_time(&row.get::<_, String>(16)?)?,
-        updated_at: parse_time(&row.get::<_, String>(17)?)?,
+        created_at: parse_time(text(row, 16)?)?,
+        updated_at: parse_time(text(row, 17)?)?,
         llm_calls: row.get(18)?,
         cost_micros: unsigned(row.get(19)?),
-        quota_period: parse_id(row.get(20)?)?,
+        quota_period: parse_id_in(text(row, 20)?)?,
         quota_released: row.get(21)?,
     })
 }
@@ -107,10 +141,10 @@ const ORG_COLUMNS: &str = "id, name, plan, created_at, tasks_per_month, monthly_
 
 fn org_from_row(row: &Row<'_>) -> rusqlite::Result<Org> {
     Ok(Org {
-        id: parse_id(row.get(0)?)?,
+        id: parse_id_in(text(row, 0)?)?,
         name: row.get(1)?,
         plan: row.get(2)?,
-        created_at: parse_time(&row.get::<_, String>(3)?)?,
+        created_at: parse_time(text(row, 3)?)?,
         custom_limits: Limits {
             tasks_per_month: row.get::<_, Option<i64>>(4)?.map(unsigned),
             monthly_tokens: row.get::<_, Option<i64>>(5)?.map(unsigned),
@@ -137,8 +171,10 @@ fn set_plan(tx: &Connection, org: OrgId, change: &PlanChange) -> Result<Org, Sto
 }
 
 fn load_org(conn: &Connection, org: OrgId) -> Result<Org, StoreError> {
-    conn.prepare_cached(&format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"))
-        .and_then(|mut stmt| stmt.query_row(params![org.to_string()], org_from_row))
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {ORG_COLUMNS} FROM orgs WHERE id = ?1"));
+    conn.prepare_cached(&SQL)
+        .and_then(|mut stmt| stmt.query_row([IdText::of(org.as_uuid())], org_from_row))
         .map_err(not_found_or)
 }
 
@@ -187,11 +223,12 @@ fn repo_from_row(row: &Row<'_>) -> rusqlite::Result<Repo> {
 }
 
 fn load_task(conn: &Connection, org: OrgId, id: TaskId) -> Result<Task, StoreError> {
-    conn.prepare_cached(&format!(
-        "SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"
-    ))
-    .and_then(|mut stmt| stmt.query_row(params![org.to_string(), id.to_string()], task_from_row))
-    .map_err(not_found_or)
+    static SQL: LazyLock<String> =
+        LazyLock::new(|| format!("SELECT {TASK_COLUMNS} FROM tasks WHERE org_id = ?1 AND id = ?2"));
+    let ids = [IdText::of(org.as_uuid()), IdText::of(id.as_uuid())];
+    conn.prepare_cached(&SQL)
+        .and_then(|mut stmt| stmt.query_row(ids, task_from_row))
+        .map_err(not_found_or)
 }
 
 /// Fails with `NotFound` unless the statement changed a row.
