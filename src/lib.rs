@@ -31,6 +31,7 @@ pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod forge;
 pub mod git;
 pub mod keys;
 pub mod llm;

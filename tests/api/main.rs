@@ -9,6 +9,7 @@ mod crash;
 mod credentials;
 mod errors;
 mod events;
+mod forge;
 mod git_http;
 mod helpers;
 mod memory;

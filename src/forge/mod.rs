@@ -1,0 +1,608 @@
+//! Clients of the services an org connects: GitHub and Azure DevOps (pull requests), Jira
+//! (issues). One module per service; this one holds what they share: how a request is
+//! authenticated, retried and turned into a typed error.
+//!
+//! - Every base URL is configurable (GitHub Enterprise, Azure DevOps Server, Jira Data
+//!   Center, and the tests' local servers).
+//! - Retries: 429, 5xx, and GitHub's rate-limit 403s are retried after the wait the service
+//!   asks for (`Retry-After` in seconds or as an HTTP date, else `X-RateLimit-Reset` once the
+//!   remaining count is 0, else exponential backoff), at most [`Retries::max_attempts`] tries
+//!   and never a wait longer than [`Retries::max_wait`]: a service that asks for more answers
+//!   `rate_limited` at once rather than holding a run for an hour.
+//! - A request that is not idempotent (a Jira comment) is retried only when the service
+//!   certainly did not act on it: a 429, or a connection that was never made.
+//! - Errors are typed ([`ServiceError`]) with stable codes; their messages carry the
+//!   service's own words but never a credential (reqwest's errors are stripped of the URL,
+//!   and no header is ever formatted).
+
+use std::time::Duration;
+
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub mod adf;
+pub mod azure;
+pub mod github;
+pub mod jira;
+
+/// How a request proves who it is.
+#[derive(Clone)]
+pub enum Auth {
+    /// `Authorization: Bearer <token>` (GitHub tokens, Jira Data Center PATs).
+    Bearer(SecretString),
+    /// `Authorization: Basic base64(user:secret)` (Azure DevOps PATs with an empty user,
+    /// Jira Cloud's account email with an API token).
+    Basic {
+        /// User name; may be empty.
+        username: String,
+        /// Password, token or PAT.
+        secret: SecretString,
+    },
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Bearer(_) => f.write_str("Auth::Bearer([redacted])"),
+            Auth::Basic { username, .. } => f
+                .debug_struct("Auth::Basic")
+                .field("username", username)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Why a call to a service failed. [`ServiceError::code`] is stable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ServiceError {
+    /// 401, or a 403 that is not a rate limit: the credential is wrong, expired or lacks a
+    /// permission.
+    #[error("{service} refused the credential (HTTP {status}): {message}")]
+    AuthFailed {
+        /// Which service.
+        service: &'static str,
+        /// 401 or 403.
+        status: u16,
+        /// The service's words.
+        message: String,
+    },
+    /// 404: the object does not exist, or the credential may not see it.
+    #[error("{service}: {message}")]
+    NotFound {
+        /// Which service.
+        service: &'static str,
+        /// What was looked for.
+        message: String,
+    },
+    /// Still rate limited after the retries, or asked to wait longer than allowed.
+    #[error("{service} is rate limiting the organization's credential")]
+    RateLimited {
+        /// Which service.
+        service: &'static str,
+        /// How long the service asked to wait, if it said.
+        retry_after: Option<Duration>,
+    },
+    /// Any other 4xx: the request was understood and refused (e.g. a validation error).
+    #[error("{service} refused the request (HTTP {status}): {message}")]
+    Refused {
+        /// Which service.
+        service: &'static str,
+        /// The status.
+        status: u16,
+        /// The service's words.
+        message: String,
+    },
+    /// 5xx after the retries, a timeout, or no connection.
+    #[error("{service} is unavailable: {message}")]
+    Unavailable {
+        /// Which service.
+        service: &'static str,
+        /// What happened.
+        message: String,
+    },
+    /// A success status with a body that is not what the service documents.
+    #[error("{service} answered something unreadable: {message}")]
+    InvalidResponse {
+        /// Which service.
+        service: &'static str,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl ServiceError {
+    /// Stable, machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::AuthFailed { .. } => "auth_failed",
+            ServiceError::NotFound { .. } => "not_found",
+            ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::Refused { .. } => "refused",
+            ServiceError::Unavailable { .. } => "unavailable",
+            ServiceError::InvalidResponse { .. } => "invalid_response",
+        }
+    }
+
+    /// Whether trying again later may succeed (the caller decides when).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ServiceError::RateLimited { .. } | ServiceError::Unavailable { .. }
+        )
+    }
+}
+
+/// A pull request to open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequestSpec {
+    /// Source branch (`orchard/<task_id>`).
+    pub branch: String,
+    /// Target branch; `None`: the repository's default branch, as the service says.
+    pub base: Option<String>,
+    /// Title (cut to the service's limit).
+    pub title: String,
+    /// Description, Markdown (cut to the service's limit).
+    pub body: String,
+    /// Open it as a draft.
+    pub draft: bool,
+}
+
+/// An open pull request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequest {
+    /// Its number (GitHub) or id (Azure DevOps).
+    pub number: u64,
+    /// Its web page.
+    pub url: String,
+    /// Opened by this call (`false`: it was open already).
+    pub created: bool,
+}
+
+/// `text` cut to at most `max` characters, on a character boundary, marked with `…` when cut.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Retry policy of one client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retries {
+    /// Tries per request, the first included (at least 1).
+    pub max_attempts: u32,
+    /// Longest wait between two tries; a service asking for more gets `rate_limited`.
+    pub max_wait: Duration,
+    /// First backoff when the service names no wait; doubles per try.
+    pub backoff: Duration,
+}
+
+impl Default for Retries {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            max_wait: Duration::from_secs(60),
+            backoff: Duration::from_millis(500),
+        }
+    }
+}
+
+/// Settings shared by the clients.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    /// Whole-request timeout.
+    pub timeout: Duration,
+    /// Retry policy.
+    pub retries: Retries,
+    /// `User-Agent` (GitHub refuses requests without one).
+    pub user_agent: String,
+}
+
+impl Default for ClientSettings {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(30),
+            retries: Retries::default(),
+            user_agent: concat!("orchard/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// Longest part of an error body kept in an error message.
+const MAX_ERROR_BODY: usize = 300;
+
+/// One service's HTTP client: its name (for errors and metrics), the headers it always
+/// sends, and the retry policy.
+#[derive(Debug, Clone)]
+pub(crate) struct Service {
+    name: &'static str,
+    client: reqwest::Client,
+    retries: Retries,
+}
+
+/// One request, before it is sent (it may be sent several times).
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) auth: &'a Auth,
+    pub(crate) body: Option<serde_json::Value>,
+    /// Safe to send twice (reads, and writes the service deduplicates).
+    pub(crate) idempotent: bool,
+}
+
+impl Service {
+    pub(crate) fn new(
+        name: &'static str,
+        settings: &ClientSettings,
+        headers: HeaderMap,
+    ) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .timeout(settings.timeout)
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(settings.user_agent.clone())
+            .default_headers(headers)
+            // A redirect would carry the Authorization header to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        Ok(Self {
+            name,
+            client,
+            retries: settings.retries,
+        })
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Sends `call`, retrying by the policy, and reads a JSON answer.
+    pub(crate) async fn json<T: DeserializeOwned>(
+        &self,
+        call: Call<'_>,
+    ) -> Result<T, ServiceError> {
+        let (_, body) = self.send(&call).await?;
+        serde_json::from_slice(&body).map_err(|err| ServiceError::InvalidResponse {
+            service: self.name,
+            message: format!("{} {}: {err}", call.method, call.url.path()),
+        })
+    }
+
+    /// Sends `call`, retrying by the policy; the status and body of the first success.
+    pub(crate) async fn send(
+        &self,
+        call: &Call<'_>,
+    ) -> Result<(StatusCode, Vec<u8>), ServiceError> {
+        let mut attempt = 1;
+        loop {
+            let failure = match self.attempt(call).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let (retry, wait) = match &failure {
+                Failure::Status {
+                    status,
+                    rate_limited,
+                    wait,
+                    ..
+                } => (
+                    *rate_limited || (call.idempotent && is_transient_status(*status)),
+                    *wait,
+                ),
+                Failure::Connect(_) => (true, None),
+                Failure::Transport(_) => (call.idempotent, None),
+            };
+            let wait = wait.unwrap_or_else(|| self.backoff(attempt));
+            if !retry || attempt >= self.retries.max_attempts || wait > self.retries.max_wait {
+                return Err(self.error(failure, wait));
+            }
+            metrics::counter!("orchard_integration_retries_total", "service" => self.name)
+                .increment(1);
+            tracing::debug!(
+                service = self.name,
+                attempt,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    fn backoff(&self, attempt: u32) -> Duration {
+        self.retries
+            .backoff
+            .saturating_mul(1 << (attempt - 1).min(16))
+    }
+
+    async fn attempt(&self, call: &Call<'_>) -> Result<(StatusCode, Vec<u8>), Failure> {
+        let mut request = self.client.request(call.method.clone(), call.url.clone());
+        request = match call.auth {
+            Auth::Bearer(token) => request.bearer_auth(token.expose_secret()),
+            Auth::Basic { username, secret } => {
+                request.basic_auth(username, Some(secret.expose_secret()))
+            }
+        };
+        if let Some(body) = &call.body {
+            request = request.json(body);
+        }
+        let started = std::time::Instant::now();
+        let response = request.send().await.map_err(|err| {
+            let connect = err.is_connect();
+            let message = err.without_url().to_string();
+            if connect {
+                Failure::Connect(message)
+            } else {
+                Failure::Transport(message)
+            }
+        });
+        let response = match response {
+            Ok(response) => response,
+            Err(failure) => {
+                record(self.name, "error", started);
+                return Err(failure);
+            }
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|err| Failure::Transport(err.without_url().to_string()))?;
+        record(self.name, status.as_str(), started);
+        if status.is_success() {
+            return Ok((status, body.to_vec()));
+        }
+        let remaining_zero =
+            header_str(&headers, "x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
+        let wait = retry_after(&headers, remaining_zero);
+        let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
+            || (status == StatusCode::FORBIDDEN && (remaining_zero || wait.is_some()));
+        Err(Failure::Status {
+            status,
+            rate_limited,
+            wait,
+            message: snippet(&body),
+        })
+    }
+
+    fn error(&self, failure: Failure, wait: Duration) -> ServiceError {
+        let service = self.name;
+        match failure {
+            Failure::Status {
+                rate_limited: true, ..
+            } => ServiceError::RateLimited {
+                service,
+                retry_after: Some(wait),
+            },
+            Failure::Status {
+                status, message, ..
+            } => match status {
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ServiceError::AuthFailed {
+                    service,
+                    status: status.as_u16(),
+                    message,
+                },
+                StatusCode::NOT_FOUND => ServiceError::NotFound { service, message },
+                s if s.is_client_error() && s != StatusCode::REQUEST_TIMEOUT => {
+                    ServiceError::Refused {
+                        service,
+                        status: s.as_u16(),
+                        message,
+                    }
+                }
+                s => ServiceError::Unavailable {
+                    service,
+                    message: format!("HTTP {s}: {message}"),
+                },
+            },
+            Failure::Connect(message) | Failure::Transport(message) => {
+                ServiceError::Unavailable { service, message }
+            }
+        }
+    }
+}
+
+/// What one try ended with.
+enum Failure {
+    /// The service answered with an error status.
+    Status {
+        status: StatusCode,
+        /// A 429, or a 403 that is GitHub's rate limit.
+        rate_limited: bool,
+        /// The wait the service asked for.
+        wait: Option<Duration>,
+        message: String,
+    },
+    /// No connection was made: the request never reached the service.
+    Connect(String),
+    /// The connection broke or timed out: the service may have acted.
+    Transport(String),
+}
+
+fn record(service: &'static str, status: &str, started: std::time::Instant) {
+    metrics::counter!("orchard_integration_requests_total", "service" => service, "status" => status.to_owned())
+        .increment(1);
+    metrics::histogram!("orchard_integration_request_duration_seconds", "service" => service)
+        .record(started.elapsed().as_secs_f64());
+}
+
+fn is_transient_status(status: StatusCode) -> bool {
+    status == StatusCode::REQUEST_TIMEOUT
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status.is_server_error()
+}
+
+fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The wait a response asks for: `Retry-After` (seconds or an HTTP date), else, when the
+/// remaining count is 0, `X-RateLimit-Reset` (GitHub: Unix seconds) minus now.
+pub(crate) fn retry_after(headers: &HeaderMap, remaining_zero: bool) -> Option<Duration> {
+    if let Some(value) = header_str(headers, "retry-after") {
+        let value = value.trim();
+        if let Ok(secs) = value.parse::<u64>() {
+            return Some(Duration::from_secs(secs));
+        }
+        if let Ok(at) = httpdate::parse_http_date(value) {
+            return Some(
+                at.duration_since(std::time::SystemTime::now())
+                    .unwrap_or(Duration::ZERO),
+            );
+        }
+    }
+    if remaining_zero {
+        let reset = header_str(headers, "x-ratelimit-reset")?
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        return Some(Duration::from_secs(reset.saturating_sub(now)));
+    }
+    None
+}
+
+/// The start of an error body, on one line, for a message.
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(MAX_ERROR_BODY)
+        .collect();
+    if text.chars().count() > MAX_ERROR_BODY {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses a configured base URL: http(s), no query, no credentials; a trailing `/` dropped.
+pub fn base_url(raw: &str) -> anyhow::Result<Url> {
+    let url = Url::parse(raw.trim().trim_end_matches('/'))
+        .map_err(|err| anyhow::anyhow!("`{raw}` is not a URL: {err}"))?;
+    if !matches!(url.scheme(), "https" | "http") {
+        anyhow::bail!("`{raw}`: only http and https URLs are supported");
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        anyhow::bail!("`{raw}`: credentials do not belong in a URL");
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        anyhow::bail!("`{raw}`: a base URL has no query or fragment");
+    }
+    Ok(url)
+}
+
+/// `base` with `segments` appended, each percent-encoded as one path segment.
+pub(crate) fn join(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    {
+        let mut path = url.path_segments_mut().expect("http(s) URLs have a path");
+        path.pop_if_empty();
+        for segment in segments {
+            path.push(segment);
+        }
+    }
+    url
+}
+
+/// `Accept: application/json`.
+pub(crate) fn json_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        reqwest::header::ACCEPT,
+        HeaderValue::from_static("application/json"),
+    );
+    headers
+}
+
+/// A JSON body.
+pub(crate) fn body<T: Serialize>(value: &T) -> Option<serde_json::Value> {
+    Some(serde_json::to_value(value).expect("request bodies serialise"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_dates_and_github_resets() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, false), Some(Duration::from_secs(7)));
+
+        let later = std::time::SystemTime::now() + Duration::from_secs(120);
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_str(&httpdate::fmt_http_date(later)).unwrap(),
+        );
+        let wait = retry_after(&headers, false).unwrap();
+        assert!(wait > Duration::from_secs(110) && wait <= Duration::from_secs(120));
+
+        let mut headers = HeaderMap::new();
+        let reset = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 30;
+        headers.insert("x-ratelimit-reset", HeaderValue::from(reset));
+        assert_eq!(
+            retry_after(&headers, false),
+            None,
+            "only once the count is 0"
+        );
+        let wait = retry_after(&headers, true).unwrap();
+        assert!(wait > Duration::from_secs(25) && wait <= Duration::from_secs(30));
+    }
+
+    #[test]
+    fn base_urls_are_http_without_credentials() {
+        assert_eq!(
+            base_url("https://api.github.com/").unwrap().as_str(),
+            "https://api.github.com/"
+        );
+        assert_eq!(
+            base_url("https://ghe.example.com/api/v3/").unwrap().path(),
+            "/api/v3"
+        );
+        assert!(base_url("ftp://example.com").is_err());
+        assert!(base_url("https://user:pw@example.com").is_err());
+        assert!(base_url("https://example.com/?a=1").is_err());
+        assert!(base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn segments_are_encoded_one_by_one() {
+        let base = base_url("https://dev.azure.com/acme").unwrap();
+        let url = join(&base, &["My Project", "_apis", "a/b"]);
+        assert_eq!(
+            url.as_str(),
+            "https://dev.azure.com/acme/My%20Project/_apis/a%2Fb"
+        );
+    }
+
+    #[test]
+    fn error_snippets_are_short_and_on_one_line() {
+        assert_eq!(snippet(b"a\nb"), "a b");
+        assert_eq!(snippet(&[b'x'; 400]).chars().count(), MAX_ERROR_BODY + 1);
+    }
+
+    #[test]
+    fn auth_debug_hides_the_secret() {
+        let auth = Auth::Basic {
+            username: "me@example.com".into(),
+            secret: SecretString::from("hunter2-token"),
+        };
+        let shown = format!("{auth:?}");
+        assert!(shown.contains("me@example.com") && !shown.contains("hunter2"));
+        let shown = format!("{:?}", Auth::Bearer(SecretString::from("ghp_secret")));
+        assert!(!shown.contains("ghp_secret"));
+    }
+}
