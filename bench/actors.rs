@@ -102,6 +102,7 @@ async fn world(idle_after: Option<Duration>) -> World {
         ledger: Arc::new(SqliteLedger::new(db)),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
+        pull_requests: None,
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps.clone())
@@ -127,6 +128,7 @@ async fn cancelled_task(store: &SqliteStore, n: usize) -> Lease {
         url: format!("https://example.test/{n}.git"),
         provider: Provider::Generic,
         default_branch: None,
+        pull_requests: Default::default(),
     };
     let repo = store.create_repo(&scope, repo).await.expect("a repo");
     let task = NewTask {

@@ -142,6 +142,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         ledger: Arc::new(orchard_actors::testing::MemoryLedger::new()),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
+        pull_requests: None,
         settings: RunSettings {
             max_steps: 1,
             lease_ttl: Duration::from_secs(600),

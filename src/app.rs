@@ -289,6 +289,9 @@ impl Application {
             ledger: ledger.clone(),
             clock: clock.clone(),
             memory: Some(memory.clone()),
+            pull_requests: Some(Arc::new(crate::forge::ForgePullRequests::new(
+                &config.integrations,
+            )?)),
             settings: RunSettings {
                 node: node_name(),
                 work_root,
@@ -311,6 +314,7 @@ impl Application {
                 max_completion_tokens: config.llm.max_completion_tokens,
                 model: config.llm.model.clone(),
                 price: config.model_price(),
+                public_url: config.integrations.public_url.clone(),
             },
         });
         let (root, _) = Actor::spawn(None, RootSupervisor, deps)

@@ -108,6 +108,43 @@ pub struct Config {
     pub credentials: CredentialsConfig,
     /// Payment providers.
     pub billing: BillingConfig,
+    /// GitHub, Azure DevOps and Jira: pull requests and issues.
+    pub integrations: IntegrationsConfig,
+}
+
+/// `[integrations]`: the clients of GitHub, Azure DevOps and Jira.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IntegrationsConfig {
+    /// Where pull requests and comments link to for a task: `{public_url}/v1/tasks/{id}`;
+    /// unset: they name the task id only.
+    pub public_url: Option<String>,
+    /// Seconds one request may take.
+    pub timeout_secs: u64,
+    /// Tries per request (429, 5xx and rate-limit answers are retried).
+    pub max_attempts: u32,
+    /// Longest wait between tries, in seconds; a service asking for more (`Retry-After`)
+    /// gets no more tries.
+    pub max_wait_secs: u64,
+    /// GitHub's API root for every repository; unset: `https://api.github.com` for
+    /// github.com, `https://HOST/api/v3` for any other host (Enterprise Server).
+    pub github_api_url: Option<String>,
+    /// The Azure DevOps organization or collection URL for every repository; unset: taken
+    /// from each repository's URL (`https://dev.azure.com/ORG`, `https://HOST/tfs/COLL`).
+    pub azure_devops_url: Option<String>,
+}
+
+impl Default for IntegrationsConfig {
+    fn default() -> Self {
+        Self {
+            public_url: None,
+            timeout_secs: 30,
+            max_attempts: 4,
+            max_wait_secs: 60,
+            github_api_url: None,
+            azure_devops_url: None,
+        }
+    }
 }
 
 /// `[credentials]`
@@ -562,6 +599,7 @@ impl Default for Config {
             plans: default_plans(),
             credentials: CredentialsConfig::default(),
             billing: BillingConfig::default(),
+            integrations: IntegrationsConfig::default(),
         }
     }
 }
@@ -885,6 +923,19 @@ impl Config {
 
     fn validate(&self) -> anyhow::Result<()> {
         self.validate_store()?;
+        let integrations = &self.integrations;
+        for (name, url) in [
+            ("public_url", &integrations.public_url),
+            ("github_api_url", &integrations.github_api_url),
+            ("azure_devops_url", &integrations.azure_devops_url),
+        ] {
+            if let Some(url) = url {
+                crate::forge::base_url(url).with_context(|| format!("integrations.{name}"))?;
+            }
+        }
+        if integrations.max_attempts == 0 {
+            bail!("integrations.max_attempts must be at least 1");
+        }
         for origin in &self.http.cors_origins {
             let (scheme, host) = origin.split_once("://").unwrap_or_default();
             let plain = host

@@ -32,6 +32,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0006_budgets.sql"),
     include_str!("../schema/sqlite/0007_usage_billing.sql"),
     include_str!("../schema/sqlite/0008_revoked_tokens.sql"),
+    include_str!("../schema/sqlite/0009_pull_requests.sql"),
 ];
 
 /// A shared handle to the database.

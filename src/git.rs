@@ -370,6 +370,7 @@ mod tests {
             url: url.to_owned(),
             provider: Provider::Generic,
             default_branch: None,
+            pull_requests: Default::default(),
             created_at: time::OffsetDateTime::now_utc(),
         }
     }

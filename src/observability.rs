@@ -236,6 +236,28 @@ pub const SERIES: &[Series] = &[
         None,
         "Organizations created",
     ),
+    // Integrations
+    series(
+        "orchard_pull_requests_total",
+        Counter,
+        &["outcome"],
+        None,
+        "Pull requests for pushed branches: opened, found open already, or failed (the reason is a task event)",
+    ),
+    series(
+        "orchard_integration_requests_total",
+        Counter,
+        &["service", "outcome"],
+        None,
+        "Requests to GitHub, Azure DevOps and Jira, each try counted, by outcome",
+    ),
+    series(
+        "orchard_integration_retries_total",
+        Counter,
+        &["service"],
+        None,
+        "Requests to GitHub, Azure DevOps and Jira tried again after a 429, 5xx or rate-limit answer",
+    ),
 ];
 
 /// Bucket bounds of the `_seconds` histograms: 5 ms to 10 min, roughly ×2.5 apart (HTTP
@@ -272,6 +294,16 @@ pub fn describe() {
     }
     for actor in RESTARTED_ACTORS {
         metrics::counter!("orchard_actor_restarts_total", "actor" => *actor).increment(0);
+    }
+    for outcome in ["opened", "found", "failed"] {
+        metrics::counter!("orchard_pull_requests_total", "outcome" => outcome).increment(0);
+    }
+    for service in crate::forge::SERVICES {
+        metrics::counter!("orchard_integration_retries_total", "service" => service).increment(0);
+        for outcome in crate::forge::OUTCOMES {
+            metrics::counter!("orchard_integration_requests_total", "service" => service, "outcome" => outcome)
+                .increment(0);
+        }
     }
 }
 

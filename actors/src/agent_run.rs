@@ -19,8 +19,8 @@ use crate::budget::{BudgetScope, LedgerError, Reservation};
 use crate::budget_actor::{BudgetMsg, estimate_prompt_tokens};
 use crate::credentials::CredentialMsg;
 use crate::domain::{
-    CredentialProvider, EventKind, OrgScope, Provider, Repo, Task, TaskError, TaskOutcome,
-    TokenUsage, task_branch,
+    CredentialProvider, EventKind, OrgScope, Provider, PullRequestMode, Repo, Task, TaskError,
+    TaskOutcome, TokenUsage, task_branch,
 };
 use crate::indexing::{IndexStats, RepoIndexer};
 use crate::observe::{
@@ -28,7 +28,7 @@ use crate::observe::{
 };
 use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
-    GitErrorKind, Lease, LlmCallUsage, LlmError, QueueError, StoreError,
+    GitErrorKind, Lease, LlmCallUsage, LlmError, PullRequestRequest, QueueError, StoreError,
 };
 use crate::recall::{Recall, RecallError};
 use crate::repo_lock::RepoLockMsg;
@@ -378,7 +378,11 @@ impl AgentRunState {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Ok(None);
         }
-        let provider = credential_provider(repo.provider);
+        self.credential(credential_provider(repo.provider)).await
+    }
+
+    /// The org's credential for `provider`, for one operation; `None` when it stored none.
+    async fn credential(&self, provider: CredentialProvider) -> Result<Option<GitAuth>, Stop> {
         let task_id = self.lease.task_id;
         let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
         let answer = ask(
@@ -935,6 +939,7 @@ impl AgentRunState {
                     branch: None,
                     commit: None,
                     changed_files: Vec::new(),
+                    pull_request_url: None,
                 }
             }
             CommitOutcome::Pushed { commit } => {
@@ -943,11 +948,14 @@ impl AgentRunState {
                     json!({"changes": true, "branch": branch, "commit": commit, "files": changed_files}),
                 )
                 .await?;
+                let repo = repo.clone();
+                let pull_request_url = self.open_pull_request(&repo, &branch, &summary).await?;
                 TaskOutcome::Succeeded {
                     summary,
                     branch: Some(branch),
                     commit: Some(commit),
                     changed_files,
+                    pull_request_url,
                 }
             }
         };
@@ -956,6 +964,87 @@ impl AgentRunState {
         }
         self.finish(outcome).await?;
         Ok(Flow::Exit(RunExit::Succeeded))
+    }
+
+    /// Opens (or finds open) the pull request of the pushed `branch`, when the repository is
+    /// on GitHub or Azure DevOps and wants pull requests. It never fails the task — the branch
+    /// is pushed, the work is there: a pull request that could not be opened is a
+    /// `pull_request` event with the reason (the client already retried what was worth it).
+    async fn open_pull_request(
+        &self,
+        repo: &Repo,
+        branch: &str,
+        summary: &str,
+    ) -> Result<Option<String>, Stop> {
+        let Some(forge) = self.deps.pull_requests.as_ref() else {
+            return Ok(None);
+        };
+        let on_forge = matches!(repo.provider, Provider::Github | Provider::AzureDevops);
+        if !on_forge || repo.pull_requests == PullRequestMode::Off {
+            return Ok(None);
+        }
+        let provider = credential_provider(repo.provider);
+        let auth = match self.credential(provider).await {
+            Ok(Some(auth)) => auth,
+            Ok(None) => {
+                let name = provider.as_str();
+                self.pull_request_failed(
+                    "credential_missing",
+                    format!(
+                        "no pull request: store a {name} credential with PUT /v1/credentials/{name}"
+                    ),
+                )
+                .await?;
+                return Ok(None);
+            }
+            Err(Stop::Fail(error)) => {
+                self.pull_request_failed(&error.code, error.message).await?;
+                return Ok(None);
+            }
+            Err(stop) => return Err(stop),
+        };
+        // The totals of every call so far (the task loaded at the start predates them).
+        let task = self
+            .deps
+            .store
+            .task(&self.scope, self.lease.task_id)
+            .await?;
+        let request = PullRequestRequest {
+            branch: branch.to_owned(),
+            base: repo.default_branch.clone(),
+            title: pull_request_title(summary, &task.instruction),
+            body: pull_request_body(&task, self.deps.settings.public_url.as_deref()),
+            draft: repo.pull_requests == PullRequestMode::Draft,
+        };
+        match forge.open(repo, &request, &auth).await {
+            Ok(opened) => {
+                let outcome = if opened.created { "opened" } else { "found" };
+                metrics::counter!("orchard_pull_requests_total", "outcome" => outcome).increment(1);
+                tracing::info!(url = %opened.url, outcome, "pull request");
+                self.event(
+                    EventKind::PullRequest,
+                    json!({"url": opened.url, "number": opened.number, "created": opened.created, "draft": request.draft}),
+                )
+                .await?;
+                Ok(Some(opened.url))
+            }
+            Err(err) => {
+                self.pull_request_failed(&err.code, err.message).await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Records why no pull request was opened: a `pull_request` event, a metric, a log line.
+    async fn pull_request_failed(&self, code: &str, message: String) -> Result<(), Stop> {
+        metrics::counter!("orchard_pull_requests_total", "outcome" => "failed").increment(1);
+        tracing::warn!(code, error = %message, "pull request not opened");
+        self.event(
+            EventKind::PullRequest,
+            json!({"error": {"code": code, "message": message}}),
+        )
+        .await?;
+        Ok(())
     }
 
     async fn finish(&self, outcome: TaskOutcome) -> Result<(), StoreError> {
@@ -990,6 +1079,66 @@ impl From<RecallError> for IndexFailure {
     fn from(err: RecallError) -> Self {
         IndexFailure::Recall(err)
     }
+}
+
+/// A pull request's title: the summary's first line, else the instruction's.
+fn pull_request_title(summary: &str, instruction: &str) -> String {
+    let first = |text: &str| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .map(str::to_owned)
+    };
+    let title = first(summary)
+        .or_else(|| first(instruction))
+        .unwrap_or_else(|| "Changes by Orchard".to_owned());
+    if title.chars().count() > 120 {
+        let mut cut: String = title.chars().take(119).collect();
+        cut.push('…');
+        cut
+    } else {
+        title
+    }
+}
+
+/// A pull request's description: the instruction, then what the task cost and where it is.
+fn pull_request_body(task: &Task, public_url: Option<&str>) -> String {
+    let link = match public_url {
+        Some(base) => format!(
+            "[`{}`]({}/v1/tasks/{})",
+            task.id,
+            base.trim_end_matches('/'),
+            task.id
+        ),
+        None => format!("`{}`", task.id),
+    };
+    let quoted: Vec<String> = task
+        .instruction
+        .lines()
+        .map(|line| format!("> {line}").trim_end().to_owned())
+        .collect();
+    let mut body = format!(
+        "Opened by Orchard for task {link}.\n\n**Instruction**\n\n{}\n\n",
+        quoted.join("\n")
+    );
+    if let Some(summary) = &task.summary {
+        body.push_str(&format!("**Summary**: {summary}\n\n"));
+    }
+    body.push_str(&format!(
+        "**Usage**: {} tokens ({} prompt, {} completion) in {} LLM call{}, ${}.{:06}",
+        task.tokens.total(),
+        task.tokens.prompt,
+        task.tokens.completion,
+        task.llm_calls,
+        if task.llm_calls == 1 { "" } else { "s" },
+        task.cost_micros / 1_000_000,
+        task.cost_micros % 1_000_000,
+    ));
+    if let Some(sprint) = &task.sprint {
+        body.push_str(&format!(" (sprint {sprint})"));
+    }
+    body.push('\n');
+    body
 }
 
 /// The credential that authenticates to a repository's forge.

@@ -255,6 +255,8 @@ pub struct Repo {
     pub provider: Provider,
     /// Branch that tasks start from; `None` means the remote's HEAD.
     pub default_branch: Option<String>,
+    /// Whether a successful task opens a pull request (GitHub and Azure DevOps only).
+    pub pull_requests: PullRequestMode,
     /// Registration time.
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
@@ -269,6 +271,42 @@ pub struct NewRepo {
     pub provider: Provider,
     /// Branch to start from.
     pub default_branch: Option<String>,
+    /// Pull requests for successful tasks.
+    pub pull_requests: PullRequestMode,
+}
+
+/// What a successful task with a pushed branch does about a pull request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PullRequestMode {
+    /// Opens one, ready for review.
+    #[default]
+    Open,
+    /// Opens one as a draft.
+    Draft,
+    /// Opens none: the branch is pushed, the rest is up to the org.
+    Off,
+}
+
+impl PullRequestMode {
+    /// Stable lowercase name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            PullRequestMode::Open => "open",
+            PullRequestMode::Draft => "draft",
+            PullRequestMode::Off => "off",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "open" => PullRequestMode::Open,
+            "draft" => PullRequestMode::Draft,
+            "off" => PullRequestMode::Off,
+            _ => return None,
+        })
+    }
 }
 
 /// Lifecycle of a task.
@@ -375,6 +413,8 @@ pub struct Task {
     pub branch: Option<String>,
     /// Commit id of the result, if there were changes.
     pub commit: Option<String>,
+    /// The pull request opened for the branch, if one was.
+    pub pull_request_url: Option<String>,
     /// The agent's summary from `finish`.
     pub summary: Option<String>,
     /// Files changed by the run.
@@ -429,6 +469,8 @@ pub enum TaskOutcome {
         commit: Option<String>,
         /// Files changed.
         changed_files: Vec<String>,
+        /// The pull request opened (or found open) for the branch.
+        pull_request_url: Option<String>,
     },
     /// The run failed.
     Failed(TaskError),
@@ -484,6 +526,8 @@ pub enum EventKind {
     Commit,
     /// A crashed run was restarted.
     Restart,
+    /// A pull request was opened or found for the branch, or could not be.
+    PullRequest,
 }
 
 impl EventKind {
@@ -496,6 +540,7 @@ impl EventKind {
             EventKind::ToolCall => "tool_call",
             EventKind::Commit => "commit",
             EventKind::Restart => "restart",
+            EventKind::PullRequest => "pull_request",
         }
     }
 
@@ -508,6 +553,7 @@ impl EventKind {
             "tool_call" => EventKind::ToolCall,
             "commit" => EventKind::Commit,
             "restart" => EventKind::Restart,
+            "pull_request" => EventKind::PullRequest,
             _ => return None,
         })
     }

@@ -653,6 +653,56 @@ pub trait GitWorkspace: Send + Sync + 'static {
     ) -> Result<CommitOutcome, GitError>;
 }
 
+/// A pull request to open for a task's pushed branch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PullRequestRequest {
+    /// Source branch (`orchard/<task_id>`).
+    pub branch: String,
+    /// Target branch; `None`: the repository's default branch, as the forge says.
+    pub base: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub body: String,
+    /// Open it as a draft.
+    pub draft: bool,
+}
+
+/// A pull request, opened or found open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenedPullRequest {
+    /// Its web page.
+    pub url: String,
+    /// Its number (GitHub) or id (Azure DevOps).
+    pub number: u64,
+    /// Opened by this call (`false`: one was open for the branch already).
+    pub created: bool,
+}
+
+/// Why a pull request was not opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct PullRequestError {
+    /// Stable code: `auth_failed`, `not_found`, `rate_limited`, `refused`, `unavailable`,
+    /// `invalid_response`, `unsupported`.
+    pub code: String,
+    /// Detail, free of credentials.
+    pub message: String,
+}
+
+/// Pull requests on the repository's forge (GitHub, Azure DevOps).
+#[async_trait]
+pub trait PullRequests: Send + Sync + 'static {
+    /// Opens a pull request for `request.branch` of `repo`, or returns the one already open
+    /// for it: a task that finishes twice (a redelivery) gets one pull request.
+    async fn open(
+        &self,
+        repo: &Repo,
+        request: &PullRequestRequest,
+        auth: &GitAuth,
+    ) -> Result<OpenedPullRequest, PullRequestError>;
+}
+
 #[cfg(test)]
 mod tests {
     /// Methods of [`super::Store`] that take no [`super::OrgScope`], and why.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::backoff::BackoffPolicy;
 use crate::budget::{BudgetLedger, Clock, Limits, Price};
-use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, Queue, Store};
+use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, PullRequests, Queue, Store};
 use crate::recall::Recall;
 
 /// Settings of agent runs and dispatch.
@@ -58,6 +58,9 @@ pub struct RunSettings {
     pub model: String,
     /// Its price.
     pub price: Price,
+    /// The API's public address (e.g. `https://orchard.example.com`): pull requests link back
+    /// to `{public_url}/v1/tasks/{id}`. `None`: they name the task id only.
+    pub public_url: Option<String>,
 }
 
 impl RunSettings {
@@ -107,6 +110,8 @@ pub struct Deps {
     /// Vector memory: repository indexing and the agent's memory tools; `None` runs
     /// without either.
     pub memory: Option<Arc<Recall>>,
+    /// Opens pull requests on GitHub and Azure DevOps; `None` opens none.
+    pub pull_requests: Option<Arc<dyn PullRequests>>,
     /// Settings.
     pub settings: RunSettings,
 }

@@ -23,8 +23,9 @@ use crate::domain::{
 };
 use crate::ports::{
     BillingChange, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault,
-    GitAuth, GitError, GitWorkspace, Lease, Llm, LlmCallUsage, LlmError, PlanChange, Queue,
-    QueueError, Store, StoreError, UsagePage, VaultError,
+    GitAuth, GitError, GitWorkspace, Lease, Llm, LlmCallUsage, LlmError, OpenedPullRequest,
+    PlanChange, PullRequestError, PullRequestRequest, PullRequests, Queue, QueueError, Store,
+    StoreError, UsagePage, VaultError,
 };
 use crate::runtime::RunSettings;
 
@@ -59,6 +60,7 @@ pub fn run_settings(work_root: PathBuf) -> RunSettings {
         max_completion_tokens: 1_000,
         model: "test-model".into(),
         price: crate::budget::Price::default(),
+        public_url: None,
     }
 }
 
@@ -161,6 +163,7 @@ impl Store for MemoryStore {
             url: repo.url,
             provider: repo.provider,
             default_branch: repo.default_branch,
+            pull_requests: repo.pull_requests,
             created_at: OffsetDateTime::now_utc(),
         };
         lock(&self.data).repos.push(repo.clone());
@@ -199,6 +202,7 @@ impl Store for MemoryStore {
             attempts: 0,
             branch: None,
             commit: None,
+            pull_request_url: None,
             summary: None,
             changed_files: Vec::new(),
             tokens: TokenUsage::default(),
@@ -470,12 +474,14 @@ impl Store for MemoryStore {
                 branch,
                 commit,
                 changed_files,
+                pull_request_url,
             } => {
                 task.status = TaskStatus::Succeeded;
                 task.summary = Some(summary);
                 task.branch = branch;
                 task.commit = commit;
                 task.changed_files = changed_files;
+                task.pull_request_url = pull_request_url;
                 task.error = None;
             }
             TaskOutcome::Failed(error) => {
@@ -765,6 +771,62 @@ impl Llm for ScriptedLlm {
             Err(LlmError::Permanent {
                 message: "script exhausted".into(),
             })
+        })
+    }
+}
+
+/// A forge in memory: one pull request per (repository, branch), as GitHub and Azure DevOps
+/// keep them; records every call with the user name it was authenticated with.
+#[derive(Debug, Default)]
+pub struct MemoryForge {
+    opened: Mutex<Vec<(RepoId, PullRequestRequest)>>,
+    calls: Mutex<Vec<(RepoId, String)>>,
+    /// When set, every call fails with this code.
+    pub fail_with: Option<String>,
+}
+
+impl MemoryForge {
+    /// The pull requests opened, in order.
+    pub fn opened(&self) -> Vec<(RepoId, PullRequestRequest)> {
+        lock(&self.opened).clone()
+    }
+
+    /// Every call: repository and user name.
+    pub fn calls(&self) -> Vec<(RepoId, String)> {
+        lock(&self.calls).clone()
+    }
+}
+
+#[async_trait]
+impl PullRequests for MemoryForge {
+    async fn open(
+        &self,
+        repo: &Repo,
+        request: &PullRequestRequest,
+        auth: &GitAuth,
+    ) -> Result<OpenedPullRequest, PullRequestError> {
+        lock(&self.calls).push((repo.id, auth.username.clone()));
+        if let Some(code) = &self.fail_with {
+            return Err(PullRequestError {
+                code: code.clone(),
+                message: format!("the forge said {code}"),
+            });
+        }
+        let mut opened = lock(&self.opened);
+        let existing = opened
+            .iter()
+            .position(|(id, r)| *id == repo.id && r.branch == request.branch);
+        let (number, created) = match existing {
+            Some(at) => (at as u64 + 1, false),
+            None => {
+                opened.push((repo.id, request.clone()));
+                (opened.len() as u64, true)
+            }
+        };
+        Ok(OpenedPullRequest {
+            url: format!("https://forge.test/{}/pull/{number}", repo.id),
+            number,
+            created,
         })
     }
 }

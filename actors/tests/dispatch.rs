@@ -76,6 +76,7 @@ async fn setup_with(
         ledger: Arc::new(orchard_actors::testing::MemoryLedger::new()),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
+        pull_requests: None,
         settings,
     });
     let args = DispatcherArgs {

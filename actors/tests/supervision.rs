@@ -190,6 +190,7 @@ async fn harness_with(
         ledger: flaky_ledger.clone(),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
+        pull_requests: None,
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
@@ -216,6 +217,7 @@ impl Harness {
             url: url.to_string_lossy().into_owned(),
             provider: Provider::Generic,
             default_branch: None,
+            pull_requests: Default::default(),
         };
         let repo = self.store.create_repo(scope, repo).await.unwrap();
         let task = NewTask {
@@ -908,6 +910,7 @@ async fn a_task_stops_before_a_call_its_max_tokens_cannot_hold() {
         url: h.source.path().to_string_lossy().into_owned(),
         provider: Provider::Generic,
         default_branch: None,
+        pull_requests: Default::default(),
     };
     let repo = h.store.create_repo(&h.scope, repo).await.unwrap();
     let new = NewTask {

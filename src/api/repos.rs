@@ -1,6 +1,6 @@
 //! `POST /v1/repos`, `GET /v1/repos`.
 
-use orchard_actors::domain::{NewRepo, Provider, Repo};
+use orchard_actors::domain::{NewRepo, Provider, PullRequestMode, Repo};
 use poem::web::Data;
 use poem_openapi::payload::Json;
 use poem_openapi::types::Example;
@@ -51,6 +51,37 @@ impl From<Provider> for ProviderName {
     }
 }
 
+/// Whether a successful task opens a pull request for its branch: `open` (the default when
+/// registering), `draft` or `off`. Only GitHub and Azure DevOps repositories have them, and
+/// they need the org's `github` or `azure_devops` credential.
+#[derive(Debug, Clone, Copy, Enum)]
+#[oai(rename_all = "snake_case")]
+enum PullRequestsName {
+    Open,
+    Draft,
+    Off,
+}
+
+impl From<PullRequestsName> for PullRequestMode {
+    fn from(p: PullRequestsName) -> Self {
+        match p {
+            PullRequestsName::Open => PullRequestMode::Open,
+            PullRequestsName::Draft => PullRequestMode::Draft,
+            PullRequestsName::Off => PullRequestMode::Off,
+        }
+    }
+}
+
+impl From<PullRequestMode> for PullRequestsName {
+    fn from(p: PullRequestMode) -> Self {
+        match p {
+            PullRequestMode::Open => PullRequestsName::Open,
+            PullRequestMode::Draft => PullRequestsName::Draft,
+            PullRequestMode::Off => PullRequestsName::Off,
+        }
+    }
+}
+
 /// A repository to register.
 #[derive(Object)]
 #[oai(example)]
@@ -62,6 +93,7 @@ struct RepoCreate {
     /// Branch tasks start from; default: the remote's HEAD.
     #[oai(nullable)]
     default_branch: Option<Text>,
+    pull_requests: Option<PullRequestsName>,
 }
 
 /// A registered repository.
@@ -72,6 +104,7 @@ struct RepoView {
     url: String,
     provider: ProviderName,
     default_branch: Option<String>,
+    pull_requests: PullRequestsName,
     created_at: OffsetDateTime,
 }
 
@@ -82,6 +115,7 @@ impl From<Repo> for RepoView {
             url: repo.url,
             provider: repo.provider.into(),
             default_branch: repo.default_branch,
+            pull_requests: repo.pull_requests.into(),
             created_at: repo.created_at,
         }
     }
@@ -100,6 +134,7 @@ impl Example for RepoCreate {
             url: "https://github.com/acme/signup-service.git".into(),
             provider: ProviderName::Github,
             default_branch: Some("main".into()),
+            pull_requests: Some(PullRequestsName::Draft),
         }
     }
 }
@@ -110,12 +145,14 @@ impl Example for RepoView {
             url,
             provider,
             default_branch,
+            pull_requests,
         } = RepoCreate::example();
         Self {
             id: examples::REPO_ID,
             url: url.into(),
             provider,
             default_branch: default_branch.map(String::from),
+            pull_requests: pull_requests.unwrap_or(PullRequestsName::Open),
             created_at: examples::AT,
         }
     }
@@ -162,6 +199,7 @@ impl ReposApi {
                     url,
                     provider: body.provider.into(),
                     default_branch,
+                    pull_requests: body.pull_requests.map(Into::into).unwrap_or_default(),
                 },
             )
             .await

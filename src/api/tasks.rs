@@ -103,6 +103,9 @@ struct TaskView {
     /// Commit pushed.
     #[serde(skip_serializing_if = "Option::is_none")]
     commit: Option<String>,
+    /// The pull request opened (or found open) for the branch, on GitHub or Azure DevOps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pull_request_url: Option<String>,
     /// The agent's summary.
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<String>,
@@ -145,7 +148,7 @@ struct TaskList {
 struct TaskEventView {
     /// Position in the log, from 1.
     seq: u64,
-    /// `status`, `checkout`, `llm_call`, `tool_call` or `commit`.
+    /// `status`, `checkout`, `llm_call`, `tool_call`, `commit`, `pull_request` or `restart`.
     kind: String,
     /// Details.
     data: serde_json::Value,
@@ -190,6 +193,7 @@ impl Example for TaskView {
             attempts: 1,
             branch: Some(format!("orchard/{}", examples::TASK_ID)),
             commit: Some("3f9c2b7e41d05a8c6e2f1b9d7a4c3e5f60718293".into()),
+            pull_request_url: Some("https://github.com/acme/signup-service/pull/42".into()),
             summary: Some(
                 "Validate the email and password in signup; reject bad input with 400.".into(),
             ),
@@ -289,6 +293,7 @@ fn view(task: Task) -> TaskView {
         attempts: task.attempts,
         branch: task.branch,
         commit: task.commit,
+        pull_request_url: task.pull_request_url,
         summary: task.summary,
         changed_files: task.changed_files,
         tokens: task.tokens.into(),

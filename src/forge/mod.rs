@@ -27,6 +27,9 @@ pub mod adf;
 pub mod azure;
 pub mod github;
 pub mod jira;
+mod pull_requests;
+
+pub use pull_requests::ForgePullRequests;
 
 /// How a request proves who it is.
 #[derive(Clone)]
@@ -213,6 +216,21 @@ impl Default for ClientSettings {
     }
 }
 
+impl ClientSettings {
+    /// The settings `[integrations]` names.
+    pub fn from_config(config: &crate::config::IntegrationsConfig) -> Self {
+        Self {
+            timeout: Duration::from_secs(config.timeout_secs.max(1)),
+            retries: Retries {
+                max_attempts: config.max_attempts.max(1),
+                max_wait: Duration::from_secs(config.max_wait_secs),
+                ..Retries::default()
+            },
+            ..Self::default()
+        }
+    }
+}
+
 /// Longest part of an error body kept in an error message.
 const MAX_ERROR_BODY: usize = 300;
 
@@ -330,7 +348,6 @@ impl Service {
         if let Some(body) = &call.body {
             request = request.json(body);
         }
-        let started = std::time::Instant::now();
         let response = request.send().await.map_err(|err| {
             let connect = err.is_connect();
             let message = err.without_url().to_string();
@@ -343,7 +360,7 @@ impl Service {
         let response = match response {
             Ok(response) => response,
             Err(failure) => {
-                record(self.name, "error", started);
+                record(self.name, None);
                 return Err(failure);
             }
         };
@@ -353,7 +370,7 @@ impl Service {
             .bytes()
             .await
             .map_err(|err| Failure::Transport(err.without_url().to_string()))?;
-        record(self.name, status.as_str(), started);
+        record(self.name, Some(status));
         if status.is_success() {
             return Ok((status, body.to_vec()));
         }
@@ -424,11 +441,21 @@ enum Failure {
     Transport(String),
 }
 
-fn record(service: &'static str, status: &str, started: std::time::Instant) {
-    metrics::counter!("orchard_integration_requests_total", "service" => service, "status" => status.to_owned())
+/// The services, as `service` label values.
+pub const SERVICES: [&str; 3] = ["github", "azure_devops", "jira"];
+
+/// Outcomes of one request, as `outcome` label values.
+pub const OUTCOMES: [&str; 4] = ["ok", "client_error", "server_error", "error"];
+
+fn record(service: &'static str, status: Option<StatusCode>) {
+    let outcome = match status {
+        Some(s) if s.is_success() => "ok",
+        Some(s) if s.is_client_error() => "client_error",
+        Some(_) => "server_error",
+        None => "error",
+    };
+    metrics::counter!("orchard_integration_requests_total", "service" => service, "outcome" => outcome)
         .increment(1);
-    metrics::histogram!("orchard_integration_request_duration_seconds", "service" => service)
-        .record(started.elapsed().as_secs_f64());
 }
 
 fn is_transient_status(status: StatusCode) -> bool {

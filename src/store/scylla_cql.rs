@@ -147,15 +147,16 @@ pub(crate) const SELECT_USER_BY_EMAIL: &str = "SELECT email, user_id, org_id, ro
 
 /// Registers a repository.
 pub(crate) const INSERT_REPO: &str = "INSERT INTO {keyspace}.repos \
-     (org_id, repo_id, url, provider, default_branch, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+     (org_id, repo_id, url, provider, default_branch, created_at, pull_requests) \
+     VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 /// One repository of an org.
 pub(crate) const SELECT_REPO: &str = "SELECT org_id, repo_id, url, provider, default_branch, \
-     created_at FROM {keyspace}.repos WHERE org_id = ? AND repo_id = ?";
+     created_at, pull_requests FROM {keyspace}.repos WHERE org_id = ? AND repo_id = ?";
 
 /// An org's repositories, oldest first (paged by the driver).
 pub(crate) const SELECT_REPOS: &str = "SELECT org_id, repo_id, url, provider, \
-     default_branch, created_at FROM {keyspace}.repos WHERE org_id = ?";
+     default_branch, created_at, pull_requests FROM {keyspace}.repos WHERE org_id = ?";
 
 // --- tasks ----------------------------------------------------------------------------------
 
@@ -165,7 +166,7 @@ macro_rules! task_columns {
         "org_id, bucket, task_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
          branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, \
          llm_calls, cost_micros, quota_period, quota_released, error_code, error_message, \
-         created_at, updated_at"
+         created_at, updated_at, pull_request_url"
     };
 }
 
@@ -243,7 +244,7 @@ pub(crate) const TRANSITION_TASK: &str = concat!(
 /// Records a success, if the task has not ended yet (the first ending stands).
 pub(crate) const FINISH_TASK_SUCCEEDED: &str = concat!(
     "UPDATE {keyspace}.tasks SET status = ?, summary = ?, branch = ?, commit_id = ?, \
-     changed_files = ?, updated_at = ? ",
+     changed_files = ?, updated_at = ?, pull_request_url = ? ",
     task_key!(),
     " IF status IN (?, ?)"
 );

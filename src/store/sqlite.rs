@@ -6,9 +6,9 @@ use async_trait::async_trait;
 use orchard_actors::budget::{BadPeriod, Limits, Period};
 use orchard_actors::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
-    OrgId, OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Spend, Task, TaskError, TaskEvent,
-    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, UsageReport, User,
-    UserCredentials, UserId,
+    OrgId, OrgScope, Provider, PullRequestMode, Repo, RepoId, Role, SealedSecret, Spend, Task,
+    TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage,
+    UsageReport, User, UserCredentials, UserId,
 };
 use orchard_actors::ports::{
     BillingChange, LlmCallUsage, PlanChange, Store, StoreError, UsagePage,
@@ -91,7 +91,8 @@ fn not_found_or(err: rusqlite::Error) -> StoreError {
 
 const TASK_COLUMNS: &str = "id, org_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
      branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, error_code, \
-     error_message, created_at, updated_at, llm_calls, cost_micros, quota_period, quota_released";
+     error_message, created_at, updated_at, llm_calls, cost_micros, quota_period, quota_released, \
+     pull_request_url";
 
 fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
     let status = text(row, 6)?;
@@ -126,6 +127,7 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
         cost_micros: unsigned(row.get(19)?),
         quota_period: parse_id_in(text(row, 20)?)?,
         quota_released: row.get(21)?,
+        pull_request_url: row.get(22)?,
     })
 }
 
@@ -219,6 +221,8 @@ fn repo_from_row(row: &Row<'_>) -> rusqlite::Result<Repo> {
             .ok_or_else(|| conversion(format!("bad provider {provider:?}")))?,
         default_branch: row.get(4)?,
         created_at: parse_time(&row.get::<_, String>(5)?)?,
+        pull_requests: PullRequestMode::parse(text(row, 6)?)
+            .ok_or_else(|| conversion("bad pull request mode".to_owned()))?,
     })
 }
 
@@ -351,20 +355,23 @@ impl Store for SqliteStore {
             url: repo.url,
             provider: repo.provider,
             default_branch: repo.default_branch,
+            pull_requests: repo.pull_requests,
             created_at: OffsetDateTime::now_utc(),
         };
         let row = repo.clone();
         self.with(move |conn| {
             conn.execute(
-                "INSERT INTO repos (id, org_id, url, provider, default_branch, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO repos (id, org_id, url, provider, default_branch, created_at,
+                                    pull_requests)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                 params![
                     row.id.to_string(),
                     row.org_id.to_string(),
                     row.url,
                     row.provider.as_str(),
                     row.default_branch,
-                    format_time(row.created_at)
+                    format_time(row.created_at),
+                    row.pull_requests.as_str()
                 ],
             )
             .map_err(backend)?;
@@ -378,7 +385,7 @@ impl Store for SqliteStore {
         let org = scope.org_id();
         self.with(move |conn| {
             conn.query_row(
-                "SELECT id, org_id, url, provider, default_branch, created_at
+                "SELECT id, org_id, url, provider, default_branch, created_at, pull_requests
                  FROM repos WHERE org_id = ?1 AND id = ?2",
                 params![org.to_string(), id.to_string()],
                 repo_from_row,
@@ -393,7 +400,7 @@ impl Store for SqliteStore {
         self.with(move |conn| {
             let mut stmt = conn
                 .prepare(
-                    "SELECT id, org_id, url, provider, default_branch, created_at
+                    "SELECT id, org_id, url, provider, default_branch, created_at, pull_requests
                      FROM repos WHERE org_id = ?1 ORDER BY id",
                 )
                 .map_err(backend)?;
@@ -827,10 +834,11 @@ impl Store for SqliteStore {
                     branch,
                     commit,
                     changed_files,
+                    pull_request_url,
                 } => conn.execute(
                     "UPDATE tasks SET status = 'succeeded', summary = ?3, branch = ?4,
                             commit_id = ?5, changed_files = ?6, error_code = NULL,
-                            error_message = NULL, updated_at = ?7
+                            error_message = NULL, updated_at = ?7, pull_request_url = ?8
                      WHERE org_id = ?1 AND id = ?2 AND status IN ('queued', 'running')",
                     params![
                         org.to_string(),
@@ -839,7 +847,8 @@ impl Store for SqliteStore {
                         branch,
                         commit,
                         serde_json::to_string(&changed_files).map_err(backend)?,
-                        now()
+                        now(),
+                        pull_request_url
                     ],
                 ),
                 TaskOutcome::Failed(error) => conn.execute(
@@ -1095,6 +1104,7 @@ mod tests {
                     url: "https://example.test/acme/app.git".into(),
                     provider: Provider::Github,
                     default_branch: Some("main".into()),
+                    pull_requests: Default::default(),
                 },
             )
             .await
@@ -1262,6 +1272,7 @@ mod tests {
                     branch: Some("orchard/x".into()),
                     commit: Some("abc".into()),
                     changed_files: vec!["a.rs".into()],
+                    pull_request_url: None,
                 },
             )
             .await

@@ -14,6 +14,7 @@ mod git_http;
 mod helpers;
 mod memory;
 mod metrics;
+mod pull_requests;
 mod ratelimit;
 mod redis;
 mod restart;

@@ -48,6 +48,7 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
                     url: bare.to_str().unwrap().into(),
                     provider: Provider::Generic,
                     default_branch: None,
+                    pull_requests: Default::default(),
                 },
             )
             .await

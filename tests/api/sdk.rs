@@ -194,6 +194,7 @@ async fn the_rust_sdk_runs_a_task() {
             url: bare.to_str().unwrap().into(),
             provider: orchard_client::types::ProviderName::Generic,
             default_branch: None,
+            pull_requests: None,
         })
         .send()
         .await

@@ -9,8 +9,8 @@
 use crate::budget::{Limits, Period};
 use crate::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask,
-    OrgId, OrgScope, Provider, Repo, SealedSecret, Spend, Task, TaskError, TaskId, TaskOutcome,
-    TaskQuery, TaskStatus, TokenUsage,
+    OrgId, OrgScope, Provider, PullRequestMode, Repo, SealedSecret, Spend, Task, TaskError, TaskId,
+    TaskOutcome, TaskQuery, TaskStatus, TokenUsage,
 };
 use crate::ports::{BillingChange, LlmCallUsage, PlanChange, Store, StoreError, UsagePage};
 
@@ -64,6 +64,7 @@ pub async fn new_repo(store: &dyn Store, scope: &OrgScope, name: &str) -> Repo {
                 url: format!("https://example.test/acme/{name}.git"),
                 provider: Provider::Github,
                 default_branch: Some("main".into()),
+                pull_requests: Default::default(),
             },
         )
         .await
@@ -135,6 +136,7 @@ fn succeeded(summary: &str) -> TaskOutcome {
         branch: Some("orchard/x".into()),
         commit: Some("abc123".into()),
         changed_files: vec!["src/lib.rs".into()],
+        pull_request_url: Some("https://github.com/acme/app/pull/7".into()),
     }
 }
 
@@ -640,6 +642,36 @@ pub async fn repos_are_listed_oldest_first(store: &dyn Store) {
         (one.org_id, one.url.as_str()),
         (scope.org_id(), "https://example.test/acme/app2.git")
     );
+    assert_eq!(one.pull_requests, PullRequestMode::Open);
+
+    // Each repository keeps its own pull request setting.
+    for mode in [PullRequestMode::Draft, PullRequestMode::Off] {
+        let repo = store
+            .create_repo(
+                &scope,
+                NewRepo {
+                    url: format!("https://dev.azure.com/acme/Ops/_git/{}", mode.as_str()),
+                    provider: Provider::AzureDevops,
+                    default_branch: None,
+                    pull_requests: mode,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(repo.pull_requests, mode);
+        let key = |r: &Repo| {
+            (
+                r.id,
+                r.url.clone(),
+                r.provider,
+                r.default_branch.clone(),
+                r.pull_requests,
+            )
+        };
+        assert_eq!(key(&store.repo(&scope, repo.id).await.unwrap()), key(&repo));
+        let listed = store.list_repos(&scope).await.unwrap();
+        assert_eq!(listed.last().map(key), Some(key(&repo)));
+    }
 }
 
 /// Following `next` pages through every task once, newest first, each page at most `limit`
@@ -829,7 +861,16 @@ pub async fn the_first_ending_stands(store: &dyn Store) {
     assert_eq!(done.branch.as_deref(), Some("orchard/x"));
     assert_eq!(done.commit.as_deref(), Some("abc123"));
     assert_eq!(done.changed_files, ["src/lib.rs"]);
+    assert_eq!(
+        done.pull_request_url.as_deref(),
+        Some("https://github.com/acme/app/pull/7")
+    );
     assert!(done.error.is_none());
+    let listed = store.list_tasks(&scope, &query(10)).await.unwrap();
+    assert_eq!(
+        listed.tasks[0].pull_request_url, done.pull_request_url,
+        "listings carry the pull request too"
+    );
 
     let lost = new_task(store, &scope, &repo, "s1").await;
     store.start_attempt(&scope, lost.id).await.unwrap();
@@ -848,6 +889,7 @@ pub async fn the_first_ending_stands(store: &dyn Store) {
         Some("llm_error")
     );
     assert!(failed_task.commit.is_none() && failed_task.changed_files.is_empty());
+    assert!(failed_task.pull_request_url.is_none());
 
     let cancelled = new_task(store, &scope, &repo, "s1").await;
     store.start_attempt(&scope, cancelled.id).await.unwrap();

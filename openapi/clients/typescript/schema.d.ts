@@ -861,6 +861,13 @@ export interface components {
          */
         ProviderName: "github" | "azure_devops" | "generic";
         /**
+         * @description Whether a successful task opens a pull request for its branch: `open` (the default when
+         *     registering), `draft` or `off`. Only GitHub and Azure DevOps repositories have them, and
+         *     they need the org's `github` or `azure_devops` credential.
+         * @enum {string}
+         */
+        PullRequestsName: "open" | "draft" | "off";
+        /**
          * Registered
          * @description A registration done.
          * @example {
@@ -877,6 +884,7 @@ export interface components {
          * @example {
          *       "default_branch": "main",
          *       "provider": "github",
+         *       "pull_requests": "draft",
          *       "url": "https://github.com/acme/signup-service.git"
          *     }
          */
@@ -889,6 +897,7 @@ export interface components {
             provider: components["schemas"]["ProviderName"];
             /** @description Branch tasks start from; default: the remote's HEAD. */
             default_branch?: string | null;
+            pull_requests?: components["schemas"]["PullRequestsName"];
         };
         /**
          * RepoList
@@ -900,6 +909,7 @@ export interface components {
          *           "default_branch": "main",
          *           "id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
          *           "provider": "github",
+         *           "pull_requests": "draft",
          *           "url": "https://github.com/acme/signup-service.git"
          *         }
          *       ]
@@ -916,6 +926,7 @@ export interface components {
          *       "default_branch": "main",
          *       "id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
          *       "provider": "github",
+         *       "pull_requests": "draft",
          *       "url": "https://github.com/acme/signup-service.git"
          *     }
          */
@@ -925,6 +936,7 @@ export interface components {
             url: string;
             provider: components["schemas"]["ProviderName"];
             default_branch?: string;
+            pull_requests: components["schemas"]["PullRequestsName"];
             /** Format: date-time */
             created_at: string;
         };
@@ -1125,7 +1137,7 @@ export interface components {
              * @description Position in the log, from 1.
              */
             seq: number;
-            /** @description `status`, `checkout`, `llm_call`, `tool_call` or `commit`. */
+            /** @description `status`, `checkout`, `llm_call`, `tool_call`, `commit`, `pull_request` or `restart`. */
             kind: string;
             /** @description Details. */
             data: unknown;
@@ -1152,6 +1164,7 @@ export interface components {
          *           "instruction": "add input validation to the signup handler",
          *           "llm_calls": 4,
          *           "max_tokens": 200000,
+         *           "pull_request_url": "https://github.com/acme/signup-service/pull/42",
          *           "quota_period": "2026-12",
          *           "quota_released": false,
          *           "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
@@ -1221,6 +1234,7 @@ export interface components {
          *       "instruction": "add input validation to the signup handler",
          *       "llm_calls": 4,
          *       "max_tokens": 200000,
+         *       "pull_request_url": "https://github.com/acme/signup-service/pull/42",
          *       "quota_period": "2026-12",
          *       "quota_released": false,
          *       "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
@@ -1255,6 +1269,8 @@ export interface components {
             branch?: string;
             /** @description Commit pushed. */
             commit?: string;
+            /** @description The pull request opened (or found open) for the branch, on GitHub or Azure DevOps. */
+            pull_request_url?: string;
             /** @description The agent's summary. */
             summary?: string;
             /** @description Files the agent changed. */

@@ -141,7 +141,17 @@ async fn run_statements(
 ) -> anyhow::Result<()> {
     for (index, statement) in migration.statements.iter().enumerate() {
         let cql = with_keyspace(statement, keyspace)?;
-        session.query_unpaged(cql, ()).await.with_context(|| {
+        let result = session.query_unpaged(cql, ()).await;
+        if let Err(err) = &result
+            && is_add_column(statement)
+            && err
+                .to_string()
+                .contains("conflicts with an existing column")
+        {
+            // The column was added by an earlier, interrupted run of this migration.
+            continue;
+        }
+        result.with_context(|| {
             let head = statement.lines().next().unwrap_or_default();
             format!(
                 "migration {}, statement {} (`{head}`)",
@@ -151,6 +161,16 @@ async fn run_statements(
         })?;
     }
     Ok(())
+}
+
+/// Whether `statement` is an `ALTER TABLE … ADD`, which CQL cannot make `IF NOT EXISTS`.
+fn is_add_column(statement: &str) -> bool {
+    let words: Vec<String> = statement
+        .split_whitespace()
+        .take(4)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.len() == 4 && words[0] == "alter" && words[1] == "table" && words[3] == "add"
 }
 
 /// What `schema_migrations` holds, read at the serial consistency: linearizable with the LWTs

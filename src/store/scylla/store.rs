@@ -18,9 +18,9 @@ use futures_util::{StreamExt as _, TryStreamExt as _};
 use orchard_actors::budget::{Limits, Period};
 use orchard_actors::domain::{
     CancelOutcome, Credential, CredentialId, CredentialProvider, EventKind, NewRepo, NewTask, Org,
-    OrgId, OrgScope, Provider, Repo, RepoId, Role, SealedSecret, Spend, Task, TaskError, TaskEvent,
-    TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage, UsageReport, User,
-    UserCredentials, UserId,
+    OrgId, OrgScope, Provider, PullRequestMode, Repo, RepoId, Role, SealedSecret, Spend, Task,
+    TaskError, TaskEvent, TaskId, TaskOutcome, TaskPage, TaskQuery, TaskStatus, TokenUsage,
+    UsageReport, User, UserCredentials, UserId,
 };
 use orchard_actors::ports::{
     BillingChange, LlmCallUsage, PlanChange, Store, StoreError, UsagePage,
@@ -159,6 +159,11 @@ fn repo_from(row: RowRef<'_>) -> Result<Repo, Decode> {
             .ok_or_else(|| Decode(format!("bad provider {provider:?}")))?,
         default_branch: row.opt_text("default_branch")?,
         created_at: row.time("created_at")?,
+        pull_requests: match row.opt_text("pull_requests")? {
+            None => PullRequestMode::Open,
+            Some(mode) => PullRequestMode::parse(&mode)
+                .ok_or_else(|| Decode(format!("bad pull request mode {mode:?}")))?,
+        },
     })
 }
 
@@ -198,6 +203,7 @@ fn task_from(row: RowRef<'_>) -> Result<Task, Decode> {
             .parse()
             .map_err(|_| Decode(format!("bad quota period {quota_period:?}")))?,
         quota_released: row.opt_bool("quota_released")?.unwrap_or(false),
+        pull_request_url: row.opt_text("pull_request_url")?,
         error,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
@@ -788,6 +794,7 @@ impl Store for ScyllaStore {
             url: repo.url,
             provider: repo.provider,
             default_branch: repo.default_branch,
+            pull_requests: repo.pull_requests,
             created_at: now_millis(),
         };
         let values = (
@@ -797,6 +804,7 @@ impl Store for ScyllaStore {
             repo.provider.as_str(),
             unset_if_none(repo.default_branch.as_deref()),
             timestamp(repo.created_at),
+            repo.pull_requests.as_str(),
         );
         self.run("INSERT_REPO", &values).await?;
         Ok(repo)
@@ -842,6 +850,7 @@ impl Store for ScyllaStore {
             attempts: 0,
             branch: None,
             commit: None,
+            pull_request_url: None,
             summary: None,
             changed_files: Vec::new(),
             tokens: TokenUsage::default(),
@@ -1239,6 +1248,7 @@ impl Store for ScyllaStore {
                 branch,
                 commit,
                 changed_files,
+                pull_request_url,
             } => {
                 let values = (
                     TaskStatus::Succeeded.as_str(),
@@ -1247,6 +1257,7 @@ impl Store for ScyllaStore {
                     commit.as_deref(),
                     changed_files.clone(),
                     at,
+                    pull_request_url.as_deref(),
                     org,
                     bucket.as_str(),
                     task_id,

@@ -346,6 +346,10 @@ pub(crate) fn parse_schema(files: &[(String, String)]) -> Result<Schema, String>
             if code.is_empty() {
                 continue;
             }
+            if code.first() == Some(&Tok::Word("alter".into())) {
+                parse_alter(code, &mut schema).map_err(|e| format!("{file}: {e}"))?;
+                continue;
+            }
             let table = parse_create(code, file, tag.as_deref(), &schema)
                 .map_err(|e| format!("{file}: {e}"))?;
             if schema.tables.contains_key(&table.name) {
@@ -581,6 +585,40 @@ fn parse_option_value(p: &mut Parser) -> Result<(), String> {
         }
         _ => Err("expected an option value".into()),
     }
+}
+
+/// `ALTER TABLE {keyspace}.name ADD column type`: a new column of an earlier table (the one
+/// change a migration makes to an existing table; the runner treats "already there" as done,
+/// so a migration can still be run again).
+fn parse_alter(toks: Vec<Tok>, schema: &mut Schema) -> Result<(), String> {
+    let mut p = Parser::new(toks);
+    p.expect_word("alter")?;
+    p.expect_word("table")?;
+    let name = p.table_name()?;
+    let at = |e: String| format!("ALTER TABLE {name}: {e}");
+    p.expect_word("add").map_err(at)?;
+    let column = p.ident().map_err(at)?;
+    if CQL_RESERVED.contains(&column.as_str()) {
+        return Err(at(format!("{column} is a reserved CQL keyword")));
+    }
+    let ty = parse_type(&mut p).map_err(at)?;
+    if !p.at_end() {
+        return Err(at(format!("unexpected {} after the column", p.describe())));
+    }
+    let table = schema
+        .tables
+        .get_mut(&name)
+        .ok_or_else(|| at("no earlier migration creates it".into()))?;
+    if table.base.is_some() {
+        return Err(at(
+            "a materialized view takes its columns from its base".into()
+        ));
+    }
+    if table.columns.insert(column.clone(), ty).is_some() {
+        return Err(at(format!("column {column} exists already")));
+    }
+    table.column_order.push(column);
+    Ok(())
 }
 
 fn parse_create(

@@ -227,7 +227,7 @@ const BINDS: &[(&str, &str)] = &[
     ("SELECT_USER_BY_EMAIL", "email"),
     (
         "INSERT_REPO",
-        "org_id repo_id url provider default_branch created_at",
+        "org_id repo_id url provider default_branch created_at pull_requests",
     ),
     ("SELECT_REPO", "org_id repo_id"),
     ("SELECT_REPOS", "org_id"),
@@ -260,8 +260,8 @@ const BINDS: &[(&str, &str)] = &[
     ),
     (
         "FINISH_TASK_SUCCEEDED",
-        "status summary branch commit_id changed_files updated_at org_id bucket task_id \
-         if:status if:status",
+        "status summary branch commit_id changed_files updated_at pull_request_url org_id \
+         bucket task_id if:status if:status",
     ),
     (
         "FINISH_TASK_FAILED",
@@ -652,6 +652,44 @@ fn the_checker_reports_broken_schema() {
     assert!(parse_schema(&untagged).unwrap_err().contains("kind:"));
     let gap = vec![("0002_x.cql".to_owned(), String::new())];
     assert!(parse_schema(&gap).unwrap_err().contains("without gaps"));
+
+    // A column added by a later migration joins its table; a bad one is refused.
+    let table = format!(
+        "{header}CREATE TABLE IF NOT EXISTS {{keyspace}}.t (org_id uuid, PRIMARY KEY ((org_id)));\n"
+    );
+    let added = parse_schema(&[
+        ("0001_t.cql".to_owned(), table.clone()),
+        (
+            "0002_more.cql".to_owned(),
+            "ALTER TABLE {keyspace}.t ADD note text;\n".to_owned(),
+        ),
+    ])
+    .unwrap();
+    assert_eq!(added.tables["t"].columns["note"], "text");
+    assert_eq!(added.tables["t"].column_order, ["org_id", "note"]);
+    for (alter, expected) in [
+        (
+            "ALTER TABLE {keyspace}.nope ADD note text;",
+            "no earlier migration",
+        ),
+        (
+            "ALTER TABLE {keyspace}.t ADD org_id uuid;",
+            "exists already",
+        ),
+        ("ALTER TABLE {keyspace}.t ADD note txet;", "unknown type"),
+        ("ALTER TABLE {keyspace}.t DROP org_id;", "expected `ADD`"),
+        ("ALTER TABLE {keyspace}.t ADD token text;", "reserved"),
+    ] {
+        let err = parse_schema(&[
+            ("0001_t.cql".to_owned(), table.clone()),
+            ("0002_more.cql".to_owned(), format!("{alter}\n")),
+        ])
+        .expect_err(alter);
+        assert!(
+            err.contains(expected),
+            "{alter}: expected {expected:?}, got {err:?}"
+        );
+    }
 }
 
 #[test]

@@ -459,6 +459,69 @@ pub mod types {
         }
     }
 
+    ///Whether a successful task opens a pull request for its branch: `open`
+    /// (the default when registering), `draft` or `off`. Only GitHub and
+    /// Azure DevOps repositories have them, and they need the org's
+    /// `github` or `azure_devops` credential.
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum PullRequestsName {
+        #[serde(rename = "open")]
+        Open,
+        #[serde(rename = "draft")]
+        Draft,
+        #[serde(rename = "off")]
+        Off,
+    }
+
+    impl ::std::fmt::Display for PullRequestsName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Open => f.write_str("open"),
+                Self::Draft => f.write_str("draft"),
+                Self::Off => f.write_str("off"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for PullRequestsName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "open" => Ok(Self::Open),
+                "draft" => Ok(Self::Draft),
+                "off" => Ok(Self::Off),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for PullRequestsName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for PullRequestsName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     ///A registration done.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct Registered {
@@ -479,6 +542,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub default_branch: ::std::option::Option<::std::string::String>,
         pub provider: ProviderName,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pull_requests: ::std::option::Option<PullRequestsName>,
         ///Clone URL: `https://...`; `http://`, `file://` and absolute paths where the server
         ///allows them. No credentials in the URL.
         pub url: ::std::string::String,
@@ -510,6 +575,7 @@ pub mod types {
         pub default_branch: ::std::option::Option<::std::string::String>,
         pub id: ::uuid::Uuid,
         pub provider: ProviderName,
+        pub pull_requests: PullRequestsName,
         pub url: ::std::string::String,
     }
 
@@ -714,7 +780,8 @@ pub mod types {
         pub at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///Details.
         pub data: ::serde_json::Value,
-        ///`status`, `checkout`, `llm_call`, `tool_call` or `commit`.
+        ///`status`, `checkout`, `llm_call`, `tool_call`, `commit`,
+        /// `pull_request` or `restart`.
         pub kind: ::std::string::String,
         ///Position in the log, from 1.
         pub seq: u64,
@@ -803,6 +870,10 @@ pub mod types {
         pub llm_calls: u32,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_tokens: ::std::option::Option<u64>,
+        ///The pull request opened (or found open) for the branch, on GitHub or
+        /// Azure DevOps.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pull_request_url: ::std::option::Option<::std::string::String>,
         ///The month (`YYYY-MM`, UTC) whose task quota it counts against.
         pub quota_period: ::std::string::String,
         ///It ended without an LLM call and gave its quota slot back.
@@ -2352,6 +2423,10 @@ pub mod types {
                 ::std::string::String,
             >,
             provider: ::std::result::Result<super::ProviderName, ::std::string::String>,
+            pull_requests: ::std::result::Result<
+                ::std::option::Option<super::PullRequestsName>,
+                ::std::string::String,
+            >,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
 
@@ -2360,6 +2435,7 @@ pub mod types {
                 Self {
                     default_branch: Ok(Default::default()),
                     provider: Err("no value supplied for provider".to_string()),
+                    pull_requests: Ok(Default::default()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -2386,6 +2462,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for provider: {e}"));
                 self
             }
+            pub fn pull_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PullRequestsName>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pull_requests = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for pull_requests: {e}"));
+                self
+            }
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2406,6 +2492,7 @@ pub mod types {
                 Ok(Self {
                     default_branch: value.default_branch?,
                     provider: value.provider?,
+                    pull_requests: value.pull_requests?,
                     url: value.url?,
                 })
             }
@@ -2416,6 +2503,7 @@ pub mod types {
                 Self {
                     default_branch: Ok(value.default_branch),
                     provider: Ok(value.provider),
+                    pull_requests: Ok(value.pull_requests),
                     url: Ok(value.url),
                 }
             }
@@ -2478,6 +2566,7 @@ pub mod types {
             >,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             provider: ::std::result::Result<super::ProviderName, ::std::string::String>,
+            pull_requests: ::std::result::Result<super::PullRequestsName, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
 
@@ -2488,6 +2577,7 @@ pub mod types {
                     default_branch: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     provider: Err("no value supplied for provider".to_string()),
+                    pull_requests: Err("no value supplied for pull_requests".to_string()),
                     url: Err("no value supplied for url".to_string()),
                 }
             }
@@ -2534,6 +2624,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for provider: {e}"));
                 self
             }
+            pub fn pull_requests<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PullRequestsName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pull_requests = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for pull_requests: {e}"));
+                self
+            }
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2556,6 +2656,7 @@ pub mod types {
                     default_branch: value.default_branch?,
                     id: value.id?,
                     provider: value.provider?,
+                    pull_requests: value.pull_requests?,
                     url: value.url?,
                 })
             }
@@ -2568,6 +2669,7 @@ pub mod types {
                     default_branch: Ok(value.default_branch),
                     id: Ok(value.id),
                     provider: Ok(value.provider),
+                    pull_requests: Ok(value.pull_requests),
                     url: Ok(value.url),
                 }
             }
@@ -3497,6 +3599,10 @@ pub mod types {
             instruction: ::std::result::Result<::std::string::String, ::std::string::String>,
             llm_calls: ::std::result::Result<u32, ::std::string::String>,
             max_tokens: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
+            pull_request_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             quota_period: ::std::result::Result<::std::string::String, ::std::string::String>,
             quota_released: ::std::result::Result<bool, ::std::string::String>,
             repo_id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
@@ -3531,6 +3637,7 @@ pub mod types {
                     instruction: Err("no value supplied for instruction".to_string()),
                     llm_calls: Err("no value supplied for llm_calls".to_string()),
                     max_tokens: Ok(Default::default()),
+                    pull_request_url: Ok(Default::default()),
                     quota_period: Err("no value supplied for quota_period".to_string()),
                     quota_released: Err("no value supplied for quota_released".to_string()),
                     repo_id: Err("no value supplied for repo_id".to_string()),
@@ -3664,6 +3771,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for max_tokens: {e}"));
                 self
             }
+            pub fn pull_request_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pull_request_url = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for pull_request_url: {e}")
+                });
+                self
+            }
             pub fn quota_period<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3764,6 +3881,7 @@ pub mod types {
                     instruction: value.instruction?,
                     llm_calls: value.llm_calls?,
                     max_tokens: value.max_tokens?,
+                    pull_request_url: value.pull_request_url?,
                     quota_period: value.quota_period?,
                     quota_released: value.quota_released?,
                     repo_id: value.repo_id?,
@@ -3791,6 +3909,7 @@ pub mod types {
                     instruction: Ok(value.instruction),
                     llm_calls: Ok(value.llm_calls),
                     max_tokens: Ok(value.max_tokens),
+                    pull_request_url: Ok(value.pull_request_url),
                     quota_period: Ok(value.quota_period),
                     quota_released: Ok(value.quota_released),
                     repo_id: Ok(value.repo_id),

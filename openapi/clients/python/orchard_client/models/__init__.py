@@ -24,6 +24,7 @@ from .note_stored_source import NoteStoredSource
 from .org_view import OrgView
 from .plan_change_body import PlanChangeBody
 from .provider_name import ProviderName
+from .pull_requests_name import PullRequestsName
 from .registered import Registered
 from .repo_create import RepoCreate
 from .repo_list import RepoList
@@ -74,6 +75,7 @@ __all__ = (
     "OrgView",
     "PlanChangeBody",
     "ProviderName",
+    "PullRequestsName",
     "Registered",
     "RepoCreate",
     "RepoList",

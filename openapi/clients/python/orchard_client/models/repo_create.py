@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.provider_name import ProviderName, check_provider_name
+from ..models.pull_requests_name import PullRequestsName, check_pull_requests_name
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RepoCreate")
@@ -17,18 +18,24 @@ class RepoCreate:
     """A repository to register.
 
     Example:
-        {'default_branch': 'main', 'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}
+        {'default_branch': 'main', 'provider': 'github', 'pull_requests': 'draft', 'url':
+            'https://github.com/acme/signup-service.git'}
 
     Attributes:
         url (str): Clone URL: `https://...`; `http://`, `file://` and absolute paths where the server
             allows them. No credentials in the URL.
         provider (ProviderName): Where a repository is hosted.
         default_branch (None | str | Unset): Branch tasks start from; default: the remote's HEAD.
+        pull_requests (PullRequestsName | Unset): Whether a successful task opens a pull request for its branch: `open`
+            (the default when
+            registering), `draft` or `off`. Only GitHub and Azure DevOps repositories have them, and
+            they need the org's `github` or `azure_devops` credential.
     """
 
     url: str
     provider: ProviderName
     default_branch: None | str | Unset = UNSET
+    pull_requests: PullRequestsName | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -42,6 +49,10 @@ class RepoCreate:
         else:
             default_branch = self.default_branch
 
+        pull_requests: str | Unset = UNSET
+        if not isinstance(self.pull_requests, Unset):
+            pull_requests = self.pull_requests
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -52,6 +63,8 @@ class RepoCreate:
         )
         if default_branch is not UNSET:
             field_dict["default_branch"] = default_branch
+        if pull_requests is not UNSET:
+            field_dict["pull_requests"] = pull_requests
 
         return field_dict
 
@@ -71,10 +84,18 @@ class RepoCreate:
 
         default_branch = _parse_default_branch(d.pop("default_branch", UNSET))
 
+        _pull_requests = d.pop("pull_requests", UNSET)
+        pull_requests: PullRequestsName | Unset
+        if isinstance(_pull_requests, Unset):
+            pull_requests = UNSET
+        else:
+            pull_requests = check_pull_requests_name(_pull_requests)
+
         repo_create = cls(
             url=url,
             provider=provider,
             default_branch=default_branch,
+            pull_requests=pull_requests,
         )
 
         repo_create.additional_properties = d

@@ -19,8 +19,8 @@ class RepoList:
 
     Example:
         {'repos': [{'created_at': '2026-12-04T09:30:00Z', 'default_branch': 'main', 'id':
-            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'provider': 'github', 'url': 'https://github.com/acme/signup-
-            service.git'}]}
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'provider': 'github', 'pull_requests': 'draft', 'url':
+            'https://github.com/acme/signup-service.git'}]}
 
     Attributes:
         repos (list[RepoView]):

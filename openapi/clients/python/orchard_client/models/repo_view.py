@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.provider_name import ProviderName, check_provider_name
+from ..models.pull_requests_name import PullRequestsName, check_pull_requests_name
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RepoView")
@@ -20,12 +21,16 @@ class RepoView:
 
     Example:
         {'created_at': '2026-12-04T09:30:00Z', 'default_branch': 'main', 'id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}
+            'provider': 'github', 'pull_requests': 'draft', 'url': 'https://github.com/acme/signup-service.git'}
 
     Attributes:
         id (UUID):
         url (str):
         provider (ProviderName): Where a repository is hosted.
+        pull_requests (PullRequestsName): Whether a successful task opens a pull request for its branch: `open` (the
+            default when
+            registering), `draft` or `off`. Only GitHub and Azure DevOps repositories have them, and
+            they need the org's `github` or `azure_devops` credential.
         created_at (datetime.datetime):
         default_branch (str | Unset):
     """
@@ -33,6 +38,7 @@ class RepoView:
     id: UUID
     url: str
     provider: ProviderName
+    pull_requests: PullRequestsName
     created_at: datetime.datetime
     default_branch: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,6 +49,8 @@ class RepoView:
         url = self.url
 
         provider: str = self.provider
+
+        pull_requests: str = self.pull_requests
 
         created_at = self.created_at.isoformat()
 
@@ -55,6 +63,7 @@ class RepoView:
                 "id": id,
                 "url": url,
                 "provider": provider,
+                "pull_requests": pull_requests,
                 "created_at": created_at,
             }
         )
@@ -72,6 +81,8 @@ class RepoView:
 
         provider = check_provider_name(d.pop("provider"))
 
+        pull_requests = check_pull_requests_name(d.pop("pull_requests"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         default_branch = d.pop("default_branch", UNSET)
@@ -80,6 +91,7 @@ class RepoView:
             id=id,
             url=url,
             provider=provider,
+            pull_requests=pull_requests,
             created_at=created_at,
             default_branch=default_branch,
         )

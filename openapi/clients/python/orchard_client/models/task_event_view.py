@@ -20,7 +20,7 @@ class TaskEventView:
 
     Attributes:
         seq (int): Position in the log, from 1.
-        kind (str): `status`, `checkout`, `llm_call`, `tool_call` or `commit`.
+        kind (str): `status`, `checkout`, `llm_call`, `tool_call`, `commit`, `pull_request` or `restart`.
         data (Any): Details.
         at (datetime.datetime):
     """

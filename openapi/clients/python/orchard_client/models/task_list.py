@@ -24,10 +24,11 @@ class TaskList:
             'orchard/0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0', 'changed_files': ['src/signup.rs'], 'commit':
             '3f9c2b7e41d05a8c6e2f1b9d7a4c3e5f60718293', 'cost_micros': 3522, 'cost_usd': 0.003522, 'created_at':
             '2026-12-04T09:30:00Z', 'id': '0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0', 'instruction': 'add input validation to
-            the signup handler', 'llm_calls': 4, 'max_tokens': 200000, 'quota_period': '2026-12', 'quota_released': False,
-            'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49', 'status': 'succeeded', 'summary':
-            'Validate the email and password in signup; reject bad input with 400.', 'tokens': {'completion': 1310,
-            'prompt': 18240, 'total': 19550}, 'updated_at': '2026-12-04T09:31:35Z'}]}
+            the signup handler', 'llm_calls': 4, 'max_tokens': 200000, 'pull_request_url': 'https://github.com/acme/signup-
+            service/pull/42', 'quota_period': '2026-12', 'quota_released': False, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49', 'status': 'succeeded', 'summary': 'Validate the
+            email and password in signup; reject bad input with 400.', 'tokens': {'completion': 1310, 'prompt': 18240,
+            'total': 19550}, 'updated_at': '2026-12-04T09:31:35Z'}]}
 
     Attributes:
         tasks (list[TaskView]):

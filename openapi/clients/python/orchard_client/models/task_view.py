@@ -26,10 +26,11 @@ class TaskView:
         {'attempts': 1, 'branch': 'orchard/0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0', 'changed_files': ['src/signup.rs'],
             'commit': '3f9c2b7e41d05a8c6e2f1b9d7a4c3e5f60718293', 'cost_micros': 3522, 'cost_usd': 0.003522, 'created_at':
             '2026-12-04T09:30:00Z', 'id': '0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0', 'instruction': 'add input validation to
-            the signup handler', 'llm_calls': 4, 'max_tokens': 200000, 'quota_period': '2026-12', 'quota_released': False,
-            'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49', 'status': 'succeeded', 'summary':
-            'Validate the email and password in signup; reject bad input with 400.', 'tokens': {'completion': 1310,
-            'prompt': 18240, 'total': 19550}, 'updated_at': '2026-12-04T09:31:35Z'}
+            the signup handler', 'llm_calls': 4, 'max_tokens': 200000, 'pull_request_url': 'https://github.com/acme/signup-
+            service/pull/42', 'quota_period': '2026-12', 'quota_released': False, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49', 'status': 'succeeded', 'summary': 'Validate the
+            email and password in signup; reject bad input with 400.', 'tokens': {'completion': 1310, 'prompt': 18240,
+            'total': 19550}, 'updated_at': '2026-12-04T09:31:35Z'}
 
     Attributes:
         id (UUID):
@@ -51,6 +52,8 @@ class TaskView:
         max_tokens (int | Unset):
         branch (str | Unset): Branch the result was pushed to; absent when the agent changed nothing.
         commit (str | Unset): Commit pushed.
+        pull_request_url (str | Unset): The pull request opened (or found open) for the branch, on GitHub or Azure
+            DevOps.
         summary (str | Unset): The agent's summary.
         error (TaskViewError | Unset): Why the task failed.
     """
@@ -73,6 +76,7 @@ class TaskView:
     max_tokens: int | Unset = UNSET
     branch: str | Unset = UNSET
     commit: str | Unset = UNSET
+    pull_request_url: str | Unset = UNSET
     summary: str | Unset = UNSET
     error: TaskViewError | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -114,6 +118,8 @@ class TaskView:
 
         commit = self.commit
 
+        pull_request_url = self.pull_request_url
+
         summary = self.summary
 
         error: dict[str, Any] | Unset = UNSET
@@ -148,6 +154,8 @@ class TaskView:
             field_dict["branch"] = branch
         if commit is not UNSET:
             field_dict["commit"] = commit
+        if pull_request_url is not UNSET:
+            field_dict["pull_request_url"] = pull_request_url
         if summary is not UNSET:
             field_dict["summary"] = summary
         if error is not UNSET:
@@ -197,6 +205,8 @@ class TaskView:
 
         commit = d.pop("commit", UNSET)
 
+        pull_request_url = d.pop("pull_request_url", UNSET)
+
         summary = d.pop("summary", UNSET)
 
         _error = d.pop("error", UNSET)
@@ -225,6 +235,7 @@ class TaskView:
             max_tokens=max_tokens,
             branch=branch,
             commit=commit,
+            pull_request_url=pull_request_url,
             summary=summary,
             error=error,
         )

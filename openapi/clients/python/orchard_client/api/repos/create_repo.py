@@ -107,7 +107,8 @@ def sync_detailed(
 
     Args:
         body (RepoCreate): A repository to register. Example: {'default_branch': 'main',
-            'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}.
+            'provider': 'github', 'pull_requests': 'draft', 'url': 'https://github.com/acme/signup-
+            service.git'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,7 +138,8 @@ def sync(
 
     Args:
         body (RepoCreate): A repository to register. Example: {'default_branch': 'main',
-            'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}.
+            'provider': 'github', 'pull_requests': 'draft', 'url': 'https://github.com/acme/signup-
+            service.git'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -162,7 +164,8 @@ async def asyncio_detailed(
 
     Args:
         body (RepoCreate): A repository to register. Example: {'default_branch': 'main',
-            'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}.
+            'provider': 'github', 'pull_requests': 'draft', 'url': 'https://github.com/acme/signup-
+            service.git'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -190,7 +193,8 @@ async def asyncio(
 
     Args:
         body (RepoCreate): A repository to register. Example: {'default_branch': 'main',
-            'provider': 'github', 'url': 'https://github.com/acme/signup-service.git'}.
+            'provider': 'github', 'pull_requests': 'draft', 'url': 'https://github.com/acme/signup-
+            service.git'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -1,0 +1,259 @@
+//! Pull requests through the real server: a task succeeds, its branch is pushed to a real git
+//! repository, and a pull request is opened on a local server that speaks GitHub's REST API.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::forge::{FakeService, Reply, github};
+use crate::helpers::{ScriptedLlm, TestApp, bare_repo, test_config, tool_step};
+
+const TOKEN: &str = "ghp_e2e0123456789abcdefghijklmnop";
+
+struct Setup {
+    app: TestApp,
+    fake: FakeService,
+    token: String,
+    _llm: ScriptedLlm,
+    root: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let fake = FakeService::start(github).await;
+    let llm = ScriptedLlm::start(vec![
+        tool_step(
+            &[(
+                "write_file",
+                json!({"path": "src/validate.rs", "content": "pub fn ok() -> bool { true }\n"}),
+            )],
+            120,
+            30,
+        ),
+        tool_step(
+            &[("finish", json!({"summary": "Validate signup input"}))],
+            200,
+            10,
+        ),
+    ])
+    .await;
+    let data_dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(data_dir.path(), Some(&llm));
+    config.integrations.github_api_url = Some(fake.base_url.clone());
+    config.integrations.public_url = Some("https://orchard.test".into());
+    config.integrations.max_wait_secs = 2;
+    let app = TestApp::spawn_in(data_dir, config).await;
+    let (token, _) = app.signup("acme", "dev@acme.test").await;
+    let (status, body) = app
+        .put(
+            "/v1/credentials/github",
+            Some(&token),
+            &json!({"secret": TOKEN}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    Setup {
+        app,
+        fake,
+        token,
+        _llm: llm,
+        root: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// A bare repository at `<root>/<owner>/origin.git`: on "GitHub" it is `<owner>/origin`.
+fn repo_of(root: &Path, owner: &str) -> PathBuf {
+    let dir = root.join(owner);
+    std::fs::create_dir_all(&dir).unwrap();
+    bare_repo(&dir)
+}
+
+impl Setup {
+    async fn github_repo(&self, owner: &str, pull_requests: Option<&str>) -> String {
+        let url = repo_of(self.root.path(), owner);
+        let mut body = json!({"url": url.to_str().unwrap(), "provider": "github"});
+        if let Some(mode) = pull_requests {
+            body["pull_requests"] = json!(mode);
+        }
+        let (status, repo) = self.app.post("/v1/repos", Some(&self.token), &body).await;
+        assert_eq!(status, 201, "{repo}");
+        assert_eq!(repo["pull_requests"], pull_requests.unwrap_or("open"));
+        repo["id"].as_str().unwrap().to_owned()
+    }
+
+    async fn run(&self, repo_id: &str, instruction: &str) -> Value {
+        let (status, body) = self
+            .app
+            .post(
+                "/v1/tasks",
+                Some(&self.token),
+                &json!({"repo_id": repo_id, "instruction": instruction, "sprint": "2026-S49"}),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+        let task = self
+            .app
+            .wait_for_task(&self.token, body["task_id"].as_str().unwrap())
+            .await;
+        assert_eq!(task["status"], "succeeded", "{task}");
+        task
+    }
+
+    async fn pull_request_events(&self, task_id: &str) -> Vec<Value> {
+        let response = self
+            .app
+            .client
+            .get(self.app.url(&format!("/v1/tasks/{task_id}/events")))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let text = response.text().await.unwrap();
+        assert!(!text.contains(TOKEN), "the token reached the events");
+        text.lines()
+            .filter_map(|line| line.strip_prefix("data: "))
+            .filter_map(|data| serde_json::from_str::<Value>(data).ok())
+            .filter(|event| event["kind"] == "pull_request")
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_successful_task_opens_a_pull_request_on_github() {
+    let s = setup().await;
+    let repo_id = s.github_repo("acme", None).await;
+    let task = s
+        .run(&repo_id, "Add input validation to the signup handler")
+        .await;
+    let id = task["id"].as_str().unwrap();
+    let branch = format!("orchard/{id}");
+    assert_eq!(task["branch"], branch);
+    assert_eq!(task["pull_request_url"], "https://github.test/acme/pull/1");
+
+    let requests = s.fake.requests();
+    let shape: Vec<(&str, &str)> = requests
+        .iter()
+        .map(|r| (r.method.as_str(), r.path.as_str()))
+        .collect();
+    assert_eq!(
+        shape,
+        [
+            ("GET", "/repos/acme/origin/pulls"),
+            ("GET", "/repos/acme/origin"),
+            ("POST", "/repos/acme/origin/pulls"),
+        ]
+    );
+    for r in &requests {
+        assert_eq!(r.header("authorization"), format!("Bearer {TOKEN}"));
+        assert_eq!(r.header("x-github-api-version"), "2022-11-28");
+    }
+    assert_eq!(requests[0].query["head"], format!("acme:{branch}"));
+    let post = &requests[2].body;
+    assert_eq!(post["title"], "Validate signup input");
+    assert_eq!(post["head"], branch.as_str());
+    assert_eq!(post["base"], "main");
+    assert_eq!(post["draft"], false);
+    let body = post["body"].as_str().unwrap();
+    for expected in [
+        "> Add input validation to the signup handler",
+        &format!("https://orchard.test/v1/tasks/{id}"),
+        "360 tokens (320 prompt, 40 completion) in 2 LLM calls",
+        "sprint 2026-S49",
+    ] {
+        assert!(body.contains(expected), "{expected:?} not in {body}");
+    }
+
+    let events = s.pull_request_events(id).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0]["data"]["url"], "https://github.test/acme/pull/1");
+    assert_eq!(events[0]["data"]["created"], true);
+
+    // The listing carries it too.
+    let (_, list) = s.app.get("/v1/tasks", Some(&s.token)).await;
+    assert_eq!(
+        list["tasks"][0]["pull_request_url"],
+        "https://github.test/acme/pull/1"
+    );
+}
+
+#[tokio::test]
+async fn draft_repositories_open_drafts_and_off_repositories_open_none() {
+    let s = setup().await;
+    let draft = s.github_repo("drafty", Some("draft")).await;
+    let task = s.run(&draft, "Draft it").await;
+    assert_eq!(
+        task["pull_request_url"],
+        "https://github.test/drafty/pull/1"
+    );
+    assert_eq!(s.fake.posts()[0].body["draft"], true);
+
+    let off = s.github_repo("quiet", Some("off")).await;
+    let before = s.fake.requests().len();
+    let task = s.run(&off, "No pull request").await;
+    assert!(task["branch"].is_string(), "the branch is still pushed");
+    assert!(task.get("pull_request_url").is_none(), "{task}");
+    assert_eq!(s.fake.requests().len(), before, "GitHub was not called");
+    assert!(
+        s.pull_request_events(task["id"].as_str().unwrap())
+            .await
+            .is_empty()
+    );
+
+    let (status, body) = s
+        .app
+        .post(
+            "/v1/repos",
+            Some(&s.token),
+            &json!({"url": "https://github.com/acme/x.git", "provider": "github", "pull_requests": "sometimes"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+}
+
+#[tokio::test]
+async fn a_refused_pull_request_leaves_the_task_succeeded_with_the_reason() {
+    let s = setup().await;
+    let repo_id = s.github_repo("acme", None).await;
+    s.fake.force(
+        "POST",
+        Reply::json(
+            403,
+            json!({"message": "Resource not accessible by personal access token"}),
+        ),
+    );
+    let task = s.run(&repo_id, "Try anyway").await;
+    assert!(task["branch"].is_string() && task["commit"].is_string());
+    assert!(task.get("pull_request_url").is_none(), "{task}");
+    let events = s.pull_request_events(task["id"].as_str().unwrap()).await;
+    assert_eq!(events.len(), 1);
+    let error = &events[0]["data"]["error"];
+    assert_eq!(error["code"], "auth_failed");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("Resource not accessible"),
+        "{error}"
+    );
+    assert_eq!(s.fake.posts().len(), 1, "a 403 is not retried");
+}
+
+#[tokio::test]
+async fn without_a_credential_the_reason_is_recorded() {
+    let s = setup().await;
+    let (status, _) = s
+        .app
+        .client
+        .delete(s.app.url("/v1/credentials/github"))
+        .bearer_auth(&s.token)
+        .send()
+        .await
+        .map(|r| (r.status().as_u16(), ()))
+        .unwrap();
+    assert_eq!(status, 204);
+    let repo_id = s.github_repo("acme", None).await;
+    let task = s.run(&repo_id, "No token").await;
+    assert!(task.get("pull_request_url").is_none());
+    let events = s.pull_request_events(task["id"].as_str().unwrap()).await;
+    assert_eq!(events[0]["data"]["error"]["code"], "credential_missing");
+    assert!(s.fake.requests().is_empty());
+}
