@@ -103,6 +103,7 @@ async fn world(idle_after: Option<Duration>) -> World {
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
         pull_requests: None,
+        issues: None,
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps.clone())
@@ -138,6 +139,7 @@ async fn cancelled_task(store: &SqliteStore, n: usize) -> Lease {
         instruction: "nothing".into(),
         sprint: None,
         max_tokens: None,
+        jira_issue: None,
     };
     let task = store.create_task(&scope, task).await.expect("a task");
     store.cancel_task(&scope, task.id).await.expect("cancel");

@@ -143,6 +143,7 @@ async fn rig(queue: Arc<dyn Queue>, target: usize) -> Rig {
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
         pull_requests: None,
+        issues: None,
         settings: RunSettings {
             max_steps: 1,
             lease_ttl: Duration::from_secs(600),

@@ -274,6 +274,10 @@ impl Application {
         let work_root = data_dir.join("work");
         std::fs::create_dir_all(&work_root)?;
         let memory = build_memory(&config, data_dir).await?;
+        let jira = crate::forge::jira::JiraClient::new(
+            &crate::forge::ClientSettings::from_config(&config.integrations),
+            &config.integrations.jira_sprint_field,
+        )?;
         let deps = Arc::new(Deps {
             store: store.clone(),
             queue: queue.clone(),
@@ -292,6 +296,7 @@ impl Application {
             pull_requests: Some(Arc::new(crate::forge::ForgePullRequests::new(
                 &config.integrations,
             )?)),
+            issues: Some(Arc::new(crate::forge::jira::JiraTracker::new(jira.clone()))),
             settings: RunSettings {
                 node: node_name(),
                 work_root,
@@ -345,6 +350,7 @@ impl Application {
             plan_limits: Arc::new(config.plan_limits()),
             config: Arc::new(config),
             metrics: metrics_handle(),
+            jira,
         };
         Ok(Self {
             acceptor,

@@ -132,6 +132,9 @@ pub struct IntegrationsConfig {
     /// The Azure DevOps organization or collection URL for every repository; unset: taken
     /// from each repository's URL (`https://dev.azure.com/ORG`, `https://HOST/tfs/COLL`).
     pub azure_devops_url: Option<String>,
+    /// The Jira field holding an issue's sprints (`customfield_10020` on most Cloud sites;
+    /// find yours with `GET /rest/api/3/field`).
+    pub jira_sprint_field: String,
 }
 
 impl Default for IntegrationsConfig {
@@ -143,6 +146,7 @@ impl Default for IntegrationsConfig {
             max_wait_secs: 60,
             github_api_url: None,
             azure_devops_url: None,
+            jira_sprint_field: "customfield_10020".into(),
         }
     }
 }

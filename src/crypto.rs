@@ -546,6 +546,7 @@ mod tests {
                     .into(),
                 created_at: time::OffsetDateTime::now_utc(),
                 rotated_at: None,
+                base_url: None,
             }
         };
         let a_github = store_for(a, CredentialProvider::Github, TOKEN);

@@ -33,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../schema/sqlite/0007_usage_billing.sql"),
     include_str!("../schema/sqlite/0008_revoked_tokens.sql"),
     include_str!("../schema/sqlite/0009_pull_requests.sql"),
+    include_str!("../schema/sqlite/0010_jira.sql"),
 ];
 
 /// A shared handle to the database.

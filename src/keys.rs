@@ -112,6 +112,7 @@ mod tests {
                 sealed: seal(&keyring, org.id, id, &format!("secret-{i}")),
                 created_at: time::OffsetDateTime::now_utc(),
                 rotated_at: None,
+                base_url: None,
             };
             store
                 .put_credential(&OrgScope::trusted(org.id), credential)

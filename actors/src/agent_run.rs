@@ -28,7 +28,8 @@ use crate::observe::{
 };
 use crate::ports::{
     ChatMessage, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, GitAuth, GitError,
-    GitErrorKind, Lease, LlmCallUsage, LlmError, PullRequestRequest, QueueError, StoreError,
+    GitErrorKind, IntegrationError, Lease, LlmCallUsage, LlmError, PullRequestRequest, QueueError,
+    ServiceAuth, StoreError,
 };
 use crate::recall::{Recall, RecallError};
 use crate::repo_lock::RepoLockMsg;
@@ -378,11 +379,15 @@ impl AgentRunState {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Ok(None);
         }
-        self.credential(credential_provider(repo.provider)).await
+        let provider = credential_provider(repo.provider);
+        Ok(self
+            .credential(provider)
+            .await?
+            .map(|found| as_git_auth(provider, found)))
     }
 
     /// The org's credential for `provider`, for one operation; `None` when it stored none.
-    async fn credential(&self, provider: CredentialProvider) -> Result<Option<GitAuth>, Stop> {
+    async fn credential(&self, provider: CredentialProvider) -> Result<Option<ServiceAuth>, Stop> {
         let task_id = self.lease.task_id;
         let timeout = LOCK_CALL_TIMEOUT.as_millis() as u64;
         let answer = ask(
@@ -397,12 +402,10 @@ impl AgentRunState {
         .await
         .map_err(|err| Stop::Crash(format!("credential actor: {err}").into()))?;
         match answer {
-            Ok(Some(found)) => Ok(Some(GitAuth {
-                username: found
-                    .username
-                    .filter(|u| !u.is_empty())
-                    .unwrap_or_else(|| default_username(provider).to_owned()),
+            Ok(Some(found)) => Ok(Some(ServiceAuth {
+                username: found.username.filter(|u| !u.is_empty()),
                 secret: found.secret,
+                base_url: found.base_url,
             })),
             Ok(None) => Ok(None),
             Err(err) => Err(fail("credential_unreadable", err.to_string())),
@@ -985,7 +988,7 @@ impl AgentRunState {
         }
         let provider = credential_provider(repo.provider);
         let auth = match self.credential(provider).await {
-            Ok(Some(auth)) => auth,
+            Ok(Some(found)) => as_git_auth(provider, found),
             Ok(None) => {
                 let name = provider.as_str();
                 self.pull_request_failed(
@@ -1003,12 +1006,14 @@ impl AgentRunState {
             }
             Err(stop) => return Err(stop),
         };
-        // The totals of every call so far (the task loaded at the start predates them).
-        let task = self
+        // The totals of every call so far (the task loaded at the start predates them); the
+        // summary is recorded with the success, after this.
+        let mut task = self
             .deps
             .store
             .task(&self.scope, self.lease.task_id)
             .await?;
+        task.summary = Some(summary.to_owned());
         let request = PullRequestRequest {
             branch: branch.to_owned(),
             base: repo.default_branch.clone(),
@@ -1026,6 +1031,10 @@ impl AgentRunState {
                     json!({"url": opened.url, "number": opened.number, "created": opened.created, "draft": request.draft}),
                 )
                 .await?;
+                if opened.created {
+                    // A pull request found open was linked when it was opened.
+                    self.link_issue(&task, &opened.url).await?;
+                }
                 Ok(Some(opened.url))
             }
             Err(err) => {
@@ -1033,6 +1042,35 @@ impl AgentRunState {
                 Ok(None)
             }
         }
+    }
+
+    /// Comments on the Jira issue the task came from with the pull request's link. Like the
+    /// pull request itself, a failure is an event, not the task's failure.
+    async fn link_issue(&self, task: &Task, url: &str) -> Result<(), Stop> {
+        let (Some(issue), Some(tracker)) = (&task.jira_issue, self.deps.issues.as_ref()) else {
+            return Ok(());
+        };
+        let outcome = match self.credential(CredentialProvider::Jira).await {
+            Ok(Some(auth)) => tracker.link_pull_request(issue, url, task, &auth).await,
+            Ok(None) => Err(IntegrationError {
+                code: "credential_missing".into(),
+                message: "no Jira credential to comment with".into(),
+            }),
+            Err(Stop::Fail(error)) => Err(IntegrationError {
+                code: error.code,
+                message: error.message,
+            }),
+            Err(stop) => return Err(stop),
+        };
+        let data = match outcome {
+            Ok(()) => json!({"jira_issue": issue, "linked": true}),
+            Err(err) => {
+                tracing::warn!(issue = %issue, code = %err.code, error = %err.message, "Jira issue not linked");
+                json!({"jira_issue": issue, "linked": false, "error": {"code": err.code, "message": err.message}})
+            }
+        };
+        self.event(EventKind::PullRequest, data).await?;
+        Ok(())
     }
 
     /// Records why no pull request was opened: a `pull_request` event, a metric, a log line.
@@ -1139,6 +1177,17 @@ fn pull_request_body(task: &Task, public_url: Option<&str>) -> String {
     }
     body.push('\n');
     body
+}
+
+/// A credential as git's basic auth takes it: a user name always (the forge's convention when
+/// the org stored none).
+fn as_git_auth(provider: CredentialProvider, found: ServiceAuth) -> GitAuth {
+    GitAuth {
+        username: found
+            .username
+            .unwrap_or_else(|| default_username(provider).to_owned()),
+        secret: found.secret,
+    }
 }
 
 /// The credential that authenticates to a repository's forge.

@@ -26,6 +26,8 @@ pub struct GitSecret {
     pub username: Option<String>,
     /// The secret; its `Debug` is redacted.
     pub secret: SecretString,
+    /// The org's own site for the service, if it stored one.
+    pub base_url: Option<String>,
 }
 
 /// Why no secret could be handed over.
@@ -160,6 +162,7 @@ impl CredentialState {
         Ok(Some(GitSecret {
             username: credential.username,
             secret,
+            base_url: credential.base_url,
         }))
     }
 }

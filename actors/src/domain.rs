@@ -405,6 +405,8 @@ pub struct Task {
     pub sprint: Option<String>,
     /// Optional token cap for this task.
     pub max_tokens: Option<u64>,
+    /// The Jira issue it was made from (`ENG-42`); its pull request is linked there.
+    pub jira_issue: Option<String>,
     /// Current status.
     pub status: TaskStatus,
     /// How many runs were started for it.
@@ -454,6 +456,8 @@ pub struct NewTask {
     pub sprint: Option<String>,
     /// Token cap.
     pub max_tokens: Option<u64>,
+    /// The Jira issue it was made from (`ENG-42`).
+    pub jira_issue: Option<String>,
 }
 
 /// How a run ended, as recorded on the task.
@@ -655,6 +659,9 @@ pub struct Credential {
     pub created_at: OffsetDateTime,
     /// When the secret was last replaced.
     pub rotated_at: Option<OffsetDateTime>,
+    /// Where the service is, for services each org has its own of (a Jira site); `None`
+    /// for the public ones.
+    pub base_url: Option<String>,
 }
 
 #[cfg(test)]

@@ -679,15 +679,39 @@ pub struct OpenedPullRequest {
     pub created: bool,
 }
 
-/// Why a pull request was not opened.
+/// Why a call to a forge or tracker did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct PullRequestError {
+pub struct IntegrationError {
     /// Stable code: `auth_failed`, `not_found`, `rate_limited`, `refused`, `unavailable`,
     /// `invalid_response`, `unsupported`.
     pub code: String,
     /// Detail, free of credentials.
     pub message: String,
+}
+
+/// An org's credential for a service, opened for one call.
+#[derive(Debug, Clone)]
+pub struct ServiceAuth {
+    /// User name, if the org stored one (Jira Cloud: the account email).
+    pub username: Option<String>,
+    /// The token; its `Debug` is redacted.
+    pub secret: secrecy::SecretString,
+    /// The org's own site (a Jira site), if it stored one.
+    pub base_url: Option<String>,
+}
+
+/// The org's issue tracker (Jira): where a task from an issue reports back.
+#[async_trait]
+pub trait IssueTracker: Send + Sync + 'static {
+    /// Adds a comment to `issue` linking the pull request opened for its task.
+    async fn link_pull_request(
+        &self,
+        issue: &str,
+        pull_request_url: &str,
+        task: &Task,
+        auth: &ServiceAuth,
+    ) -> Result<(), IntegrationError>;
 }
 
 /// Pull requests on the repository's forge (GitHub, Azure DevOps).
@@ -700,7 +724,7 @@ pub trait PullRequests: Send + Sync + 'static {
         repo: &Repo,
         request: &PullRequestRequest,
         auth: &GitAuth,
-    ) -> Result<OpenedPullRequest, PullRequestError>;
+    ) -> Result<OpenedPullRequest, IntegrationError>;
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use crate::backoff::BackoffPolicy;
 use crate::budget::{BudgetLedger, Clock, Limits, Price};
-use crate::ports::{CredentialVault, GitWorkspace, Llm, LockService, PullRequests, Queue, Store};
+use crate::ports::{
+    CredentialVault, GitWorkspace, IssueTracker, Llm, LockService, PullRequests, Queue, Store,
+};
 use crate::recall::Recall;
 
 /// Settings of agent runs and dispatch.
@@ -112,6 +114,8 @@ pub struct Deps {
     pub memory: Option<Arc<Recall>>,
     /// Opens pull requests on GitHub and Azure DevOps; `None` opens none.
     pub pull_requests: Option<Arc<dyn PullRequests>>,
+    /// Links pull requests from the Jira issues tasks came from; `None` links none.
+    pub issues: Option<Arc<dyn IssueTracker>>,
     /// Settings.
     pub settings: RunSettings,
 }

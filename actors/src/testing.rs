@@ -23,8 +23,8 @@ use crate::domain::{
 };
 use crate::ports::{
     BillingChange, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault,
-    GitAuth, GitError, GitWorkspace, Lease, Llm, LlmCallUsage, LlmError, OpenedPullRequest,
-    PlanChange, PullRequestError, PullRequestRequest, PullRequests, Queue, QueueError, Store,
+    GitAuth, GitError, GitWorkspace, IntegrationError, Lease, Llm, LlmCallUsage, LlmError,
+    OpenedPullRequest, PlanChange, PullRequestRequest, PullRequests, Queue, QueueError, Store,
     StoreError, UsagePage, VaultError,
 };
 use crate::runtime::RunSettings;
@@ -198,6 +198,7 @@ impl Store for MemoryStore {
             instruction: task.instruction,
             sprint: task.sprint,
             max_tokens: task.max_tokens,
+            jira_issue: task.jira_issue,
             status: TaskStatus::Queued,
             attempts: 0,
             branch: None,
@@ -804,10 +805,10 @@ impl PullRequests for MemoryForge {
         repo: &Repo,
         request: &PullRequestRequest,
         auth: &GitAuth,
-    ) -> Result<OpenedPullRequest, PullRequestError> {
+    ) -> Result<OpenedPullRequest, IntegrationError> {
         lock(&self.calls).push((repo.id, auth.username.clone()));
         if let Some(code) = &self.fail_with {
-            return Err(PullRequestError {
+            return Err(IntegrationError {
                 code: code.clone(),
                 message: format!("the forge said {code}"),
             });

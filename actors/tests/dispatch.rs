@@ -77,6 +77,7 @@ async fn setup_with(
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
         pull_requests: None,
+        issues: None,
         settings,
     });
     let args = DispatcherArgs {

@@ -191,6 +191,7 @@ async fn harness_with(
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
         pull_requests: None,
+        issues: None,
         settings,
     });
     let (root, _) = Actor::spawn(None, RootSupervisor, deps).await.unwrap();
@@ -227,6 +228,7 @@ impl Harness {
             instruction: instruction.into(),
             sprint: None,
             max_tokens: None,
+            jira_issue: None,
         };
         self.store.create_task(scope, task).await.unwrap()
     }
@@ -920,6 +922,7 @@ async fn a_task_stops_before_a_call_its_max_tokens_cannot_hold() {
         instruction: "anything".into(),
         sprint: None,
         max_tokens: Some(20_000),
+        jira_issue: None,
     };
     let task = h.store.create_task(&h.scope, new).await.unwrap();
     h.queue_task(&task).await;

@@ -63,6 +63,11 @@ struct CredentialPut {
     /// Free text for people, e.g. the token's scopes.
     #[oai(nullable)]
     scopes_note: Option<Text>,
+    /// Where the service is, for the ones each organization has its own of: the Jira site
+    /// (`https://acme.atlassian.net`, or a Data Center URL). Needed for tasks from Jira
+    /// issues; unused for the others.
+    #[oai(nullable)]
+    base_url: Option<Text>,
 }
 
 /// A stored credential's metadata.
@@ -77,6 +82,8 @@ struct CredentialView {
     created_at: OffsetDateTime,
     /// When the secret was last replaced.
     rotated_at: Option<OffsetDateTime>,
+    /// The service's site, if one was given.
+    base_url: Option<String>,
 }
 
 impl From<Credential> for CredentialView {
@@ -88,6 +95,7 @@ impl From<Credential> for CredentialView {
             fingerprint: c.fingerprint,
             created_at: c.created_at,
             rotated_at: c.rotated_at,
+            base_url: c.base_url,
         }
     }
 }
@@ -105,6 +113,7 @@ impl Example for CredentialPut {
             secret: "ghp_16C7e42F292c6912E7710c838347Ae178B4a".into(),
             username: Some("x-access-token".into()),
             scopes_note: Some("repo".into()),
+            base_url: None,
         }
     }
 }
@@ -118,6 +127,7 @@ impl Example for CredentialView {
             fingerprint: Some("…8B4a".into()),
             created_at: examples::AT,
             rotated_at: None,
+            base_url: None,
         }
     }
 }
@@ -211,6 +221,15 @@ impl CredentialsApi {
         let secret = secret(body.secret.into())?;
         let username = short_text("username", body.username.map(String::from), 256)?;
         let scopes_note = short_text("scopes_note", body.scopes_note.map(String::from), 1000)?;
+        let base_url = body
+            .base_url
+            .as_deref()
+            .map(|raw| {
+                crate::forge::base_url(raw)
+                    .map(|url| url.as_str().trim_end_matches('/').to_owned())
+                    .map_err(|err| ApiError::invalid(format!("base_url: {err}")))
+            })
+            .transpose()?;
         let provider = parse_provider(&provider.0)?;
         let org_id: OrgId = auth.0.scope.org_id();
         let id = CredentialId::new();
@@ -230,6 +249,7 @@ impl CredentialsApi {
             sealed: sealed.into(),
             created_at: OffsetDateTime::now_utc(),
             rotated_at: None,
+            base_url,
         };
         let stored = state
             .store

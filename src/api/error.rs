@@ -49,6 +49,9 @@ pub enum Code {
     Forbidden,
     /// Object does not exist in the caller's org.
     NotFound,
+    /// The Jira issue a task was asked for does not exist (or the org's credential cannot
+    /// see it).
+    JiraIssueNotFound,
     /// The path exists, the method does not.
     MethodNotAllowed,
     /// Email already registered.
@@ -64,6 +67,8 @@ pub enum Code {
     RateLimited,
     /// Our fault.
     Internal,
+    /// GitHub, Azure DevOps or Jira refused or failed a call made for the request.
+    IntegrationFailed,
     /// A backend or provider is unreachable or not configured.
     Unavailable,
     /// The request took longer than `http.request_timeout_secs` to answer.
@@ -72,7 +77,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in status order.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 19] = [
         Code::BadRequest,
         Code::InvalidInput,
         Code::InvalidSignature,
@@ -81,6 +86,7 @@ impl Code {
         Code::QuotaExceeded,
         Code::Forbidden,
         Code::NotFound,
+        Code::JiraIssueNotFound,
         Code::MethodNotAllowed,
         Code::EmailTaken,
         Code::TaskFinished,
@@ -88,6 +94,7 @@ impl Code {
         Code::UnsupportedMediaType,
         Code::RateLimited,
         Code::Internal,
+        Code::IntegrationFailed,
         Code::Unavailable,
         Code::Timeout,
     ];
@@ -103,6 +110,7 @@ impl Code {
             Code::QuotaExceeded => "quota_exceeded",
             Code::Forbidden => "forbidden",
             Code::NotFound => "not_found",
+            Code::JiraIssueNotFound => "jira_issue_not_found",
             Code::MethodNotAllowed => "method_not_allowed",
             Code::EmailTaken => "email_taken",
             Code::TaskFinished => "task_finished",
@@ -110,6 +118,7 @@ impl Code {
             Code::UnsupportedMediaType => "unsupported_media_type",
             Code::RateLimited => "rate_limited",
             Code::Internal => "internal",
+            Code::IntegrationFailed => "integration_failed",
             Code::Unavailable => "unavailable",
             Code::Timeout => "timeout",
         }
@@ -124,13 +133,14 @@ impl Code {
             Code::InvalidToken | Code::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Code::QuotaExceeded => StatusCode::PAYMENT_REQUIRED,
             Code::Forbidden => StatusCode::FORBIDDEN,
-            Code::NotFound => StatusCode::NOT_FOUND,
+            Code::NotFound | Code::JiraIssueNotFound => StatusCode::NOT_FOUND,
             Code::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Code::EmailTaken | Code::TaskFinished => StatusCode::CONFLICT,
             Code::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Code::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Code::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             Code::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Code::IntegrationFailed => StatusCode::BAD_GATEWAY,
             Code::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Code::Timeout => StatusCode::GATEWAY_TIMEOUT,
         }
@@ -153,6 +163,9 @@ impl Code {
             Code::NotFound => {
                 "no such object in the caller's organization; another organization's objects answer this too"
             }
+            Code::JiraIssueNotFound => {
+                "the Jira issue does not exist, or the organization's Jira credential cannot see it; nothing was queued"
+            }
             Code::MethodNotAllowed => "the path does not have this method (see `Allow`)",
             Code::EmailTaken => "this email is already registered",
             Code::TaskFinished => "the task has already finished",
@@ -162,6 +175,9 @@ impl Code {
                 "the organization made more requests than its plan allows per second; wait the seconds `Retry-After` names"
             }
             Code::Internal => "something failed on our side; the server log has the details",
+            Code::IntegrationFailed => {
+                "GitHub, Azure DevOps or Jira refused the organization's credential, rate limited it or failed; `message` has the service's words"
+            }
             Code::Unavailable => {
                 "a backend or payment provider is unreachable or not configured; try again later"
             }
@@ -184,6 +200,9 @@ impl Code {
             }
             Code::Forbidden => "the viewer role is read-only",
             Code::NotFound => "task not found",
+            Code::JiraIssueNotFound => {
+                "jira: issue ENG-42 does not exist or the credential cannot see it"
+            }
             Code::MethodNotAllowed => "method not allowed",
             Code::EmailTaken => "this email is already registered",
             Code::TaskFinished => "the task has already finished (succeeded)",
@@ -195,6 +214,9 @@ impl Code {
                 "the free plan allows 10 requests per second (bursts of 20); retry in 1 s"
             }
             Code::Internal => "storage failed; see the server log",
+            Code::IntegrationFailed => {
+                "jira refused the credential (HTTP 401): Client must be authenticated to access this resource."
+            }
             Code::Unavailable => "the quota ledger is unavailable; try again shortly",
             Code::Timeout => "the request took longer than 30 s",
         }

@@ -60,6 +60,8 @@ pub struct AppState {
     pub plan_limits: Arc<std::collections::HashMap<String, orchard_actors::budget::Limits>>,
     /// Renders `/metrics`.
     pub metrics: metrics_exporter_prometheus::PrometheusHandle,
+    /// Reads the Jira issues tasks are made from.
+    pub jira: crate::forge::jira::JiraClient,
 }
 
 impl AppState {

@@ -46,7 +46,15 @@ const ERRORS: &[(&str, &[Code])] = &[
     ("list_repos", &[Internal]),
     (
         "create_task",
-        &[InvalidInput, QuotaExceeded, NotFound, Internal, Unavailable],
+        &[
+            InvalidInput,
+            QuotaExceeded,
+            NotFound,
+            JiraIssueNotFound,
+            Internal,
+            IntegrationFailed,
+            Unavailable,
+        ],
     ),
     ("list_tasks", &[InvalidInput, Internal]),
     ("get_task", &[InvalidInput, NotFound, Internal]),

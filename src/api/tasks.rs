@@ -7,11 +7,12 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use orchard_actors::budget::{LedgerError, Period};
 use orchard_actors::budget_actor::give_back_unused_slot;
 use orchard_actors::domain::{
-    CancelOutcome, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent, TaskId, TaskOutcome,
-    TaskQuery, TaskStatus,
+    CancelOutcome, CredentialProvider, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent,
+    TaskId, TaskOutcome, TaskQuery, TaskStatus,
 };
 use orchard_actors::observe::tell;
 use orchard_actors::ports::Store;
+use orchard_actors::ports::{CredentialVault, StoreError};
 use orchard_actors::root_supervisor::RootMsg;
 use poem::web::Data;
 use poem::web::sse::Event;
@@ -29,6 +30,8 @@ use super::payload::SerdeJson;
 use super::security::BearerAuth;
 use super::validate::Text;
 use super::{AppState, examples, validate};
+use crate::forge::ServiceError;
+use crate::forge::jira::{self, JiraIssue};
 
 #[derive(Tags)]
 enum TaskTags {
@@ -45,8 +48,15 @@ pub(crate) struct TasksApi;
 struct TaskCreate {
     /// Repository to work on (from `POST /v1/repos`).
     repo_id: Text,
-    /// What the agent should do.
-    instruction: Text,
+    /// What the agent should do. Give this or `jira_issue`.
+    #[oai(nullable)]
+    instruction: Option<Text>,
+    /// A Jira issue key (`ENG-42`) to work on instead of an instruction: its summary and
+    /// description (as plain text) become the instruction, its active sprint the sprint
+    /// label (unless `sprint` is given), and the pull request is linked on the issue. Needs
+    /// the org's Jira credential with its site (`PUT /v1/credentials/jira`).
+    #[oai(nullable)]
+    jira_issue: Option<Text>,
     /// Sprint label, for cost allocation.
     #[oai(nullable)]
     sprint: Option<Text>,
@@ -89,6 +99,9 @@ struct TaskView {
     id: Uuid,
     repo_id: Uuid,
     instruction: String,
+    /// The Jira issue the task was made from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jira_issue: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     sprint: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -159,7 +172,8 @@ impl Example for TaskCreate {
     fn example() -> Self {
         Self {
             repo_id: Text(examples::REPO_ID.to_string()),
-            instruction: "add input validation to the signup handler".into(),
+            instruction: Some("add input validation to the signup handler".into()),
+            jira_issue: None,
             sprint: Some(examples::SPRINT.into()),
             max_tokens: Some(200_000),
         }
@@ -186,7 +200,8 @@ impl Example for TaskView {
         Self {
             id: examples::TASK_ID,
             repo_id: examples::REPO_ID,
-            instruction: instruction.into(),
+            instruction: instruction.map(String::from).unwrap_or_default(),
+            jira_issue: None,
             sprint: sprint.map(String::from),
             max_tokens,
             status: TaskStatus::Succeeded.as_str().to_owned(),
@@ -277,6 +292,53 @@ async fn take_quota_slot(
     }
 }
 
+/// The Jira issue `raw_key`, read with the org's Jira credential: 404 `jira_issue_not_found`
+/// when Jira has no such issue (or the credential cannot see it), 502 `integration_failed`
+/// when Jira refuses the credential, rate limits it or fails.
+async fn read_jira_issue(
+    state: &AppState,
+    scope: &OrgScope,
+    raw_key: &str,
+) -> Result<JiraIssue, ApiError> {
+    let key = jira::parse_key(raw_key).map_err(ApiError::invalid)?;
+    let credential = match state
+        .store
+        .credential(scope, CredentialProvider::Jira)
+        .await
+    {
+        Ok(credential) => credential,
+        Err(StoreError::NotFound) => {
+            return Err(ApiError::invalid(
+                "tasks from Jira issues need the organization's Jira credential: PUT /v1/credentials/jira with its base_url",
+            ));
+        }
+        Err(err) => return Err(store_error("credential", err)),
+    };
+    let site = credential
+        .base_url
+        .as_deref()
+        .and_then(|url| crate::forge::base_url(url).ok())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "the Jira credential names no site: store it again with base_url (e.g. https://acme.atlassian.net)",
+            )
+        })?;
+    let secret = CredentialVault::open(&*state.keyring, &credential).map_err(|_| {
+        ApiError::invalid("the stored Jira credential cannot be decrypted; store it again")
+    })?;
+    let auth = jira::auth_of(credential.username.as_deref(), &secret);
+    state
+        .jira
+        .issue(&site, &auth, &key)
+        .await
+        .map_err(|err| match err {
+            ServiceError::NotFound { .. } => {
+                ApiError::new(Code::JiraIssueNotFound, err.to_string())
+            }
+            other => ApiError::new(Code::IntegrationFailed, other.to_string()),
+        })
+}
+
 fn view(task: Task) -> TaskView {
     TaskView {
         llm_calls: task.llm_calls,
@@ -287,6 +349,7 @@ fn view(task: Task) -> TaskView {
         id: task.id.as_uuid(),
         repo_id: task.repo_id.as_uuid(),
         instruction: task.instruction,
+        jira_issue: task.jira_issue,
         sprint: task.sprint,
         max_tokens: task.max_tokens,
         status: task.status.as_str().to_owned(),
@@ -394,13 +457,43 @@ impl TasksApi {
     ) -> Result<SubmitResult, ApiError> {
         auth.0.require_write()?;
         let scope = auth.0.scope;
-        let instruction = validate::instruction(&body.instruction).map_err(ApiError::invalid)?;
-        let sprint = body
+        let mut sprint = body
             .sprint
             .as_deref()
             .map(validate::sprint)
             .transpose()
             .map_err(ApiError::invalid)?;
+        // The issue is read before anything is taken or queued: a missing issue costs nothing.
+        let (instruction, jira_issue) = match (&body.instruction, &body.jira_issue) {
+            (Some(text), None) => (
+                validate::instruction(text).map_err(ApiError::invalid)?,
+                None,
+            ),
+            (None, Some(key)) => {
+                let issue = read_jira_issue(&state, &scope, key).await?;
+                if sprint.is_none() {
+                    // A sprint name Orchard cannot use as a label is left out, not refused.
+                    sprint = issue
+                        .sprint
+                        .as_deref()
+                        .and_then(|name| validate::sprint(name).ok());
+                }
+                let text: String = issue
+                    .instruction()
+                    .chars()
+                    .take(validate::MAX_INSTRUCTION_CHARS)
+                    .collect();
+                (
+                    validate::instruction(&text).map_err(ApiError::invalid)?,
+                    Some(issue.key),
+                )
+            }
+            _ => {
+                return Err(ApiError::invalid(
+                    "give either `instruction` or `jira_issue`, not both and not neither",
+                ));
+            }
+        };
         if body.max_tokens == Some(0) {
             return Err(ApiError::invalid("max_tokens must be at least 1"));
         }
@@ -423,6 +516,7 @@ impl TasksApi {
                     instruction,
                     sprint,
                     max_tokens: body.max_tokens,
+                    jira_issue,
                 },
             )
             .await;

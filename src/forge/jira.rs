@@ -16,6 +16,9 @@ use reqwest::{Method, Url};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use orchard_actors::domain::Task;
+use orchard_actors::ports::{IntegrationError, IssueTracker, ServiceAuth};
+
 use super::{Auth, Call, ClientSettings, Service, ServiceError, adf};
 
 /// An issue, as a task needs it.
@@ -184,6 +187,76 @@ impl JiraClient {
             })
             .await
             .map(|_| ())
+    }
+}
+
+/// How an org's Jira credential authenticates: an account email with an API token is Basic
+/// (Jira Cloud), a token alone is a Bearer personal access token (Data Center).
+pub fn auth_of(username: Option<&str>, secret: &secrecy::SecretString) -> Auth {
+    match username.filter(|u| !u.is_empty()) {
+        Some(username) => Auth::Basic {
+            username: username.to_owned(),
+            secret: secret.clone(),
+        },
+        None => Auth::Bearer(secret.clone()),
+    }
+}
+
+/// The [`IssueTracker`] port over the client: the pull request's link as a comment on the
+/// issue.
+#[derive(Debug, Clone)]
+pub struct JiraTracker {
+    client: JiraClient,
+}
+
+impl JiraTracker {
+    /// A tracker over `client`.
+    pub fn new(client: JiraClient) -> Self {
+        Self { client }
+    }
+}
+
+#[async_trait::async_trait]
+impl IssueTracker for JiraTracker {
+    async fn link_pull_request(
+        &self,
+        issue: &str,
+        pull_request_url: &str,
+        task: &Task,
+        auth: &ServiceAuth,
+    ) -> Result<(), IntegrationError> {
+        let site = auth
+            .base_url
+            .as_deref()
+            .ok_or_else(|| IntegrationError {
+                code: "credential_missing".into(),
+                message: "the org's Jira credential names no site (base_url)".into(),
+            })
+            .and_then(|url| {
+                super::base_url(url).map_err(|err| IntegrationError {
+                    code: "unsupported".into(),
+                    message: err.to_string(),
+                })
+            })?;
+        let first = format!(
+            "Orchard opened a pull request for this issue (task {}).",
+            task.id
+        );
+        let summary = task.summary.as_deref().unwrap_or_default();
+        self.client
+            .comment(
+                &site,
+                &auth_of(auth.username.as_deref(), &auth.secret),
+                issue,
+                &[first.as_str(), summary],
+                pull_request_url,
+                pull_request_url,
+            )
+            .await
+            .map_err(|err| IntegrationError {
+                code: err.code().to_owned(),
+                message: err.to_string(),
+            })
     }
 }
 

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use orchard_actors::domain::{Provider, Repo};
 use orchard_actors::ports::{
-    GitAuth, OpenedPullRequest, PullRequestError, PullRequestRequest, PullRequests,
+    GitAuth, IntegrationError, OpenedPullRequest, PullRequestRequest, PullRequests,
 };
 use reqwest::Url;
 
@@ -36,15 +36,15 @@ impl ForgePullRequests {
     }
 }
 
-fn refused(err: ServiceError) -> PullRequestError {
-    PullRequestError {
+fn refused(err: ServiceError) -> IntegrationError {
+    IntegrationError {
         code: err.code().to_owned(),
         message: err.to_string(),
     }
 }
 
-fn unsupported(message: String) -> PullRequestError {
-    PullRequestError {
+fn unsupported(message: String) -> IntegrationError {
+    IntegrationError {
         code: "unsupported".into(),
         message,
     }
@@ -57,7 +57,7 @@ impl PullRequests for ForgePullRequests {
         repo: &Repo,
         request: &PullRequestRequest,
         auth: &GitAuth,
-    ) -> Result<OpenedPullRequest, PullRequestError> {
+    ) -> Result<OpenedPullRequest, IntegrationError> {
         let spec = PullRequestSpec {
             branch: request.branch.clone(),
             base: request.base.clone(),

@@ -166,7 +166,7 @@ macro_rules! task_columns {
         "org_id, bucket, task_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
          branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, \
          llm_calls, cost_micros, quota_period, quota_released, error_code, error_message, \
-         created_at, updated_at, pull_request_url"
+         created_at, updated_at, pull_request_url, jira_issue"
     };
 }
 
@@ -189,8 +189,8 @@ pub(crate) const SELECT_TASK_BUCKETS: &str =
 pub(crate) const INSERT_TASK: &str = "INSERT INTO {keyspace}.tasks \
      (org_id, bucket, task_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
      changed_files, prompt_tokens, completion_tokens, llm_calls, cost_micros, quota_period, \
-     quota_released, created_at, updated_at) \
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS";
+     quota_released, created_at, updated_at, jira_issue) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS";
 
 /// One task.
 pub(crate) const SELECT_TASK: &str = concat!(
@@ -358,20 +358,21 @@ pub(crate) const UPSERT_BILLING_CUSTOMER: &str = "INSERT INTO {keyspace}.billing
 macro_rules! credential_columns {
     () => {
         "org_id, provider, credential_id, username, scopes_note, fingerprint, key_version, \
-         nonce, ciphertext, created_at, rotated_at"
+         nonce, ciphertext, created_at, rotated_at, base_url"
     };
 }
 
 /// Stores an org's first credential for a provider; not applied if there is one.
 pub(crate) const INSERT_CREDENTIAL: &str = "INSERT INTO {keyspace}.credentials \
      (org_id, provider, credential_id, username, scopes_note, fingerprint, key_version, nonce, \
-     ciphertext, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS";
+     ciphertext, created_at, base_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS";
 
 /// Replaces an org's credential for a provider, keeping its `created_at`; not applied if it
 /// was deleted meanwhile (then insert again).
 pub(crate) const REPLACE_CREDENTIAL: &str = "UPDATE {keyspace}.credentials \
      SET credential_id = ?, username = ?, scopes_note = ?, fingerprint = ?, key_version = ?, \
-     nonce = ?, ciphertext = ?, rotated_at = ? WHERE org_id = ? AND provider = ? IF EXISTS";
+     nonce = ?, ciphertext = ?, rotated_at = ?, base_url = ? WHERE org_id = ? AND provider = ? \
+     IF EXISTS";
 
 /// The org's credential for a provider.
 pub(crate) const SELECT_CREDENTIAL: &str = concat!(

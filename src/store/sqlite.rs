@@ -92,7 +92,7 @@ fn not_found_or(err: rusqlite::Error) -> StoreError {
 const TASK_COLUMNS: &str = "id, org_id, repo_id, instruction, sprint, max_tokens, status, attempts, \
      branch, commit_id, summary, changed_files, prompt_tokens, completion_tokens, error_code, \
      error_message, created_at, updated_at, llm_calls, cost_micros, quota_period, quota_released, \
-     pull_request_url";
+     pull_request_url, jira_issue";
 
 fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
     let status = text(row, 6)?;
@@ -128,6 +128,7 @@ fn task_from_row(row: &Row<'_>) -> rusqlite::Result<Task> {
         quota_period: parse_id_in(text(row, 20)?)?,
         quota_released: row.get(21)?,
         pull_request_url: row.get(22)?,
+        jira_issue: row.get(23)?,
     })
 }
 
@@ -188,7 +189,7 @@ fn add_spend(spend: &mut Spend, row: &Row<'_>, first: usize) -> rusqlite::Result
 }
 
 const CREDENTIAL_COLUMNS: &str = "id, org_id, provider, username, scopes_note, fingerprint, \
-     key_version, nonce, ciphertext, created_at, rotated_at";
+     key_version, nonce, ciphertext, created_at, rotated_at, base_url";
 
 fn credential_from_row(row: &Row<'_>) -> rusqlite::Result<Credential> {
     let provider: String = row.get(2)?;
@@ -208,6 +209,7 @@ fn credential_from_row(row: &Row<'_>) -> rusqlite::Result<Credential> {
         },
         created_at: parse_time(&row.get::<_, String>(9)?)?,
         rotated_at: rotated.as_deref().map(parse_time).transpose()?,
+        base_url: row.get(11)?,
     })
 }
 
@@ -432,8 +434,8 @@ impl Store for SqliteStore {
             let at = now();
             tx.execute(
                 "INSERT INTO tasks (id, org_id, repo_id, instruction, sprint, max_tokens, status,
-                                    created_at, updated_at, quota_period)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7, ?8)",
+                                    created_at, updated_at, quota_period, jira_issue)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', ?7, ?7, ?8, ?9)",
                 params![
                     id.to_string(),
                     org.to_string(),
@@ -442,7 +444,8 @@ impl Store for SqliteStore {
                     task.sprint,
                     task.max_tokens.map(|v| v as i64),
                     at,
-                    task.quota_period.to_string()
+                    task.quota_period.to_string(),
+                    task.jira_issue
                 ],
             )
             .map_err(backend)?;
@@ -953,13 +956,15 @@ impl Store for SqliteStore {
             // A replaced secret keeps its first `created_at` and gets a `rotated_at`.
             conn.execute(
                     "INSERT INTO credentials (org_id, provider, id, username, scopes_note,
-                        fingerprint, key_version, nonce, ciphertext, created_at, rotated_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL)
+                        fingerprint, key_version, nonce, ciphertext, created_at, rotated_at,
+                        base_url)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, NULL, ?11)
                      ON CONFLICT (org_id, provider) DO UPDATE SET
                         id = excluded.id, username = excluded.username,
                         scopes_note = excluded.scopes_note, fingerprint = excluded.fingerprint,
                         key_version = excluded.key_version, nonce = excluded.nonce,
-                        ciphertext = excluded.ciphertext, rotated_at = excluded.created_at",
+                        ciphertext = excluded.ciphertext, rotated_at = excluded.created_at,
+                        base_url = excluded.base_url",
                     params![
                         org.to_string(),
                         credential.provider.as_str(),
@@ -971,6 +976,7 @@ impl Store for SqliteStore {
                         credential.sealed.nonce,
                         credential.sealed.ciphertext,
                         now,
+                        credential.base_url,
                     ],
                 )
                 .map_err(backend)?;
@@ -1120,6 +1126,7 @@ mod tests {
             instruction: instruction.into(),
             sprint: Some("s1".into()),
             max_tokens: Some(1000),
+            jira_issue: None,
         }
     }
 

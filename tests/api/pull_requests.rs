@@ -158,6 +158,7 @@ async fn a_successful_task_opens_a_pull_request_on_github() {
         &format!("https://orchard.test/v1/tasks/{id}"),
         "360 tokens (320 prompt, 40 completion) in 2 LLM calls",
         "sprint 2026-S49",
+        "**Summary**: Validate signup input",
     ] {
         assert!(body.contains(expected), "{expected:?} not in {body}");
     }
@@ -256,4 +257,195 @@ async fn without_a_credential_the_reason_is_recorded() {
     let events = s.pull_request_events(task["id"].as_str().unwrap()).await;
     assert_eq!(events[0]["data"]["error"]["code"], "credential_missing");
     assert!(s.fake.requests().is_empty());
+}
+
+const JIRA_TOKEN: &str = "ATATT3xFfGF0e2e0123456789abcdef";
+
+fn jira_issue() -> Value {
+    json!({
+        "id": "10042",
+        "key": "ENG-42",
+        "fields": {
+            "summary": "Validate signup input",
+            "description": {"type": "doc", "version": 1, "content": [
+                {"type": "paragraph", "content": [{"type": "text", "text": "Reject empty emails."}]},
+                {"type": "bulletList", "content": [
+                    {"type": "listItem", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "return 400"}]}]}
+                ]}
+            ]},
+            "customfield_10020": [
+                {"id": 6, "name": "Sprint 6", "state": "closed"},
+                {"id": 7, "name": "Sprint 7", "state": "active"}
+            ]
+        }
+    })
+}
+
+/// The GitHub setup, plus a Jira site with issue ENG-42 and the org's Jira credential.
+async fn jira_setup() -> (Setup, FakeService) {
+    let s = setup().await;
+    let jira = FakeService::start(crate::forge::jira).await;
+    jira.world(|w| w.issues.insert("ENG-42".into(), jira_issue()));
+    let (status, body) = s
+        .app
+        .put(
+            "/v1/credentials/jira",
+            Some(&s.token),
+            &json!({"secret": JIRA_TOKEN, "username": "dev@acme.test", "base_url": format!("{}/", jira.base_url)}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["base_url"], jira.base_url.as_str());
+    assert!(!body.to_string().contains(JIRA_TOKEN));
+    (s, jira)
+}
+
+#[tokio::test]
+async fn a_task_from_a_jira_issue_takes_its_text_and_sprint_and_links_its_pull_request() {
+    let (s, jira) = jira_setup().await;
+    let repo_id = s.github_repo("acme", None).await;
+    let (status, accepted) = s
+        .app
+        .post(
+            "/v1/tasks",
+            Some(&s.token),
+            &json!({"repo_id": repo_id, "jira_issue": "eng-42"}),
+        )
+        .await;
+    assert_eq!(status, 202, "{accepted}");
+    let id = accepted["task_id"].as_str().unwrap();
+    let task = s.app.wait_for_task(&s.token, id).await;
+    assert_eq!(task["status"], "succeeded", "{task}");
+    assert_eq!(task["jira_issue"], "ENG-42");
+    assert_eq!(
+        task["instruction"],
+        "ENG-42: Validate signup input\n\nReject empty emails.\n\n- return 400"
+    );
+    assert_eq!(task["sprint"], "Sprint 7");
+    let pr = task["pull_request_url"].as_str().unwrap();
+
+    // Jira was read once, then commented on once, as its API documents, with the PR's link.
+    let requests = jira.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("GET", "/rest/api/3/issue/ENG-42")
+    );
+    assert_eq!(
+        (requests[1].method.as_str(), requests[1].path.as_str()),
+        ("POST", "/rest/api/3/issue/ENG-42/comment")
+    );
+    let basic = format!(
+        "Basic {}",
+        base64::Engine::encode(
+            &base64::engine::general_purpose::STANDARD,
+            format!("dev@acme.test:{JIRA_TOKEN}")
+        )
+    );
+    for r in &requests {
+        assert_eq!(r.header("authorization"), basic);
+    }
+    let comment = &requests[1].body["body"];
+    assert_eq!(comment["type"], "doc");
+    assert!(
+        comment.to_string().contains(&format!("\"href\":\"{pr}\"")),
+        "{comment}"
+    );
+    assert!(comment.to_string().contains("Validate signup input"));
+    let events = s.pull_request_events(id).await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e["data"]["jira_issue"] == "ENG-42" && e["data"]["linked"] == true),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_jira_issue_is_refused_before_anything_is_queued() {
+    let (s, jira) = jira_setup().await;
+    let repo_id = s.github_repo("acme", None).await;
+    let (status, body) = s
+        .app
+        .post(
+            "/v1/tasks",
+            Some(&s.token),
+            &json!({"repo_id": repo_id, "jira_issue": "ENG-404"}),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    assert_eq!(body["code"], "jira_issue_not_found");
+    assert!(body["message"].as_str().unwrap().contains("ENG-404"));
+    let (_, list) = s.app.get("/v1/tasks", Some(&s.token)).await;
+    assert_eq!(list["tasks"], json!([]), "no task was recorded");
+    let (_, usage) = s.app.get("/v1/usage", Some(&s.token)).await;
+    assert_eq!(
+        usage["tasks"]["used"], 0,
+        "no quota slot was taken: {usage}"
+    );
+
+    // Jira refusing the credential is Jira's answer, not ours: 502 with its words.
+    jira.force(
+        "GET",
+        Reply::json(
+            401,
+            json!({"errorMessages": ["Client must be authenticated"]}),
+        ),
+    );
+    let (status, body) = s
+        .app
+        .post(
+            "/v1/tasks",
+            Some(&s.token),
+            &json!({"repo_id": repo_id, "jira_issue": "ENG-42"}),
+        )
+        .await;
+    assert_eq!(status, 502, "{body}");
+    assert_eq!(body["code"], "integration_failed");
+    assert!(!body.to_string().contains(JIRA_TOKEN));
+
+    for bad in [
+        json!({"repo_id": repo_id, "jira_issue": "ENG-42", "instruction": "both"}),
+        json!({"repo_id": repo_id}),
+        json!({"repo_id": repo_id, "jira_issue": "not a key"}),
+    ] {
+        let (status, body) = s.app.post("/v1/tasks", Some(&s.token), &bad).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (400, Some("invalid_input")),
+            "{bad}: {body}"
+        );
+    }
+
+    // An org without a Jira credential is told what to store.
+    let (other, _) = s.app.signup("other", "dev@other.test").await;
+    let url = repo_of(s.root.path(), "other");
+    let (_, repo) = s
+        .app
+        .post(
+            "/v1/repos",
+            Some(&other),
+            &json!({"url": url.to_str().unwrap(), "provider": "github"}),
+        )
+        .await;
+    let (status, body) = s
+        .app
+        .post(
+            "/v1/tasks",
+            Some(&other),
+            &json!({"repo_id": repo["id"], "jira_issue": "ENG-42"}),
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("/v1/credentials/jira")
+    );
+    assert_eq!(
+        jira.requests().len(),
+        2,
+        "the other org never reached this Jira"
+    );
 }

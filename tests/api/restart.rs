@@ -67,6 +67,7 @@ async fn queued_and_orphaned_tasks_run_after_a_restart() {
                         instruction: instruction.into(),
                         sprint: None,
                         max_tokens: None,
+                        jira_issue: None,
                     },
                 )
                 .await

@@ -204,7 +204,8 @@ async fn the_rust_sdk_runs_a_task() {
         .create_task()
         .body(TaskCreate {
             repo_id: repo.id.to_string(),
-            instruction: "add input validation to the signup handler".into(),
+            instruction: Some("add input validation to the signup handler".into()),
+            jira_issue: None,
             sprint: Some("rust-sdk".into()),
             max_tokens: None,
         })

@@ -83,6 +83,7 @@ pub async fn new_task(store: &dyn Store, scope: &OrgScope, repo: &Repo, sprint: 
                 instruction: "add input validation".into(),
                 sprint: Some(sprint.into()),
                 max_tokens: Some(1000),
+                jira_issue: Some("ENG-42".into()),
             },
         )
         .await
@@ -112,6 +113,7 @@ pub fn credential(org: OrgId, provider: CredentialProvider, secret: &[u8]) -> Cr
         sealed: sealed(1, secret),
         created_at: time::OffsetDateTime::now_utc(),
         rotated_at: None,
+        base_url: None,
     }
 }
 
@@ -232,6 +234,7 @@ pub async fn tenant_data_is_invisible_to_other_orgs(store: &dyn Store) {
         instruction: "steal".into(),
         sprint: None,
         max_tokens: None,
+        jira_issue: None,
     };
     assert!(is_not_found(store.create_task(&a, steal).await));
     assert!(is_not_found(store.start_attempt(&a, b_task.id).await));
@@ -524,7 +527,11 @@ pub async fn a_credential_per_provider_is_replaced_in_place(store: &dyn Store) {
         first
     );
 
-    let replacement = credential(scope.org_id(), CredentialProvider::Github, b"two");
+    // A replacement may name the service's own site; the stored credential carries it.
+    let replacement = Credential {
+        base_url: Some("https://ghe.acme.test/api/v3".into()),
+        ..credential(scope.org_id(), CredentialProvider::Github, b"two")
+    };
     let second = store
         .put_credential(&scope, replacement.clone())
         .await
@@ -532,6 +539,10 @@ pub async fn a_credential_per_provider_is_replaced_in_place(store: &dyn Store) {
     assert_eq!(second.id, replacement.id);
     assert_eq!(second.sealed, sealed(1, b"two"));
     assert_eq!(second.created_at, first.created_at, "the first put's time");
+    assert_eq!(
+        second.base_url.as_deref(),
+        Some("https://ghe.acme.test/api/v3")
+    );
     assert!(second.rotated_at.is_some());
     assert_eq!(
         store
@@ -871,6 +882,8 @@ pub async fn the_first_ending_stands(store: &dyn Store) {
         listed.tasks[0].pull_request_url, done.pull_request_url,
         "listings carry the pull request too"
     );
+    assert_eq!(done.jira_issue.as_deref(), Some("ENG-42"));
+    assert_eq!(listed.tasks[0].jira_issue, done.jira_issue);
 
     let lost = new_task(store, &scope, &repo, "s1").await;
     store.start_attempt(&scope, lost.id).await.unwrap();

@@ -616,6 +616,7 @@ export interface components {
          * CredentialPut
          * @description A secret to store (replacing the provider's earlier one).
          * @example {
+         *       "base_url": null,
          *       "scopes_note": "repo",
          *       "username": "x-access-token"
          *     }
@@ -627,6 +628,12 @@ export interface components {
             username?: string | null;
             /** @description Free text for people, e.g. the token's scopes. */
             scopes_note?: string | null;
+            /**
+             * @description Where the service is, for the ones each organization has its own of: the Jira site
+             *     (`https://acme.atlassian.net`, or a Data Center URL). Needed for tasks from Jira
+             *     issues; unused for the others.
+             */
+            base_url?: string | null;
         };
         /**
          * CredentialView
@@ -652,6 +659,8 @@ export interface components {
              * @description When the secret was last replaced.
              */
             rotated_at?: string;
+            /** @description The service's site, if one was given. */
+            base_url?: string;
         };
         /**
          * ErrorBody
@@ -1098,6 +1107,7 @@ export interface components {
          * @description A task to run.
          * @example {
          *       "instruction": "add input validation to the signup handler",
+         *       "jira_issue": null,
          *       "max_tokens": 200000,
          *       "repo_id": "0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f",
          *       "sprint": "2026-W49"
@@ -1106,8 +1116,15 @@ export interface components {
         TaskCreate: {
             /** @description Repository to work on (from `POST /v1/repos`). */
             repo_id: string;
-            /** @description What the agent should do. */
-            instruction: string;
+            /** @description What the agent should do. Give this or `jira_issue`. */
+            instruction?: string | null;
+            /**
+             * @description A Jira issue key (`ENG-42`) to work on instead of an instruction: its summary and
+             *     description (as plain text) become the instruction, its active sprint the sprint
+             *     label (unless `sprint` is given), and the pull request is linked on the issue. Needs
+             *     the org's Jira credential with its site (`PUT /v1/credentials/jira`).
+             */
+            jira_issue?: string | null;
             /** @description Sprint label, for cost allocation. */
             sprint?: string | null;
             /**
@@ -1255,6 +1272,8 @@ export interface components {
             /** Format: uuid */
             repo_id: string;
             instruction: string;
+            /** @description The Jira issue the task was made from. */
+            jira_issue?: string;
             sprint?: string;
             /** Format: uint64 */
             max_tokens?: number;
@@ -2130,7 +2149,12 @@ export interface operations {
                     "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `not_found`: no such object in the caller's organization; another organization's objects answer this too (e.g. "task not found"). */
+            /**
+             * @description `code` is one of:
+             *
+             *     - `not_found`: no such object in the caller's organization; another organization's objects answer this too (e.g. "task not found").
+             *     - `jira_issue_not_found`: the Jira issue does not exist, or the organization's Jira credential cannot see it; nothing was queued (e.g. "jira: issue ENG-42 does not exist or the credential cannot see it").
+             */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2170,6 +2194,15 @@ export interface operations {
             };
             /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `integration_failed`: GitHub, Azure DevOps or Jira refused the organization's credential, rate limited it or failed; `message` has the service's words (e.g. "jira refused the credential (HTTP 401): Client must be authenticated to access this resource."). */
+            502: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -40,6 +40,10 @@ pub(crate) const FILES: &[(&str, &str)] = &[
         "0006_pull_requests.cql",
         include_str!("../../../schema/cql/0006_pull_requests.cql"),
     ),
+    (
+        "0007_jira.cql",
+        include_str!("../../../schema/cql/0007_jira.cql"),
+    ),
 ];
 
 /// One migration file.
@@ -368,7 +372,7 @@ mod tests {
     fn the_embedded_files_parse_in_order() {
         let migrations = embedded().unwrap();
         let versions: Vec<i32> = migrations.iter().map(|m| m.version).collect();
-        assert_eq!(versions, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(versions, [1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(migrations[0].name, "0001_migrations.cql");
         for m in &migrations {
             for statement in &m.statements {
@@ -470,9 +474,9 @@ mod tests {
     fn pending_is_what_was_not_applied_in_order() {
         let all = embedded().unwrap();
         let names = |todo: Vec<&Migration>| todo.iter().map(|m| m.version).collect::<Vec<_>>();
-        assert_eq!(names(pending(&all, &[]).unwrap()), [1, 2, 3, 4, 5, 6]);
+        assert_eq!(names(pending(&all, &[]).unwrap()), [1, 2, 3, 4, 5, 6, 7]);
         let first_two: Vec<Applied> = all[..2].iter().map(applied).collect();
-        assert_eq!(names(pending(&all, &first_two).unwrap()), [3, 4, 5, 6]);
+        assert_eq!(names(pending(&all, &first_two).unwrap()), [3, 4, 5, 6, 7]);
         let every: Vec<Applied> = all.iter().map(applied).collect();
         assert!(pending(&all, &every).unwrap().is_empty());
     }
@@ -498,12 +502,12 @@ mod tests {
 
         let mut records: Vec<Applied> = all.iter().map(applied).collect();
         records.push(Applied {
-            version: 7,
-            name: "0007_future.cql".into(),
+            version: 8,
+            name: "0008_future.cql".into(),
             checksum: "f".repeat(64),
         });
         let err = pending(&all, &records).unwrap_err();
-        assert!(matches!(err, MigrationError::Unknown { version: 7, .. }));
+        assert!(matches!(err, MigrationError::Unknown { version: 8, .. }));
         assert!(err.to_string().contains("newer build"), "{err}");
 
         // 0003 missing while 0004 was applied: a file added below the last applied one.

@@ -128,6 +128,7 @@ struct TaskInsert<'a> {
     quota_released: bool,
     created_at: CqlTimestamp,
     updated_at: CqlTimestamp,
+    jira_issue: MaybeUnset<&'a str>,
 }
 
 fn org_from(row: RowRef<'_>) -> Result<Org, Decode> {
@@ -204,6 +205,7 @@ fn task_from(row: RowRef<'_>) -> Result<Task, Decode> {
             .map_err(|_| Decode(format!("bad quota period {quota_period:?}")))?,
         quota_released: row.opt_bool("quota_released")?.unwrap_or(false),
         pull_request_url: row.opt_text("pull_request_url")?,
+        jira_issue: row.opt_text("jira_issue")?,
         error,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
@@ -227,6 +229,7 @@ fn credential_from(row: RowRef<'_>) -> Result<Credential, Decode> {
         },
         created_at: row.time("created_at")?,
         rotated_at: row.opt_time("rotated_at")?,
+        base_url: row.opt_text("base_url")?,
     })
 }
 
@@ -846,6 +849,7 @@ impl Store for ScyllaStore {
             instruction: task.instruction,
             sprint: task.sprint,
             max_tokens: task.max_tokens,
+            jira_issue: task.jira_issue,
             status: TaskStatus::Queued,
             attempts: 0,
             branch: None,
@@ -881,6 +885,7 @@ impl Store for ScyllaStore {
             quota_released: false,
             created_at: timestamp(at),
             updated_at: timestamp(at),
+            jira_issue: unset_if_none(created.jira_issue.as_deref()),
         };
         match self.cql.run("INSERT_TASK", &values, Run::Once).await {
             Ok(rows) if applied(&rows)? => Ok(created),
@@ -1356,6 +1361,7 @@ impl Store for ScyllaStore {
                 sealed.nonce.as_slice(),
                 sealed.ciphertext.as_slice(),
                 timestamp(at),
+                unset_if_none(credential.base_url.as_deref()),
             );
             if applied(&self.run("INSERT_CREDENTIAL", &values).await?)? {
                 return Ok(stored(at, None));
@@ -1370,6 +1376,7 @@ impl Store for ScyllaStore {
                 sealed.nonce.as_slice(),
                 sealed.ciphertext.as_slice(),
                 timestamp(at),
+                credential.base_url.as_deref(),
                 org,
                 provider,
             );

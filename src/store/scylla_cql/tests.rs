@@ -237,7 +237,7 @@ const BINDS: &[(&str, &str)] = &[
         "INSERT_TASK",
         "org_id bucket task_id repo_id instruction sprint max_tokens status attempts \
          changed_files prompt_tokens completion_tokens llm_calls cost_micros quota_period \
-         quota_released created_at updated_at",
+         quota_released created_at updated_at jira_issue",
     ),
     ("SELECT_TASK", "org_id bucket task_id"),
     ("SELECT_TASKS_BY_ID", "org_id bucket task_id[]"),
@@ -315,12 +315,12 @@ const BINDS: &[(&str, &str)] = &[
     (
         "INSERT_CREDENTIAL",
         "org_id provider credential_id username scopes_note fingerprint key_version nonce \
-         ciphertext created_at",
+         ciphertext created_at base_url",
     ),
     (
         "REPLACE_CREDENTIAL",
         "credential_id username scopes_note fingerprint key_version nonce ciphertext \
-         rotated_at org_id provider",
+         rotated_at base_url org_id provider",
     ),
     ("SELECT_CREDENTIAL", "org_id provider"),
     ("SELECT_CREDENTIALS", "org_id"),

@@ -181,6 +181,11 @@ pub mod types {
     ///A secret to store (replacing the provider's earlier one).
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct CredentialPut {
+        ///Where the service is, for the ones each organization has its own of:
+        /// the Jira site (`https://acme.atlassian.net`, or a Data Center URL). Needed for tasks from Jira
+        ///issues; unused for the others.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
         ///Free text for people, e.g. the token's scopes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scopes_note: ::std::option::Option<::std::string::String>,
@@ -201,6 +206,9 @@ pub mod types {
     ///A stored credential's metadata.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct CredentialView {
+        ///The service's site, if one was given.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub base_url: ::std::option::Option<::std::string::String>,
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
         ///The secret's last 4 characters, for secrets of 16 characters or
         /// more.
@@ -756,8 +764,17 @@ pub mod types {
     ///A task to run.
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TaskCreate {
-        ///What the agent should do.
-        pub instruction: ::std::string::String,
+        ///What the agent should do. Give this or `jira_issue`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub instruction: ::std::option::Option<::std::string::String>,
+        ///A Jira issue key (`ENG-42`) to work on instead of an instruction:
+        /// its summary and description (as plain text) become the
+        /// instruction, its active sprint the sprint label (unless
+        /// `sprint` is given), and the pull request is linked on the issue.
+        /// Needs the org's Jira credential with its site (`PUT
+        /// /v1/credentials/jira`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub jira_issue: ::std::option::Option<::std::string::String>,
         ///Most tokens this task may use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub max_tokens: ::std::option::Option<u64>,
@@ -866,6 +883,9 @@ pub mod types {
         pub error: ::std::option::Option<ErrorBody>,
         pub id: ::uuid::Uuid,
         pub instruction: ::std::string::String,
+        ///The Jira issue the task was made from.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub jira_issue: ::std::option::Option<::std::string::String>,
         ///LLM calls made.
         pub llm_calls: u32,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1425,6 +1445,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct CredentialPut {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             scopes_note: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1439,6 +1463,7 @@ pub mod types {
         impl ::std::default::Default for CredentialPut {
             fn default() -> Self {
                 Self {
+                    base_url: Ok(Default::default()),
                     scopes_note: Ok(Default::default()),
                     secret: Err("no value supplied for secret".to_string()),
                     username: Ok(Default::default()),
@@ -1447,6 +1472,16 @@ pub mod types {
         }
 
         impl CredentialPut {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for base_url: {e}"));
+                self
+            }
             pub fn scopes_note<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1485,6 +1520,7 @@ pub mod types {
                 value: CredentialPut,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    base_url: value.base_url?,
                     scopes_note: value.scopes_note?,
                     secret: value.secret?,
                     username: value.username?,
@@ -1495,6 +1531,7 @@ pub mod types {
         impl ::std::convert::From<super::CredentialPut> for CredentialPut {
             fn from(value: super::CredentialPut) -> Self {
                 Self {
+                    base_url: Ok(value.base_url),
                     scopes_note: Ok(value.scopes_note),
                     secret: Ok(value.secret),
                     username: Ok(value.username),
@@ -1504,6 +1541,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct CredentialView {
+            base_url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             created_at: ::std::result::Result<
                 ::chrono::DateTime<::chrono::offset::Utc>,
                 ::std::string::String,
@@ -1530,6 +1571,7 @@ pub mod types {
         impl ::std::default::Default for CredentialView {
             fn default() -> Self {
                 Self {
+                    base_url: Ok(Default::default()),
                     created_at: Err("no value supplied for created_at".to_string()),
                     fingerprint: Ok(Default::default()),
                     provider: Err("no value supplied for provider".to_string()),
@@ -1541,6 +1583,16 @@ pub mod types {
         }
 
         impl CredentialView {
+            pub fn base_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.base_url = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for base_url: {e}"));
+                self
+            }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
@@ -1611,6 +1663,7 @@ pub mod types {
                 value: CredentialView,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    base_url: value.base_url?,
                     created_at: value.created_at?,
                     fingerprint: value.fingerprint?,
                     provider: value.provider?,
@@ -1624,6 +1677,7 @@ pub mod types {
         impl ::std::convert::From<super::CredentialView> for CredentialView {
             fn from(value: super::CredentialView) -> Self {
                 Self {
+                    base_url: Ok(value.base_url),
                     created_at: Ok(value.created_at),
                     fingerprint: Ok(value.fingerprint),
                     provider: Ok(value.provider),
@@ -3181,7 +3235,14 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct TaskCreate {
-            instruction: ::std::result::Result<::std::string::String, ::std::string::String>,
+            instruction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            jira_issue: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             max_tokens: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             repo_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             sprint: ::std::result::Result<
@@ -3193,7 +3254,8 @@ pub mod types {
         impl ::std::default::Default for TaskCreate {
             fn default() -> Self {
                 Self {
-                    instruction: Err("no value supplied for instruction".to_string()),
+                    instruction: Ok(Default::default()),
+                    jira_issue: Ok(Default::default()),
                     max_tokens: Ok(Default::default()),
                     repo_id: Err("no value supplied for repo_id".to_string()),
                     sprint: Ok(Default::default()),
@@ -3204,12 +3266,22 @@ pub mod types {
         impl TaskCreate {
             pub fn instruction<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.instruction = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for instruction: {e}"));
+                self
+            }
+            pub fn jira_issue<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jira_issue = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jira_issue: {e}"));
                 self
             }
             pub fn max_tokens<T>(mut self, value: T) -> Self
@@ -3251,6 +3323,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     instruction: value.instruction?,
+                    jira_issue: value.jira_issue?,
                     max_tokens: value.max_tokens?,
                     repo_id: value.repo_id?,
                     sprint: value.sprint?,
@@ -3262,6 +3335,7 @@ pub mod types {
             fn from(value: super::TaskCreate) -> Self {
                 Self {
                     instruction: Ok(value.instruction),
+                    jira_issue: Ok(value.jira_issue),
                     max_tokens: Ok(value.max_tokens),
                     repo_id: Ok(value.repo_id),
                     sprint: Ok(value.sprint),
@@ -3597,6 +3671,10 @@ pub mod types {
             >,
             id: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
             instruction: ::std::result::Result<::std::string::String, ::std::string::String>,
+            jira_issue: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             llm_calls: ::std::result::Result<u32, ::std::string::String>,
             max_tokens: ::std::result::Result<::std::option::Option<u64>, ::std::string::String>,
             pull_request_url: ::std::result::Result<
@@ -3635,6 +3713,7 @@ pub mod types {
                     error: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     instruction: Err("no value supplied for instruction".to_string()),
+                    jira_issue: Ok(Default::default()),
                     llm_calls: Err("no value supplied for llm_calls".to_string()),
                     max_tokens: Ok(Default::default()),
                     pull_request_url: Ok(Default::default()),
@@ -3749,6 +3828,16 @@ pub mod types {
                 self.instruction = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for instruction: {e}"));
+                self
+            }
+            pub fn jira_issue<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jira_issue = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for jira_issue: {e}"));
                 self
             }
             pub fn llm_calls<T>(mut self, value: T) -> Self
@@ -3879,6 +3968,7 @@ pub mod types {
                     error: value.error?,
                     id: value.id?,
                     instruction: value.instruction?,
+                    jira_issue: value.jira_issue?,
                     llm_calls: value.llm_calls?,
                     max_tokens: value.max_tokens?,
                     pull_request_url: value.pull_request_url?,
@@ -3907,6 +3997,7 @@ pub mod types {
                     error: Ok(value.error),
                     id: Ok(value.id),
                     instruction: Ok(value.instruction),
+                    jira_issue: Ok(value.jira_issue),
                     llm_calls: Ok(value.llm_calls),
                     max_tokens: Ok(value.max_tokens),
                     pull_request_url: Ok(value.pull_request_url),
@@ -5618,6 +5709,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                502u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 503u16 => Err(Error::ErrorResponse(

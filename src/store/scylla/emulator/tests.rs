@@ -63,6 +63,7 @@ struct TaskInsert {
     quota_released: bool,
     created_at: CqlTimestamp,
     updated_at: CqlTimestamp,
+    jira_issue: MaybeUnset<&'static str>,
 }
 
 /// Inserts a queued task of `org`, in [`BUCKET`], without a sprint.
@@ -86,6 +87,7 @@ async fn insert_task(emulator: &Emulator, org: Uuid, task: Uuid) {
         quota_released: false,
         created_at: CqlTimestamp(1),
         updated_at: CqlTimestamp(1),
+        jira_issue: MaybeUnset::Unset,
     };
     assert!(applied(&ok(emulator, "INSERT_TASK", values).await));
 }
@@ -320,6 +322,7 @@ async fn unset_leaves_a_column_and_null_clears_it() {
             vec![1_u8, 2],
             vec![3_u8],
             CqlTimestamp(1),
+            MaybeUnset::<&str>::Unset,
         )
     };
     let first = credential(MaybeUnset::Set(Some("ab:cd")));
@@ -357,6 +360,7 @@ async fn unset_leaves_a_column_and_null_clears_it() {
         vec![1_u8],
         vec![2_u8],
         CqlTimestamp(5),
+        None::<&str>,
         id(1),
         "github",
     );

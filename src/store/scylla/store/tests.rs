@@ -106,6 +106,7 @@ async fn listings_walk_the_months_newest_first_without_gaps() {
                 instruction: format!("task {m}.{i}"),
                 sprint: Some(if i % 2 == 0 { "even" } else { "odd" }.into()),
                 max_tokens: None,
+                jira_issue: None,
             };
             made.push(store.create_task(&scope, task).await.unwrap().id);
         }
@@ -230,6 +231,7 @@ async fn a_task_whose_insert_timed_out_after_landing_is_created() {
                 instruction: "x".into(),
                 sprint: None,
                 max_tokens: None,
+                jira_issue: None,
             },
         )
         .await;

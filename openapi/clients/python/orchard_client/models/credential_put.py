@@ -16,17 +16,22 @@ class CredentialPut:
     """A secret to store (replacing the provider's earlier one).
 
     Example:
-        {'scopes_note': 'repo', 'username': 'x-access-token'}
+        {'base_url': None, 'scopes_note': 'repo', 'username': 'x-access-token'}
 
     Attributes:
         secret (str): The token, PAT or password. Write-only: it is never returned.
         username (None | str | Unset): User name for services that need one with the secret (e.g. Jira's account email).
         scopes_note (None | str | Unset): Free text for people, e.g. the token's scopes.
+        base_url (None | str | Unset): Where the service is, for the ones each organization has its own of: the Jira
+            site
+            (`https://acme.atlassian.net`, or a Data Center URL). Needed for tasks from Jira
+            issues; unused for the others.
     """
 
     secret: str
     username: None | str | Unset = UNSET
     scopes_note: None | str | Unset = UNSET
+    base_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -44,6 +49,12 @@ class CredentialPut:
         else:
             scopes_note = self.scopes_note
 
+        base_url: None | str | Unset
+        if isinstance(self.base_url, Unset):
+            base_url = UNSET
+        else:
+            base_url = self.base_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -55,6 +66,8 @@ class CredentialPut:
             field_dict["username"] = username
         if scopes_note is not UNSET:
             field_dict["scopes_note"] = scopes_note
+        if base_url is not UNSET:
+            field_dict["base_url"] = base_url
 
         return field_dict
 
@@ -81,10 +94,20 @@ class CredentialPut:
 
         scopes_note = _parse_scopes_note(d.pop("scopes_note", UNSET))
 
+        def _parse_base_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        base_url = _parse_base_url(d.pop("base_url", UNSET))
+
         credential_put = cls(
             secret=secret,
             username=username,
             scopes_note=scopes_note,
+            base_url=base_url,
         )
 
         credential_put.additional_properties = d

@@ -28,6 +28,7 @@ class CredentialView:
         scopes_note (str | Unset):
         fingerprint (str | Unset): The secret's last 4 characters, for secrets of 16 characters or more.
         rotated_at (datetime.datetime | Unset): When the secret was last replaced.
+        base_url (str | Unset): The service's site, if one was given.
     """
 
     provider: CredentialProvider
@@ -36,6 +37,7 @@ class CredentialView:
     scopes_note: str | Unset = UNSET
     fingerprint: str | Unset = UNSET
     rotated_at: datetime.datetime | Unset = UNSET
+    base_url: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -53,6 +55,8 @@ class CredentialView:
         if not isinstance(self.rotated_at, Unset):
             rotated_at = self.rotated_at.isoformat()
 
+        base_url = self.base_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -69,6 +73,8 @@ class CredentialView:
             field_dict["fingerprint"] = fingerprint
         if rotated_at is not UNSET:
             field_dict["rotated_at"] = rotated_at
+        if base_url is not UNSET:
+            field_dict["base_url"] = base_url
 
         return field_dict
 
@@ -92,6 +98,8 @@ class CredentialView:
         else:
             rotated_at = datetime.datetime.fromisoformat(_rotated_at)
 
+        base_url = d.pop("base_url", UNSET)
+
         credential_view = cls(
             provider=provider,
             created_at=created_at,
@@ -99,6 +107,7 @@ class CredentialView:
             scopes_note=scopes_note,
             fingerprint=fingerprint,
             rotated_at=rotated_at,
+            base_url=base_url,
         )
 
         credential_view.additional_properties = d

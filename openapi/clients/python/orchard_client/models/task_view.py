@@ -48,6 +48,7 @@ class TaskView:
         quota_released (bool): It ended without an LLM call and gave its quota slot back.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
+        jira_issue (str | Unset): The Jira issue the task was made from.
         sprint (str | Unset):
         max_tokens (int | Unset):
         branch (str | Unset): Branch the result was pushed to; absent when the agent changed nothing.
@@ -72,6 +73,7 @@ class TaskView:
     quota_released: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
+    jira_issue: str | Unset = UNSET
     sprint: str | Unset = UNSET
     max_tokens: int | Unset = UNSET
     branch: str | Unset = UNSET
@@ -110,6 +112,8 @@ class TaskView:
 
         updated_at = self.updated_at.isoformat()
 
+        jira_issue = self.jira_issue
+
         sprint = self.sprint
 
         max_tokens = self.max_tokens
@@ -146,6 +150,8 @@ class TaskView:
                 "updated_at": updated_at,
             }
         )
+        if jira_issue is not UNSET:
+            field_dict["jira_issue"] = jira_issue
         if sprint is not UNSET:
             field_dict["sprint"] = sprint
         if max_tokens is not UNSET:
@@ -197,6 +203,8 @@ class TaskView:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        jira_issue = d.pop("jira_issue", UNSET)
+
         sprint = d.pop("sprint", UNSET)
 
         max_tokens = d.pop("max_tokens", UNSET)
@@ -231,6 +239,7 @@ class TaskView:
             quota_released=quota_released,
             created_at=created_at,
             updated_at=updated_at,
+            jira_issue=jira_issue,
             sprint=sprint,
             max_tokens=max_tokens,
             branch=branch,

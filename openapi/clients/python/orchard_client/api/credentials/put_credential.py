@@ -116,7 +116,7 @@ def sync_detailed(
     Args:
         provider (str):  Example: github.
         body (CredentialPut): A secret to store (replacing the provider's earlier one). Example:
-            {'scopes_note': 'repo', 'username': 'x-access-token'}.
+            {'base_url': None, 'scopes_note': 'repo', 'username': 'x-access-token'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,7 +150,7 @@ def sync(
     Args:
         provider (str):  Example: github.
         body (CredentialPut): A secret to store (replacing the provider's earlier one). Example:
-            {'scopes_note': 'repo', 'username': 'x-access-token'}.
+            {'base_url': None, 'scopes_note': 'repo', 'username': 'x-access-token'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -179,7 +179,7 @@ async def asyncio_detailed(
     Args:
         provider (str):  Example: github.
         body (CredentialPut): A secret to store (replacing the provider's earlier one). Example:
-            {'scopes_note': 'repo', 'username': 'x-access-token'}.
+            {'base_url': None, 'scopes_note': 'repo', 'username': 'x-access-token'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -211,7 +211,7 @@ async def asyncio(
     Args:
         provider (str):  Example: github.
         body (CredentialPut): A secret to store (replacing the provider's earlier one). Example:
-            {'scopes_note': 'repo', 'username': 'x-access-token'}.
+            {'base_url': None, 'scopes_note': 'repo', 'username': 'x-access-token'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -83,6 +83,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 502:
+        response_502 = ErrorBody.from_dict(response.json())
+
+        return response_502
+
     if response.status_code == 503:
         response_503 = ErrorBody.from_dict(response.json())
 
@@ -119,8 +124,8 @@ def sync_detailed(
 
     Args:
         body (TaskCreate): A task to run. Example: {'instruction': 'add input validation to the
-            signup handler', 'max_tokens': 200000, 'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'sprint': '2026-W49'}.
+            signup handler', 'jira_issue': None, 'max_tokens': 200000, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,8 +155,8 @@ def sync(
 
     Args:
         body (TaskCreate): A task to run. Example: {'instruction': 'add input validation to the
-            signup handler', 'max_tokens': 200000, 'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'sprint': '2026-W49'}.
+            signup handler', 'jira_issue': None, 'max_tokens': 200000, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,8 +181,8 @@ async def asyncio_detailed(
 
     Args:
         body (TaskCreate): A task to run. Example: {'instruction': 'add input validation to the
-            signup handler', 'max_tokens': 200000, 'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'sprint': '2026-W49'}.
+            signup handler', 'jira_issue': None, 'max_tokens': 200000, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -205,8 +210,8 @@ async def asyncio(
 
     Args:
         body (TaskCreate): A task to run. Example: {'instruction': 'add input validation to the
-            signup handler', 'max_tokens': 200000, 'repo_id': '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f',
-            'sprint': '2026-W49'}.
+            signup handler', 'jira_issue': None, 'max_tokens': 200000, 'repo_id':
+            '0193a1c5-0a1b-7c2d-9e3f-4a5b6c7d8e9f', 'sprint': '2026-W49'}.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
