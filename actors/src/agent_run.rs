@@ -1206,7 +1206,9 @@ fn default_username(provider: CredentialProvider) -> &'static str {
     match provider {
         CredentialProvider::Github => "x-access-token",
         CredentialProvider::AzureDevops => "pat",
-        CredentialProvider::Jira | CredentialProvider::Generic => "git",
+        CredentialProvider::Jira
+        | CredentialProvider::Generic
+        | CredentialProvider::GithubWebhook => "git",
     }
 }
 

@@ -594,6 +594,8 @@ pub enum CredentialProvider {
     Jira,
     /// Any other git server (HTTP basic auth).
     Generic,
+    /// The secret GitHub signs the org's webhook deliveries with (`X-Hub-Signature-256`).
+    GithubWebhook,
 }
 
 impl CredentialProvider {
@@ -604,6 +606,7 @@ impl CredentialProvider {
             CredentialProvider::AzureDevops => "azure_devops",
             CredentialProvider::Jira => "jira",
             CredentialProvider::Generic => "generic",
+            CredentialProvider::GithubWebhook => "github_webhook",
         }
     }
 
@@ -614,6 +617,7 @@ impl CredentialProvider {
             "azure_devops" => CredentialProvider::AzureDevops,
             "jira" => CredentialProvider::Jira,
             "generic" => CredentialProvider::Generic,
+            "github_webhook" => CredentialProvider::GithubWebhook,
             _ => return None,
         })
     }

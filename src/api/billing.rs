@@ -84,7 +84,7 @@ impl Example for WebhookResult {
 }
 
 /// A payment provider, as far as its webhook's body is documented.
-trait Provider: Send + Sync {
+pub(crate) trait Provider: Send + Sync {
     /// What the body is.
     const DESCRIPTION: &'static str;
     /// One such body.
@@ -134,7 +134,7 @@ impl Provider for Iyzico {
 
 /// A webhook body: its bytes as they came, whatever their `Content-Type` says, since the
 /// signature is over them; documented as the provider's JSON event.
-struct EventBody<P>(Vec<u8>, std::marker::PhantomData<P>);
+pub(crate) struct EventBody<P>(pub(crate) Vec<u8>, std::marker::PhantomData<P>);
 
 impl<P: Provider> Payload for EventBody<P> {
     const CONTENT_TYPE: &'static str = "application/json";

@@ -37,6 +37,7 @@ enum ProviderName {
     AzureDevops,
     Jira,
     Generic,
+    GithubWebhook,
 }
 
 impl From<CredentialProvider> for ProviderName {
@@ -46,6 +47,7 @@ impl From<CredentialProvider> for ProviderName {
             CredentialProvider::AzureDevops => ProviderName::AzureDevops,
             CredentialProvider::Jira => ProviderName::Jira,
             CredentialProvider::Generic => ProviderName::Generic,
+            CredentialProvider::GithubWebhook => ProviderName::GithubWebhook,
         }
     }
 }
@@ -152,7 +154,7 @@ fn parse_provider(name: &str) -> Result<CredentialProvider, ApiError> {
     CredentialProvider::parse(name).ok_or_else(|| {
         let shown: String = name.chars().take(40).collect();
         ApiError::invalid(format!(
-            "unknown provider {shown:?}: expected github, azure_devops, jira or generic"
+            "unknown provider {shown:?}: expected github, azure_devops, jira, generic or github_webhook"
         ))
     })
 }
@@ -211,7 +213,7 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// `github`, `azure_devops`, `jira` or `generic`.
+        /// `github`, `azure_devops`, `jira`, `generic` or `github_webhook`.
         #[oai(example = "examples::provider")]
         provider: Path<String>,
         body: Json<CredentialPut>,
@@ -292,7 +294,7 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// `github`, `azure_devops`, `jira` or `generic`.
+        /// `github`, `azure_devops`, `jira`, `generic` or `github_webhook`.
         #[oai(example = "examples::provider")]
         provider: Path<String>,
     ) -> Result<Json<CredentialView>, ApiError> {
@@ -315,7 +317,7 @@ impl CredentialsApi {
         &self,
         state: Data<&AppState>,
         auth: BearerAuth,
-        /// `github`, `azure_devops`, `jira` or `generic`.
+        /// `github`, `azure_devops`, `jira`, `generic` or `github_webhook`.
         #[oai(example = "examples::provider")]
         provider: Path<String>,
     ) -> Result<DeleteResult, ApiError> {

@@ -18,6 +18,7 @@ mod system;
 mod tasks;
 mod usage;
 pub mod validate;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -127,6 +128,7 @@ type Apis = (
     usage::UsageApi,
     memory::MemoryApi,
     billing::BillingApi,
+    webhooks::WebhooksApi,
     admin::AdminApi,
 );
 
@@ -141,6 +143,7 @@ fn service() -> OpenApiService<spec::Documented<Apis>, ()> {
             usage::UsageApi,
             memory::MemoryApi,
             billing::BillingApi,
+            webhooks::WebhooksApi,
             admin::AdminApi,
         )),
         "Orchard",

@@ -75,6 +75,17 @@ const ERRORS: &[(&str, &[Code])] = &[
     ),
     ("create_checkout", &[InvalidInput, Unavailable]),
     (
+        "github_webhook",
+        &[
+            InvalidInput,
+            InvalidSignature,
+            QuotaExceeded,
+            NotFound,
+            Internal,
+            Unavailable,
+        ],
+    ),
+    (
         "stripe_webhook",
         &[InvalidInput, InvalidSignature, Internal, Unavailable],
     ),

@@ -7,8 +7,8 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 use orchard_actors::budget::{LedgerError, Period};
 use orchard_actors::budget_actor::give_back_unused_slot;
 use orchard_actors::domain::{
-    CancelOutcome, CredentialProvider, EventKind, NewTask, OrgScope, Task, TaskError, TaskEvent,
-    TaskId, TaskOutcome, TaskQuery, TaskStatus,
+    CancelOutcome, CredentialProvider, EventKind, NewTask, OrgScope, RepoId, Task, TaskError,
+    TaskEvent, TaskId, TaskOutcome, TaskQuery, TaskStatus,
 };
 use orchard_actors::observe::tell;
 use orchard_actors::ports::Store;
@@ -339,6 +339,81 @@ async fn read_jira_issue(
         })
 }
 
+/// A task to queue, already validated.
+pub(crate) struct TaskSpec {
+    pub(crate) repo_id: RepoId,
+    pub(crate) instruction: String,
+    pub(crate) sprint: Option<String>,
+    pub(crate) max_tokens: Option<u64>,
+    pub(crate) jira_issue: Option<String>,
+}
+
+/// Takes a quota slot, records the task and queues it: the one way a task comes to be (the
+/// API and the GitHub webhook). `submitted_by` names who asked, for the log.
+pub(crate) async fn queue_task(
+    state: &AppState,
+    scope: &OrgScope,
+    spec: TaskSpec,
+    submitted_by: &str,
+) -> Result<Task, ApiError> {
+    // The quota slot first, atomically in the ledger: of 50 concurrent submissions to a
+    // quota of 5, exactly 5 get past this line.
+    let task_id = TaskId::new();
+    let quota_period = take_quota_slot(state, scope, task_id).await?;
+    let created = state
+        .store
+        .create_task(
+            scope,
+            NewTask {
+                id: task_id,
+                quota_period,
+                repo_id: spec.repo_id,
+                instruction: spec.instruction,
+                sprint: spec.sprint,
+                max_tokens: spec.max_tokens,
+                jira_issue: spec.jira_issue,
+            },
+        )
+        .await;
+    let task = match created {
+        Ok(task) => task,
+        Err(err) => {
+            // No task, no slot (an unknown repository, a full disk).
+            if let Err(err) = state
+                .ledger
+                .return_task_slot(scope.org_id(), quota_period, task_id)
+                .await
+            {
+                tracing::error!(%task_id, error = %err, "could not give a quota slot back");
+            }
+            return Err(store_error("repository", err));
+        }
+    };
+    if let Err(err) = state
+        .queue
+        .enqueue(scope.org_id(), task.repo_id, task.id)
+        .await
+    {
+        // Never leave a task that claims to be queued but is not; it made no LLM call, so
+        // its slot goes back.
+        let error = TaskError {
+            code: "enqueue_failed".into(),
+            message: "the task could not be queued".into(),
+        };
+        let _ = state
+            .store
+            .finish_task(scope, task.id, &TaskOutcome::Failed(error))
+            .await;
+        give_back_unused_slot(&*state.store, &*state.ledger, scope, task.id).await;
+        return Err(ApiError::internal("queueing the task", err));
+    }
+    // The dispatcher also polls; this only makes the start immediate.
+    let _ = tell(&state.root, RootMsg::TaskQueued);
+    metrics::counter!("orchard_tasks_submitted_total").increment(1);
+    tracing::info!(org_id = %scope.org_id(), task_id = %task.id, submitted_by, "task queued");
+    Ok(task)
+}
+
 fn view(task: Task) -> TaskView {
     TaskView {
         llm_calls: task.llm_calls,
@@ -501,61 +576,19 @@ impl TasksApi {
             body.repo_id.trim().parse().map_err(|_| {
                 ApiError::invalid(format!("`{}` is not a repository id", body.repo_id))
             })?;
-        // The quota slot first, atomically in the ledger: of 50 concurrent submissions to a
-        // quota of 5, exactly 5 get past this line.
-        let task_id = TaskId::new();
-        let quota_period = take_quota_slot(&state, &scope, task_id).await?;
-        let created = state
-            .store
-            .create_task(
-                &scope,
-                NewTask {
-                    id: task_id,
-                    quota_period,
-                    repo_id,
-                    instruction,
-                    sprint,
-                    max_tokens: body.max_tokens,
-                    jira_issue,
-                },
-            )
-            .await;
-        let task = match created {
-            Ok(task) => task,
-            Err(err) => {
-                // No task, no slot (an unknown repository, a full disk).
-                if let Err(err) = state
-                    .ledger
-                    .return_task_slot(scope.org_id(), quota_period, task_id)
-                    .await
-                {
-                    tracing::error!(%task_id, error = %err, "could not give a quota slot back");
-                }
-                return Err(store_error("repository", err));
-            }
-        };
-        if let Err(err) = state
-            .queue
-            .enqueue(scope.org_id(), task.repo_id, task.id)
-            .await
-        {
-            // Never leave a task that claims to be queued but is not; it made no LLM call, so
-            // its slot goes back.
-            let error = TaskError {
-                code: "enqueue_failed".into(),
-                message: "the task could not be queued".into(),
-            };
-            let _ = state
-                .store
-                .finish_task(&scope, task.id, &TaskOutcome::Failed(error))
-                .await;
-            give_back_unused_slot(&*state.store, &*state.ledger, &scope, task.id).await;
-            return Err(ApiError::internal("queueing the task", err));
-        }
-        // The dispatcher also polls; this only makes the start immediate.
-        let _ = tell(&state.root, RootMsg::TaskQueued);
-        metrics::counter!("orchard_tasks_submitted_total").increment(1);
-        tracing::info!(org_id = %scope.org_id(), task_id = %task.id, submitted_by = %auth.0.user_id, "task queued");
+        let task = queue_task(
+            &state,
+            &scope,
+            TaskSpec {
+                repo_id,
+                instruction,
+                sprint,
+                max_tokens: body.max_tokens,
+                jira_issue,
+            },
+            &auth.0.user_id.to_string(),
+        )
+        .await?;
         Ok(SubmitResult::Accepted(Json(TaskAccepted {
             task_id: task.id.as_uuid(),
             status: TaskStatus::Queued.as_str().to_owned(),

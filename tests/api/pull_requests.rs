@@ -449,3 +449,172 @@ async fn a_missing_jira_issue_is_refused_before_anything_is_queued() {
         "the other org never reached this Jira"
     );
 }
+
+const WEBHOOK_SECRET: &str = "Its-a-Secret-to-Everybody-2026";
+
+fn hub_signature(secret: &str, body: &[u8]) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(body);
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+fn issue_event(action: &str, label: Option<&str>, labels: &[&str], repo: &str) -> Value {
+    let mut event = json!({
+        "action": action,
+        "issue": {
+            "number": 7,
+            "title": "Reject empty emails at signup",
+            "body": "Signup accepts `\"\"` as an email. It should answer 400.",
+            "labels": labels.iter().map(|l| json!({"name": l})).collect::<Vec<_>>(),
+            "milestone": {"title": "Sprint 8"},
+            "html_url": format!("https://github.com/{repo}/issues/7"),
+            "user": {"login": "octocat"}
+        },
+        "repository": {"full_name": repo, "private": true},
+        "sender": {"login": "octocat"}
+    });
+    if let Some(label) = label {
+        event["label"] = json!({"name": label, "color": "0e8a16"});
+    }
+    event
+}
+
+impl Setup {
+    /// Delivers `body` as GitHub would, signed with `secret`, to `org_id`'s webhook.
+    async fn deliver(
+        &self,
+        org_id: &str,
+        event: &str,
+        body: &[u8],
+        signature: &str,
+    ) -> (u16, Value) {
+        let response = self
+            .app
+            .client
+            .post(self.app.url(&format!("/v1/webhooks/github/{org_id}")))
+            .header("content-type", "application/json")
+            .header("x-github-event", event)
+            .header("x-github-delivery", uuid::Uuid::new_v4().to_string())
+            .header("x-hub-signature-256", signature)
+            .body(body.to_vec())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn org_id(&self) -> String {
+        let (_, org) = self.app.get("/v1/org", Some(&self.token)).await;
+        org["id"].as_str().unwrap().to_owned()
+    }
+}
+
+#[tokio::test]
+async fn a_github_issue_labelled_orchard_becomes_a_task_through_a_signed_webhook() {
+    let s = setup().await;
+    let org_id = s.org_id().await;
+    s.github_repo("acme", None).await;
+    // Before the org stores a webhook secret, it has no webhook.
+    let body = serde_json::to_vec(&issue_event(
+        "labeled",
+        Some("orchard"),
+        &["orchard"],
+        "acme/origin",
+    ))
+    .unwrap();
+    let signature = hub_signature(WEBHOOK_SECRET, &body);
+    let (status, answer) = s.deliver(&org_id, "issues", &body, &signature).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (404, Some("not_found")),
+        "{answer}"
+    );
+
+    let (status, stored) = s
+        .app
+        .put(
+            "/v1/credentials/github_webhook",
+            Some(&s.token),
+            &json!({"secret": WEBHOOK_SECRET}),
+        )
+        .await;
+    assert_eq!(status, 200, "{stored}");
+
+    // A valid signature: the issue is a task, and the task runs (and opens its PR).
+    let (status, answer) = s.deliver(&org_id, "issues", &body, &signature).await;
+    assert_eq!(status, 202, "{answer}");
+    assert_eq!(answer["status"], "queued");
+    let task_id = answer["task_id"].as_str().unwrap();
+    let task = s.app.wait_for_task(&s.token, task_id).await;
+    assert_eq!(task["status"], "succeeded", "{task}");
+    assert_eq!(
+        task["instruction"],
+        "Reject empty emails at signup (#7)\n\nSignup accepts `\"\"` as an email. It should answer 400.\n\nhttps://github.com/acme/origin/issues/7"
+    );
+    assert_eq!(task["sprint"], "Sprint 8");
+    assert!(task["pull_request_url"].is_string());
+
+    // A tampered body (same signature): refused, nothing queued.
+    let mut tampered = body.clone();
+    let at = tampered.iter().position(|b| *b == b'7').unwrap();
+    tampered[at] = b'8';
+    let (status, answer) = s.deliver(&org_id, "issues", &tampered, &signature).await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (400, Some("invalid_signature")),
+        "{answer}"
+    );
+    // Signed with another secret, or not signed at all: the same.
+    let forged = hub_signature("guess", &body);
+    assert_eq!(s.deliver(&org_id, "issues", &body, &forged).await.0, 400);
+    assert_eq!(s.deliver(&org_id, "issues", &body, "").await.0, 400);
+
+    // An org that does not exist, or an id that is not one.
+    let nobody = uuid::Uuid::now_v7().to_string();
+    let (status, answer) = s.deliver(&nobody, "issues", &body, &signature).await;
+    assert_eq!((status, answer["code"].as_str()), (404, Some("not_found")));
+    assert_eq!(
+        s.deliver("not-an-org", "issues", &body, &signature).await.0,
+        404
+    );
+
+    // Unlabelled issues, other labels, other events, other repositories: read and ignored.
+    for (event, payload) in [
+        ("issues", issue_event("opened", None, &[], "acme/origin")),
+        (
+            "issues",
+            issue_event("labeled", Some("bug"), &["bug"], "acme/origin"),
+        ),
+        (
+            "issues",
+            issue_event("edited", None, &["orchard"], "acme/origin"),
+        ),
+        (
+            "issues",
+            issue_event("labeled", Some("orchard"), &["orchard"], "acme/unknown"),
+        ),
+        ("push", json!({"ref": "refs/heads/main"})),
+    ] {
+        let body = serde_json::to_vec(&payload).unwrap();
+        let (status, answer) = s
+            .deliver(&org_id, event, &body, &hub_signature(WEBHOOK_SECRET, &body))
+            .await;
+        assert_eq!(status, 200, "{payload}: {answer}");
+        assert_eq!(answer["status"], "ignored", "{answer}");
+        assert!(answer["reason"].is_string());
+    }
+    let ping = br#"{"zen":"Keep it logically awesome.","hook_id":1}"#;
+    let (status, answer) = s
+        .deliver(&org_id, "ping", ping, &hub_signature(WEBHOOK_SECRET, ping))
+        .await;
+    assert_eq!((status, answer["status"].as_str()), (200, Some("pong")));
+
+    let (_, list) = s.app.get("/v1/tasks", Some(&s.token)).await;
+    assert_eq!(
+        list["tasks"].as_array().unwrap().len(),
+        1,
+        "one task in all"
+    );
+}

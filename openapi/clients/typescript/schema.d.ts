@@ -357,6 +357,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhooks/github/{org_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An organization's GitHub webhook (content type `application/json`, event "Issues"):
+         *     an issue labelled `orchard` on one of its registered GitHub repositories becomes a
+         *     task: title and body as the instruction, milestone as the sprint label. Set it up by
+         *     storing the webhook's secret with `PUT /v1/credentials/github_webhook`.
+         */
+        post: operations["github_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/actors": {
         parameters: {
             query?: never;
@@ -611,7 +633,7 @@ export interface components {
          * @description The service a credential is for.
          * @enum {string}
          */
-        CredentialProvider: "github" | "azure_devops" | "jira" | "generic";
+        CredentialProvider: "github" | "azure_devops" | "jira" | "generic" | "github_webhook";
         /**
          * CredentialPut
          * @description A secret to store (replacing the provider's earlier one).
@@ -678,6 +700,28 @@ export interface components {
             code: string;
             /** @description Human-readable detail. */
             message: string;
+        };
+        /**
+         * GithubWebhookResult
+         * @description What became of a delivery.
+         * @example {
+         *       "status": "queued",
+         *       "task_id": "0193a1c6-1b2c-7d3e-8f4a-5b6c7d8e9fa0"
+         *     }
+         */
+        GithubWebhookResult: {
+            /**
+             * @description `queued` (a task was made), `ignored` (nothing to do; `reason` says why) or `pong`
+             *     (GitHub's `ping`).
+             */
+            status: string;
+            /**
+             * Format: uuid
+             * @description The task made from the issue.
+             */
+            task_id?: string;
+            /** @description Why nothing was done. */
+            reason?: string;
         };
         /**
          * HitSource
@@ -2553,7 +2597,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `github`, `azure_devops`, `jira` or `generic`. */
+                /** @description `github`, `azure_devops`, `jira`, `generic` or `github_webhook`. */
                 provider: string;
             };
             cookie?: never;
@@ -2655,7 +2699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `github`, `azure_devops`, `jira` or `generic`. */
+                /** @description `github`, `azure_devops`, `jira`, `generic` or `github_webhook`. */
                 provider: string;
             };
             cookie?: never;
@@ -2770,7 +2814,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description `github`, `azure_devops`, `jira` or `generic`. */
+                /** @description `github`, `azure_devops`, `jira`, `generic` or `github_webhook`. */
                 provider: string;
             };
             cookie?: never;
@@ -3494,6 +3538,125 @@ export interface operations {
              *     - `invalid_signature`: the provider's signature header is missing, wrong or stale (e.g. "no valid signature for the payload").
              */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `payload_too_large`: the body is larger than 1 MiB (e.g. "request body is larger than 1048576 bytes"). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type`: the `Content-Type` header is missing or not JSON (e.g. "the client request does not include the `Content-Type` header"). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `internal`: something failed on our side; the server log has the details (e.g. "storage failed; see the server log"). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unavailable`: a backend or payment provider is unreachable or not configured; try again later (e.g. "the quota ledger is unavailable; try again shortly"). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `timeout`: the server did not answer within its request timeout; the request may or may not have taken effect (e.g. "the request took longer than 30 s"). */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    github_webhook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description `sha256=<hex HMAC-SHA256 of the body under the webhook's secret>`. */
+                "X-Hub-Signature-256"?: string;
+                /** @description The event: `issues` is read, `ping` answered, the rest ignored. */
+                "X-GitHub-Event"?: string;
+            };
+            path: {
+                /** @description The organization whose webhook this is. */
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Read; nothing queued (`ignored` or `pong`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["GithubWebhookResult"];
+                };
+            };
+            /** @description The issue became a task. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["GithubWebhookResult"];
+                };
+            };
+            /**
+             * @description `code` is one of:
+             *
+             *     - `bad_request`: the request could not be read: malformed JSON, a missing or mistyped field, a bad parameter (e.g. "parse request payload error: missing field `email`").
+             *     - `invalid_input`: a value is not acceptable; `message` says which and why (e.g. "email must look like name@example.com").
+             *     - `invalid_signature`: the provider's signature header is missing, wrong or stale (e.g. "no valid signature for the payload").
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `quota_exceeded`: the plan's task quota for this month is used up (e.g. "the free plan allows 5 tasks per month and 5 were submitted in 2026-12; upgrade the plan or wait for next month"). */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json; charset=utf-8": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_found`: no such object in the caller's organization; another organization's objects answer this too (e.g. "task not found"). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -136,6 +136,8 @@ pub mod types {
         Jira,
         #[serde(rename = "generic")]
         Generic,
+        #[serde(rename = "github_webhook")]
+        GithubWebhook,
     }
 
     impl ::std::fmt::Display for CredentialProvider {
@@ -145,6 +147,7 @@ pub mod types {
                 Self::AzureDevops => f.write_str("azure_devops"),
                 Self::Jira => f.write_str("jira"),
                 Self::Generic => f.write_str("generic"),
+                Self::GithubWebhook => f.write_str("github_webhook"),
             }
         }
     }
@@ -157,6 +160,7 @@ pub mod types {
                 "azure_devops" => Ok(Self::AzureDevops),
                 "jira" => Ok(Self::Jira),
                 "generic" => Ok(Self::Generic),
+                "github_webhook" => Ok(Self::GithubWebhook),
                 _ => Err("invalid value".into()),
             }
         }
@@ -242,6 +246,26 @@ pub mod types {
 
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
+            Default::default()
+        }
+    }
+
+    ///What became of a delivery.
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct GithubWebhookResult {
+        ///Why nothing was done.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reason: ::std::option::Option<::std::string::String>,
+        ///`queued` (a task was made), `ignored` (nothing to do; `reason` says
+        /// why) or `pong` (GitHub's `ping`).
+        pub status: ::std::string::String,
+        ///The task made from the issue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<::uuid::Uuid>,
+    }
+
+    impl GithubWebhookResult {
+        pub fn builder() -> builder::GithubWebhookResult {
             Default::default()
         }
     }
@@ -1743,6 +1767,83 @@ pub mod types {
                 Self {
                     code: Ok(value.code),
                     message: Ok(value.message),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct GithubWebhookResult {
+            reason: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
+            task_id:
+                ::std::result::Result<::std::option::Option<::uuid::Uuid>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for GithubWebhookResult {
+            fn default() -> Self {
+                Self {
+                    reason: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    task_id: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl GithubWebhookResult {
+            pub fn reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reason = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reason: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::uuid::Uuid>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for task_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<GithubWebhookResult> for super::GithubWebhookResult {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GithubWebhookResult,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    reason: value.reason?,
+                    status: value.status?,
+                    task_id: value.task_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::GithubWebhookResult> for GithubWebhookResult {
+            fn from(value: super::GithubWebhookResult) -> Self {
+                Self {
+                    reason: Ok(value.reason),
+                    status: Ok(value.status),
+                    task_id: Ok(value.task_id),
                 }
             }
         }
@@ -4685,7 +4786,8 @@ impl Client {
     ///Sends a `GET` request to `/v1/credentials/{provider}`
     ///
     ///Arguments:
-    /// - `provider`: `github`, `azure_devops`, `jira` or `generic`.
+    /// - `provider`: `github`, `azure_devops`, `jira`, `generic` or
+    ///   `github_webhook`.
     ///```ignore
     /// let response = client.get_credential()
     ///    .provider(provider)
@@ -4703,7 +4805,8 @@ impl Client {
     ///Sends a `PUT` request to `/v1/credentials/{provider}`
     ///
     ///Arguments:
-    /// - `provider`: `github`, `azure_devops`, `jira` or `generic`.
+    /// - `provider`: `github`, `azure_devops`, `jira`, `generic` or
+    ///   `github_webhook`.
     /// - `body`
     ///```ignore
     /// let response = client.put_credential()
@@ -4721,7 +4824,8 @@ impl Client {
     ///Sends a `DELETE` request to `/v1/credentials/{provider}`
     ///
     ///Arguments:
-    /// - `provider`: `github`, `azure_devops`, `jira` or `generic`.
+    /// - `provider`: `github`, `azure_devops`, `jira`, `generic` or
+    ///   `github_webhook`.
     ///```ignore
     /// let response = client.delete_credential()
     ///    .provider(provider)
@@ -4854,6 +4958,34 @@ impl Client {
     /// ```
     pub fn iyzico_webhook(&self) -> builder::IyzicoWebhook<'_> {
         builder::IyzicoWebhook::new(self)
+    }
+
+    ///An organization's GitHub webhook (content type `application/json`, event
+    /// "Issues"): an issue labelled `orchard` on one of its registered
+    /// GitHub repositories becomes a task: title and body as the
+    /// instruction, milestone as the sprint label. Set it up by storing the
+    /// webhook's secret with `PUT /v1/credentials/github_webhook`
+    ///
+    ///Sends a `POST` request to `/v1/webhooks/github/{org_id}`
+    ///
+    ///Arguments:
+    /// - `org_id`: The organization whose webhook this is.
+    /// - `x_git_hub_event`: The event: `issues` is read, `ping` answered, the
+    ///   rest ignored.
+    /// - `x_hub_signature_256`: `sha256=<hex HMAC-SHA256 of the body under the
+    ///   webhook's secret>`.
+    /// - `body`
+    ///```ignore
+    /// let response = client.github_webhook()
+    ///    .org_id(org_id)
+    ///    .x_git_hub_event(x_git_hub_event)
+    ///    .x_hub_signature_256(x_hub_signature_256)
+    ///    .body(body)
+    ///    .send()
+    ///    .await;
+    /// ```
+    pub fn github_webhook(&self) -> builder::GithubWebhook<'_> {
+        builder::GithubWebhook::new(self)
     }
 
     ///The live actor tree of this node: every actor with its kind, org,
@@ -6984,6 +7116,149 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                504u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    ///Builder for [`Client::github_webhook`]
+    ///
+    ///[`Client::github_webhook`]: super::Client::github_webhook
+    #[derive(Debug, Clone)]
+    pub struct GithubWebhook<'a> {
+        client: &'a super::Client,
+        org_id: Result<::std::string::String, String>,
+        x_git_hub_event: Result<Option<::std::string::String>, String>,
+        x_hub_signature_256: Result<Option<::std::string::String>, String>,
+        body: Result<::serde_json::Map<::std::string::String, ::serde_json::Value>, String>,
+    }
+
+    impl<'a> GithubWebhook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                org_id: Err("org_id was not initialized".to_string()),
+                x_git_hub_event: Ok(None),
+                x_hub_signature_256: Ok(None),
+                body: Err("body was not initialized".to_string()),
+            }
+        }
+
+        pub fn org_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.org_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for org_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn x_git_hub_event<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_git_hub_event = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for x_git_hub_event failed".to_string()
+            });
+            self
+        }
+
+        pub fn x_hub_signature_256<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.x_hub_signature_256 = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for x_hub_signature_256 failed"
+                    .to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        {
+            self . body = value . try_into () . map_err (| _ | "conversion to `:: serde_json :: Map < :: std :: string :: String , :: serde_json :: Value >` for body failed" . to_string ()) ;
+            self
+        }
+
+        ///Sends a `POST` request to `/v1/webhooks/github/{org_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GithubWebhookResult>, Error<types::ErrorBody>> {
+            let Self {
+                client,
+                org_id,
+                x_git_hub_event,
+                x_hub_signature_256,
+                body,
+            } = self;
+            let org_id = org_id.map_err(Error::InvalidRequest)?;
+            let x_git_hub_event = x_git_hub_event.map_err(Error::InvalidRequest)?;
+            let x_hub_signature_256 = x_hub_signature_256.map_err(Error::InvalidRequest)?;
+            let body = body.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v1/webhooks/github/{}",
+                client.baseurl,
+                encode_path(&org_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            if let Some(value) = x_git_hub_event {
+                header_map.append("X-GitHub-Event", value.to_string().try_into()?);
+            }
+            if let Some(value) = x_hub_signature_256 {
+                header_map.append("X-Hub-Signature-256", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "github_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                402u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 413u16 => Err(Error::ErrorResponse(

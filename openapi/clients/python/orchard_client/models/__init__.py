@@ -11,6 +11,8 @@ from .credential_provider import CredentialProvider
 from .credential_put import CredentialPut
 from .credential_view import CredentialView
 from .error_body import ErrorBody
+from .github_webhook_body import GithubWebhookBody
+from .github_webhook_result import GithubWebhookResult
 from .hit_source import HitSource
 from .hit_source_metadata import HitSourceMetadata
 from .iyzico_customer_body import IyzicoCustomerBody
@@ -62,6 +64,8 @@ __all__ = (
     "CredentialPut",
     "CredentialView",
     "ErrorBody",
+    "GithubWebhookBody",
+    "GithubWebhookResult",
     "HitSource",
     "HitSourceMetadata",
     "IyzicoCustomerBody",

@@ -1,11 +1,12 @@
 from typing import Literal
 
-CredentialProvider = Literal["azure_devops", "generic", "github", "jira"]
+CredentialProvider = Literal["azure_devops", "generic", "github", "github_webhook", "jira"]
 
 CREDENTIAL_PROVIDER_VALUES: set[CredentialProvider] = {
     "azure_devops",
     "generic",
     "github",
+    "github_webhook",
     "jira",
 }
 
