@@ -739,6 +739,18 @@ impl CredentialVault for NoKeys {
     }
 }
 
+/// A [`CredentialVault`] for tests whose "ciphertexts" are the secrets themselves.
+#[derive(Debug, Default)]
+pub struct PlainVault;
+
+impl CredentialVault for PlainVault {
+    fn open(&self, credential: &Credential) -> Result<secrecy::SecretString, VaultError> {
+        String::from_utf8(credential.sealed.ciphertext.clone())
+            .map(secrecy::SecretString::from)
+            .map_err(|_| VaultError::Unreadable)
+    }
+}
+
 /// What [`ScriptedLlm`] answers with.
 pub type ScriptStep = Result<ChatResponse, LlmError>;
 
@@ -784,6 +796,9 @@ pub struct MemoryForge {
     calls: Mutex<Vec<(RepoId, String)>>,
     /// When set, every call fails with this code.
     pub fail_with: Option<String>,
+    /// This many first calls open the pull request and then panic, as a run that dies
+    /// between opening its pull request and recording it.
+    pub panic_after_opening: std::sync::atomic::AtomicUsize,
 }
 
 impl MemoryForge {
@@ -824,6 +839,16 @@ impl PullRequests for MemoryForge {
                 (opened.len() as u64, true)
             }
         };
+        drop(opened);
+        let crash = self
+            .panic_after_opening
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |left| left.checked_sub(1),
+            )
+            .is_ok();
+        assert!(!crash, "the run died after opening pull request {number}");
         Ok(OpenedPullRequest {
             url: format!("https://forge.test/{}/pull/{number}", repo.id),
             number,

@@ -10,7 +10,8 @@ use orchard_actors::budget::{
     BudgetLedger, BudgetState, LedgerError, Limits, Period, Reservation, ReserveRequest, Settled,
 };
 use orchard_actors::domain::{
-    NewRepo, NewTask, OrgId, OrgScope, Provider, RepoId, Task, TaskId, TaskStatus, TokenUsage,
+    Credential, CredentialId, CredentialProvider, NewRepo, NewTask, OrgId, OrgScope, Provider,
+    PullRequestMode, RepoId, SealedSecret, Task, TaskId, TaskStatus, TokenUsage,
 };
 use orchard_actors::locks::InProcessLocks;
 use orchard_actors::observe::{ask, tell};
@@ -22,7 +23,7 @@ use orchard_actors::ractor::{Actor, ActorRef};
 use orchard_actors::root_supervisor::{RootMsg, RootSupervisor};
 use orchard_actors::runtime::{Deps, RunSettings};
 use orchard_actors::testing::{
-    DirGit, MemoryLedger, MemoryQueue, MemoryStore, ScriptedLlm, run_settings,
+    DirGit, MemoryForge, MemoryLedger, MemoryQueue, MemoryStore, ScriptedLlm, run_settings,
 };
 
 struct Harness {
@@ -36,6 +37,7 @@ struct Harness {
     flaky_ledger: Arc<FlakyLedger>,
     git: Arc<DirGit>,
     llm: Arc<ScriptedLlm>,
+    forge: Arc<MemoryForge>,
     root: ActorRef<RootMsg>,
     scope: OrgScope,
     source: tempfile::TempDir,
@@ -167,6 +169,7 @@ async fn harness_with(
     });
     let git = Arc::new(git);
     let llm = Arc::new(ScriptedLlm::new(script));
+    let forge = Arc::new(MemoryForge::default());
     let work = tempfile::tempdir().unwrap();
     let source = tempfile::tempdir().unwrap();
     std::fs::write(source.path().join("main.rs"), "fn main() {}\n").unwrap();
@@ -184,13 +187,13 @@ async fn harness_with(
         store: store.clone(),
         queue: faulty.clone(),
         locks: locks.clone(),
-        vault: Arc::new(orchard_actors::testing::NoKeys),
+        vault: Arc::new(orchard_actors::testing::PlainVault),
         llm: llm.clone(),
         git: git.clone(),
         ledger: flaky_ledger.clone(),
         clock: Arc::new(orchard_actors::budget::SystemClock),
         memory: None,
-        pull_requests: None,
+        pull_requests: Some(forge.clone()),
         issues: None,
         settings,
     });
@@ -204,6 +207,7 @@ async fn harness_with(
         flaky_ledger,
         git,
         llm,
+        forge,
         root,
         scope: OrgScope::trusted(org.id),
         source,
@@ -1032,4 +1036,112 @@ async fn an_idle_org_is_passivated_and_its_next_task_starts_it_again() {
         assert_eq!(done.attempts, 1, "after {wait_ms} ms");
     }
     wait_orgs(&h, |orgs| orgs == 0).await;
+}
+
+#[tokio::test]
+async fn a_run_that_dies_after_opening_its_pull_request_is_restarted_and_reuses_it() {
+    let write = || {
+        answer(
+            vec![call("1", "write_file", r#"{"path":"a.md","content":"a"}"#)],
+            5,
+            1,
+        )
+    };
+    let finish = || answer(vec![call("2", "finish", r#"{"summary":"Write a"}"#)], 5, 1);
+    let h = harness_with(
+        vec![write(), finish(), write(), finish()],
+        DirGit::default(),
+        |settings| settings.backoff.initial = Duration::from_millis(20),
+    )
+    .await;
+    // The first run opens the pull request, then dies before recording it.
+    h.forge.panic_after_opening.store(1, Ordering::SeqCst);
+    h.store
+        .put_credential(
+            &h.scope,
+            Credential {
+                id: CredentialId::new(),
+                org_id: h.scope.org_id(),
+                provider: CredentialProvider::Github,
+                username: None,
+                scopes_note: None,
+                fingerprint: None,
+                sealed: SealedSecret {
+                    key_version: 1,
+                    nonce: Vec::new(),
+                    ciphertext: b"ghp_test_token".to_vec(),
+                },
+                created_at: time::OffsetDateTime::now_utc(),
+                rotated_at: None,
+                base_url: None,
+            },
+        )
+        .await
+        .unwrap();
+    let repo = h
+        .store
+        .create_repo(
+            &h.scope,
+            NewRepo {
+                url: h.source.path().to_string_lossy().into_owned(),
+                provider: Provider::Github,
+                default_branch: Some("main".into()),
+                pull_requests: PullRequestMode::Draft,
+            },
+        )
+        .await
+        .unwrap();
+    let task = h
+        .store
+        .create_task(
+            &h.scope,
+            NewTask {
+                id: TaskId::new(),
+                quota_period: Period::of(time::OffsetDateTime::now_utc()),
+                repo_id: repo.id,
+                instruction: "write a".into(),
+                sprint: None,
+                max_tokens: None,
+                jira_issue: None,
+            },
+        )
+        .await
+        .unwrap();
+    h.queue_task(&task).await;
+    let done = h.wait_finished(&task).await;
+
+    assert_eq!(done.status, TaskStatus::Succeeded, "{:?}", done.error);
+    assert_eq!(done.attempts, 2, "restarted once");
+    let url = format!("https://forge.test/{}/pull/1", repo.id);
+    assert_eq!(done.pull_request_url.as_deref(), Some(url.as_str()));
+    // Two runs asked; one pull request exists.
+    let opened = h.forge.opened();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(opened[0].1.branch, format!("orchard/{}", task.id));
+    assert_eq!(opened[0].1.base.as_deref(), Some("main"));
+    assert!(opened[0].1.draft);
+    assert_eq!(opened[0].1.title, "Write a");
+    assert!(
+        opened[0].1.body.contains("> write a"),
+        "{}",
+        opened[0].1.body
+    );
+    let calls = h.forge.calls();
+    assert_eq!(calls.len(), 2);
+    assert!(
+        calls
+            .iter()
+            .all(|(id, user)| *id == repo.id && user == "x-access-token")
+    );
+    let events = h.store.task_events(&h.scope, task.id, 0).await.unwrap();
+    let found: Vec<&serde_json::Value> = events
+        .iter()
+        .filter(|e| e.kind.as_str() == "pull_request")
+        .map(|e| &e.data)
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0]["created"], false,
+        "the second run found the first run's"
+    );
 }
