@@ -988,7 +988,7 @@ impl AgentRunState {
         }
         let provider = credential_provider(repo.provider);
         let auth = match self.credential(provider).await {
-            Ok(Some(found)) => as_git_auth(provider, found),
+            Ok(Some(found)) => found,
             Ok(None) => {
                 let name = provider.as_str();
                 self.pull_request_failed(
@@ -1008,12 +1008,17 @@ impl AgentRunState {
         };
         // The totals of every call so far (the task loaded at the start predates them); the
         // summary is recorded with the success, after this.
-        let mut task = self
-            .deps
-            .store
-            .task(&self.scope, self.lease.task_id)
-            .await?;
+        let mut task = match self.deps.store.task(&self.scope, self.lease.task_id).await {
+            Ok(task) => task,
+            Err(err) => {
+                self.pull_request_failed("store_error", err.to_string())
+                    .await?;
+                return Ok(None);
+            }
+        };
         task.summary = Some(summary.to_owned());
+        // The push took its time, and the forge may make us wait: the lease first.
+        self.renew_lease().await?;
         let request = PullRequestRequest {
             branch: branch.to_owned(),
             base: repo.default_branch.clone(),
@@ -1031,10 +1036,8 @@ impl AgentRunState {
                     json!({"url": opened.url, "number": opened.number, "created": opened.created, "draft": request.draft}),
                 )
                 .await?;
-                if opened.created {
-                    // A pull request found open was linked when it was opened.
-                    self.link_issue(&task, &opened.url).await?;
-                }
+                self.renew_lease().await?;
+                self.link_issue(&task, &opened.url).await?;
                 Ok(Some(opened.url))
             }
             Err(err) => {
@@ -1050,6 +1053,20 @@ impl AgentRunState {
         let (Some(issue), Some(tracker)) = (&task.jira_issue, self.deps.issues.as_ref()) else {
             return Ok(());
         };
+        // Linked already by an earlier run of the task (one that died after): once is enough.
+        let events = self
+            .deps
+            .store
+            .task_events(&self.scope, self.lease.task_id, 0)
+            .await?;
+        let linked = events.iter().any(|e| {
+            e.kind == EventKind::PullRequest
+                && e.data["jira_issue"] == issue.as_str()
+                && e.data["linked"] == true
+        });
+        if linked {
+            return Ok(());
+        }
         let outcome = match self.credential(CredentialProvider::Jira).await {
             Ok(Some(auth)) => tracker.link_pull_request(issue, url, task, &auth).await,
             Ok(None) => Err(IntegrationError {

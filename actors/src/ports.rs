@@ -719,11 +719,15 @@ pub trait IssueTracker: Send + Sync + 'static {
 pub trait PullRequests: Send + Sync + 'static {
     /// Opens a pull request for `request.branch` of `repo`, or returns the one already open
     /// for it: a task that finishes twice (a redelivery) gets one pull request.
+    ///
+    /// `auth` is the org's credential for the forge; the adapter sends it only to the forge
+    /// the credential is for (its `base_url`, or the public service), never to a host taken
+    /// from the repository URL alone.
     async fn open(
         &self,
         repo: &Repo,
         request: &PullRequestRequest,
-        auth: &GitAuth,
+        auth: &ServiceAuth,
     ) -> Result<OpenedPullRequest, IntegrationError>;
 }
 

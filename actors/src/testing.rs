@@ -24,8 +24,8 @@ use crate::domain::{
 use crate::ports::{
     BillingChange, ChatRequest, ChatResponse, CommitOutcome, CommitRequest, CredentialVault,
     GitAuth, GitError, GitWorkspace, IntegrationError, Lease, Llm, LlmCallUsage, LlmError,
-    OpenedPullRequest, PlanChange, PullRequestRequest, PullRequests, Queue, QueueError, Store,
-    StoreError, UsagePage, VaultError,
+    OpenedPullRequest, PlanChange, PullRequestRequest, PullRequests, Queue, QueueError,
+    ServiceAuth, Store, StoreError, UsagePage, VaultError,
 };
 use crate::runtime::RunSettings;
 
@@ -819,9 +819,9 @@ impl PullRequests for MemoryForge {
         &self,
         repo: &Repo,
         request: &PullRequestRequest,
-        auth: &GitAuth,
+        auth: &ServiceAuth,
     ) -> Result<OpenedPullRequest, IntegrationError> {
-        lock(&self.calls).push((repo.id, auth.username.clone()));
+        lock(&self.calls).push((repo.id, auth.username.clone().unwrap_or_default()));
         if let Some(code) = &self.fail_with {
             return Err(IntegrationError {
                 code: code.clone(),

@@ -1131,7 +1131,7 @@ async fn a_run_that_dies_after_opening_its_pull_request_is_restarted_and_reuses_
     assert!(
         calls
             .iter()
-            .all(|(id, user)| *id == repo.id && user == "x-access-token")
+            .all(|(id, user)| *id == repo.id && user.is_empty())
     );
     let events = h.store.task_events(&h.scope, task.id, 0).await.unwrap();
     let found: Vec<&serde_json::Value> = events

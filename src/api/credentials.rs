@@ -227,9 +227,14 @@ impl CredentialsApi {
             .base_url
             .as_deref()
             .map(|raw| {
-                crate::forge::base_url(raw)
-                    .map(|url| url.as_str().trim_end_matches('/').to_owned())
-                    .map_err(|err| ApiError::invalid(format!("base_url: {err}")))
+                let url = crate::forge::base_url(raw)
+                    .map_err(|err| ApiError::invalid(format!("base_url: {err}")))?;
+                if url.scheme() == "http" && !state.config.repos.allow_http {
+                    return Err(ApiError::invalid(
+                        "base_url: plain http is not allowed on this server (repos.allow_http)",
+                    ));
+                }
+                Ok(url.as_str().trim_end_matches('/').to_owned())
             })
             .transpose()?;
         let provider = parse_provider(&provider.0)?;

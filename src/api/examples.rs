@@ -85,6 +85,16 @@ pub(crate) fn stripe_signature() -> Option<String> {
     )
 }
 
+/// An `X-Hub-Signature-256` header.
+pub(crate) fn hub_signature() -> Option<String> {
+    Some("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17".to_owned())
+}
+
+/// An `X-GitHub-Event` header.
+pub(crate) fn github_event() -> Option<String> {
+    Some("issues".to_owned())
+}
+
 /// An `X-IYZ-SIGNATURE-V3` header.
 pub(crate) fn iyzico_signature() -> Option<String> {
     Some("9b1a1ba4b0c2d9b1f3f1a2b5c8e7d6f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8".to_owned())

@@ -292,6 +292,9 @@ async fn take_quota_slot(
     }
 }
 
+/// Longest a submission waits for Jira (its retries included).
+const JIRA_READ_BUDGET: Duration = Duration::from_secs(20);
+
 /// The Jira issue `raw_key`, read with the org's Jira credential: 404 `jira_issue_not_found`
 /// when Jira has no such issue (or the credential cannot see it), 502 `integration_failed`
 /// when Jira refuses the credential, rate limits it or fails.
@@ -327,16 +330,25 @@ async fn read_jira_issue(
         ApiError::invalid("the stored Jira credential cannot be decrypted; store it again")
     })?;
     let auth = jira::auth_of(credential.username.as_deref(), &secret);
-    state
-        .jira
-        .issue(&site, &auth, &key)
+    // Jira's retries must end before this request's own timeout, so that the caller hears
+    // Jira's answer (502) rather than a bare 504.
+    let budget = match state.config.http.request_timeout_secs {
+        0 => JIRA_READ_BUDGET,
+        secs => Duration::from_secs(secs.saturating_sub(5))
+            .clamp(Duration::from_secs(1), JIRA_READ_BUDGET),
+    };
+    let read = tokio::time::timeout(budget, state.jira.issue(&site, &auth, &key))
         .await
-        .map_err(|err| match err {
-            ServiceError::NotFound { .. } => {
-                ApiError::new(Code::JiraIssueNotFound, err.to_string())
-            }
-            other => ApiError::new(Code::IntegrationFailed, other.to_string()),
-        })
+        .map_err(|_| {
+            ApiError::new(
+                Code::IntegrationFailed,
+                format!("Jira did not answer within {} s", budget.as_secs()),
+            )
+        })?;
+    read.map_err(|err| match err {
+        ServiceError::NotFound { .. } => ApiError::new(Code::JiraIssueNotFound, err.to_string()),
+        other => ApiError::new(Code::IntegrationFailed, other.to_string()),
+    })
 }
 
 /// A task to queue, already validated.

@@ -130,6 +130,8 @@ struct Issue {
     milestone: Option<Milestone>,
     #[serde(default)]
     html_url: Option<String>,
+    #[serde(default)]
+    author_association: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -190,10 +192,13 @@ impl WebhooksApi {
         #[oai(example = "super::examples::org_id")]
         org_id: Path<String>,
         /// `sha256=<hex HMAC-SHA256 of the body under the webhook's secret>`.
-        #[oai(name = "X-Hub-Signature-256")]
+        #[oai(
+            name = "X-Hub-Signature-256",
+            example = "super::examples::hub_signature"
+        )]
         signature: Header<Option<String>>,
         /// The event: `issues` is read, `ping` answered, the rest ignored.
-        #[oai(name = "X-GitHub-Event")]
+        #[oai(name = "X-GitHub-Event", example = "super::examples::github_event")]
         event: Header<Option<String>>,
         body: EventBody<GithubEvents>,
     ) -> Result<DeliveryResult, ApiError> {
@@ -245,7 +250,15 @@ impl WebhooksApi {
             .map_err(|err| ApiError::invalid(format!("not a GitHub issues event: {err}")))?;
         let labelled = match event.action.as_str() {
             "labeled" => event.label.as_ref().is_some_and(|l| l.name == LABEL),
-            "opened" | "reopened" => event.issue.labels.iter().any(|l| l.name == LABEL),
+            // Labelling needs triage rights; opening does not (an issue template can carry
+            // the label), so an opened issue counts only from the repository's own people.
+            "opened" | "reopened" => {
+                event.issue.labels.iter().any(|l| l.name == LABEL)
+                    && matches!(
+                        event.issue.author_association.as_deref(),
+                        Some("OWNER" | "MEMBER" | "COLLABORATOR")
+                    )
+            }
             _ => false,
         };
         if !labelled {

@@ -123,7 +123,7 @@ fn list(node: &Value, depth: usize) -> String {
         let marker = match kind {
             "orderedList" => {
                 let marker = format!("{number}. ");
-                number += 1;
+                number = number.saturating_add(1);
                 marker
             }
             "taskList" => {

@@ -240,8 +240,8 @@ impl AzureDevopsClient {
             Some(base) => heads(base),
             None => self.default_branch(auth, repo).await?,
         };
-        let title = super::truncate(&spec.title, MAX_TITLE);
-        let description = super::truncate(&spec.body, MAX_DESCRIPTION);
+        let title = super::truncate_utf16(&spec.title, MAX_TITLE);
+        let description = super::truncate_utf16(&spec.body, MAX_DESCRIPTION);
         let created = self
             .http
             .json::<PullInfo>(Call {

@@ -174,6 +174,25 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` cut to at most `max` UTF-16 code units (how .NET services such as Azure DevOps
+/// count), on a character boundary, marked with `…` when cut.
+pub(crate) fn truncate_utf16(text: &str, max: usize) -> String {
+    if text.encode_utf16().count() <= max {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        if units + c.len_utf16() > max.saturating_sub(1) {
+            break;
+        }
+        units += c.len_utf16();
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
 /// Retry policy of one client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retries {
@@ -233,6 +252,10 @@ impl ClientSettings {
 
 /// Longest part of an error body kept in an error message.
 const MAX_ERROR_BODY: usize = 300;
+
+/// Largest answer read from a service: the URLs are the orgs' own (a Jira site), so a
+/// server streaming without end must not fill this process's memory.
+const MAX_RESPONSE_BYTES: usize = 8 << 20;
 
 /// One service's HTTP client: its name (for errors and metrics), the headers it always
 /// sends, and the retry policy.
@@ -301,21 +324,31 @@ impl Service {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
             };
-            let (retry, wait) = match &failure {
+            let (retry, asked) = match &failure {
                 Failure::Status {
                     status,
                     rate_limited,
                     wait,
                     ..
                 } => (
-                    *rate_limited || (call.idempotent && is_transient_status(*status)),
+                    // A request that is not idempotent only when the service surely did not
+                    // act on it: a 429.
+                    *status == StatusCode::TOO_MANY_REQUESTS
+                        || (call.idempotent && (*rate_limited || is_transient_status(*status))),
                     *wait,
                 ),
                 Failure::Connect(_) => (true, None),
                 Failure::Transport(_) => (call.idempotent, None),
             };
-            let wait = wait.unwrap_or_else(|| self.backoff(attempt));
-            if !retry || attempt >= self.retries.max_attempts || wait > self.retries.max_wait {
+            if asked.is_some_and(|wait| wait > self.retries.max_wait) {
+                // The service wants more patience than a run or a request has.
+                return Err(ServiceError::RateLimited {
+                    service: self.name,
+                    retry_after: asked,
+                });
+            }
+            let wait = asked.unwrap_or_else(|| self.backoff(attempt).min(self.retries.max_wait));
+            if !retry || attempt >= self.retries.max_attempts {
                 return Err(self.error(failure, wait));
             }
             metrics::counter!("orchard_integration_retries_total", "service" => self.name)
@@ -366,19 +399,36 @@ impl Service {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| Failure::Transport(err.without_url().to_string()))?;
+        let body = read_capped(response).await?;
         record(self.name, Some(status));
         if status.is_success() {
-            return Ok((status, body.to_vec()));
+            return Ok((status, body));
+        }
+        if status.is_redirection() {
+            // Redirects are not followed (the credential would go along): a renamed or
+            // moved repository, or a wrong base URL.
+            return Err(Failure::Status {
+                status,
+                rate_limited: false,
+                wait: None,
+                message: format!(
+                    "redirected to {}: the repository moved or the base URL is wrong",
+                    header_str(&headers, "location").unwrap_or("?")
+                ),
+            });
         }
         let remaining_zero =
             header_str(&headers, "x-ratelimit-remaining").is_some_and(|v| v.trim() == "0");
         let wait = retry_after(&headers, remaining_zero);
+        // GitHub answers its rate limits with 403 too: with the remaining count at 0, with a
+        // Retry-After, or (secondary limits) with only the words in the body.
         let rate_limited = status == StatusCode::TOO_MANY_REQUESTS
-            || (status == StatusCode::FORBIDDEN && (remaining_zero || wait.is_some()));
+            || (status == StatusCode::FORBIDDEN
+                && (remaining_zero
+                    || wait.is_some()
+                    || String::from_utf8_lossy(&body)
+                        .to_ascii_lowercase()
+                        .contains("rate limit")));
         Err(Failure::Status {
             status,
             rate_limited,
@@ -405,6 +455,11 @@ impl Service {
                     message,
                 },
                 StatusCode::NOT_FOUND => ServiceError::NotFound { service, message },
+                s if s.is_redirection() => ServiceError::Refused {
+                    service,
+                    status: s.as_u16(),
+                    message,
+                },
                 s if s.is_client_error() && s != StatusCode::REQUEST_TIMEOUT => {
                     ServiceError::Refused {
                         service,
@@ -422,6 +477,34 @@ impl Service {
             }
         }
     }
+}
+
+/// A response body, at most [`MAX_RESPONSE_BYTES`] of it.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Failure> {
+    let too_big = || {
+        Failure::Transport(format!(
+            "the answer is larger than {} MiB",
+            MAX_RESPONSE_BYTES >> 20
+        ))
+    };
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_RESPONSE_BYTES as u64)
+    {
+        return Err(too_big());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|err| Failure::Transport(err.without_url().to_string()))?
+    {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_big());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// What one try ended with.
@@ -512,17 +595,19 @@ fn snippet(body: &[u8]) -> String {
 }
 
 /// Parses a configured base URL: http(s), no query, no credentials; a trailing `/` dropped.
+///
+/// Messages never repeat the input: it may hold a credential someone pasted into it.
 pub fn base_url(raw: &str) -> anyhow::Result<Url> {
     let url = Url::parse(raw.trim().trim_end_matches('/'))
-        .map_err(|err| anyhow::anyhow!("`{raw}` is not a URL: {err}"))?;
+        .map_err(|err| anyhow::anyhow!("not a URL ({err})"))?;
     if !matches!(url.scheme(), "https" | "http") {
-        anyhow::bail!("`{raw}`: only http and https URLs are supported");
+        anyhow::bail!("only http and https URLs are supported");
     }
     if !url.username().is_empty() || url.password().is_some() {
-        anyhow::bail!("`{raw}`: credentials do not belong in a URL");
+        anyhow::bail!("credentials do not belong in a URL");
     }
     if url.query().is_some() || url.fragment().is_some() {
-        anyhow::bail!("`{raw}`: a base URL has no query or fragment");
+        anyhow::bail!("a base URL has no query or fragment");
     }
     Ok(url)
 }
@@ -613,6 +698,16 @@ mod tests {
             url.as_str(),
             "https://dev.azure.com/acme/My%20Project/_apis/a%2Fb"
         );
+    }
+
+    #[test]
+    fn utf16_truncation_counts_what_dotnet_counts() {
+        assert_eq!(truncate_utf16("abc", 3), "abc");
+        assert_eq!(truncate_utf16("abcd", 3), "ab…");
+        // Each emoji is two UTF-16 units.
+        let cut = truncate_utf16("😀😀😀😀", 5);
+        assert_eq!(cut, "😀😀…");
+        assert!(cut.encode_utf16().count() <= 5);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use orchard_actors::domain::{Provider, Repo};
 use orchard_actors::ports::{
-    GitAuth, IntegrationError, OpenedPullRequest, PullRequestRequest, PullRequests,
+    IntegrationError, OpenedPullRequest, PullRequestRequest, PullRequests, ServiceAuth,
 };
 use reqwest::Url;
 
@@ -50,13 +50,52 @@ fn unsupported(message: String) -> IntegrationError {
     }
 }
 
+/// Where the org's forge credential may be sent: the operator's root, else the root the
+/// org's admin stored with the credential (`base_url`), else the one derived from the
+/// repository URL (`None` here) but only for the public service's hosts. A member who
+/// registers a repository on another host cannot make the server hand the admin's token to
+/// it.
+fn pinned(
+    operator: Option<&Url>,
+    auth: &ServiceAuth,
+    repo_url: &str,
+    public_hosts: &[&str],
+    provider: &str,
+    what: &str,
+) -> Result<Option<Url>, IntegrationError> {
+    if let Some(url) = operator {
+        return Ok(Some(url.clone()));
+    }
+    if let Some(stored) = auth.base_url.as_deref() {
+        return super::base_url(stored)
+            .map(Some)
+            .map_err(|err| unsupported(format!("the {provider} credential's base_url: {err}")));
+    }
+    let host = Url::parse(repo_url)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
+        .unwrap_or_default();
+    let public = public_hosts.iter().any(|h| match h.strip_prefix('.') {
+        Some(suffix) => host.ends_with(&format!(".{suffix}")),
+        None => host == *h,
+    });
+    if public {
+        Ok(None)
+    } else {
+        Err(unsupported(format!(
+            "the repository is not on {}; store the {provider} credential with base_url = {what}",
+            public_hosts.join(" or ")
+        )))
+    }
+}
+
 #[async_trait]
 impl PullRequests for ForgePullRequests {
     async fn open(
         &self,
         repo: &Repo,
         request: &PullRequestRequest,
-        auth: &GitAuth,
+        auth: &ServiceAuth,
     ) -> Result<OpenedPullRequest, IntegrationError> {
         let spec = PullRequestSpec {
             branch: request.branch.clone(),
@@ -67,8 +106,16 @@ impl PullRequests for ForgePullRequests {
         };
         let opened: PullRequest = match repo.provider {
             Provider::Github => {
-                let target = GithubRepo::from_clone_url(&repo.url, self.github_api.as_ref())
-                    .map_err(unsupported)?;
+                let api = pinned(
+                    self.github_api.as_ref(),
+                    auth,
+                    &repo.url,
+                    &["github.com"],
+                    "github",
+                    "your GitHub Enterprise API root, https://HOST/api/v3",
+                )?;
+                let target =
+                    GithubRepo::from_clone_url(&repo.url, api.as_ref()).map_err(unsupported)?;
                 let auth = Auth::Bearer(auth.secret.clone());
                 self.github
                     .open_pull_request(&auth, &target, &spec)
@@ -76,7 +123,15 @@ impl PullRequests for ForgePullRequests {
                     .map_err(refused)?
             }
             Provider::AzureDevops => {
-                let target = AzureRepo::from_clone_url(&repo.url, self.azure_collection.as_ref())
+                let collection = pinned(
+                    self.azure_collection.as_ref(),
+                    auth,
+                    &repo.url,
+                    &["dev.azure.com", ".visualstudio.com"],
+                    "azure_devops",
+                    "your Azure DevOps Server collection URL, https://HOST/tfs/COLLECTION",
+                )?;
+                let target = AzureRepo::from_clone_url(&repo.url, collection.as_ref())
                     .map_err(unsupported)?;
                 let auth = Auth::Basic {
                     username: String::new(),
@@ -98,5 +153,63 @@ impl PullRequests for ForgePullRequests {
             number: opened.number,
             created: opened.created,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn auth(base_url: Option<&str>) -> ServiceAuth {
+        ServiceAuth {
+            username: None,
+            secret: secrecy::SecretString::from("token"),
+            base_url: base_url.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn a_token_goes_only_where_its_forge_is() {
+        let github = ["github.com"];
+        let pin = |operator: Option<&Url>, stored: Option<&str>, url: &str| {
+            pinned(
+                operator,
+                &auth(stored),
+                url,
+                &github,
+                "github",
+                "the API root",
+            )
+        };
+        // github.com repositories: the public API, derived.
+        assert_eq!(pin(None, None, "https://github.com/acme/app.git"), Ok(None));
+        // Anywhere else, only with a root the admin stored or the operator set.
+        let err = pin(None, None, "https://evil.example/acme/app.git").unwrap_err();
+        assert_eq!(err.code, "unsupported");
+        assert!(err.message.contains("base_url"), "{}", err.message);
+        let stored = pin(
+            None,
+            Some("https://ghe.acme.test/api/v3"),
+            "https://evil.example/a/b",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(stored.as_str(), "https://ghe.acme.test/api/v3");
+        let operator = crate::forge::base_url("http://127.0.0.1:9").unwrap();
+        assert_eq!(
+            pin(
+                Some(&operator),
+                Some("https://ghe.acme.test"),
+                "/tmp/a/b.git"
+            ),
+            Ok(Some(operator.clone()))
+        );
+
+        let azure = ["dev.azure.com", ".visualstudio.com"];
+        let pin = |url: &str| pinned(None, &auth(None), url, &azure, "azure_devops", "x");
+        assert_eq!(pin("https://dev.azure.com/acme/P/_git/r"), Ok(None));
+        assert_eq!(pin("https://acme.visualstudio.com/P/_git/r"), Ok(None));
+        assert!(pin("https://visualstudio.com.evil.example/P/_git/r").is_err());
+        assert!(pin("https://notdev.azure.com.evil/P/_git/r").is_err());
     }
 }

@@ -162,7 +162,8 @@ async fn credentials_are_sealed_scoped_and_never_returned() {
     let (status, body) = put(owner.clone(), "gitlab", json!({"secret": SECRET})).await;
     assert_eq!(status, 400, "{body}");
     assert!(
-        body.contains("invalid_input") && body.contains("github, azure_devops, jira or generic"),
+        body.contains("invalid_input")
+            && body.contains("github, azure_devops, jira, generic or github_webhook"),
         "{body}"
     );
     bodies.push(body);

@@ -583,6 +583,11 @@ async fn a_github_issue_labelled_orchard_becomes_a_task_through_a_signed_webhook
     // Unlabelled issues, other labels, other events, other repositories: read and ignored.
     for (event, payload) in [
         ("issues", issue_event("opened", None, &[], "acme/origin")),
+        // Opened with the label by someone outside the repository (an issue template).
+        (
+            "issues",
+            issue_event("opened", None, &["orchard"], "acme/origin"),
+        ),
         (
             "issues",
             issue_event("labeled", Some("bug"), &["bug"], "acme/origin"),

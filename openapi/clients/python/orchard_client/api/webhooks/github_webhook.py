@@ -126,8 +126,9 @@ def sync_detailed(
 
     Args:
         org_id (str):  Example: 0193a1c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d.
-        x_hub_signature_256 (str | Unset):
-        x_git_hub_event (str | Unset):
+        x_hub_signature_256 (str | Unset):  Example:
+            sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17.
+        x_git_hub_event (str | Unset):  Example: issues.
         body (GithubWebhookBody): A GitHub webhook delivery, exactly as GitHub sent it (the
             signature covers these bytes). `issues` events are read; others are ignored. Example:
             {'action': 'labeled', 'issue': {'body': 'Reject empty emails with 400.', 'html_url':
@@ -172,8 +173,9 @@ def sync(
 
     Args:
         org_id (str):  Example: 0193a1c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d.
-        x_hub_signature_256 (str | Unset):
-        x_git_hub_event (str | Unset):
+        x_hub_signature_256 (str | Unset):  Example:
+            sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17.
+        x_git_hub_event (str | Unset):  Example: issues.
         body (GithubWebhookBody): A GitHub webhook delivery, exactly as GitHub sent it (the
             signature covers these bytes). `issues` events are read; others are ignored. Example:
             {'action': 'labeled', 'issue': {'body': 'Reject empty emails with 400.', 'html_url':
@@ -213,8 +215,9 @@ async def asyncio_detailed(
 
     Args:
         org_id (str):  Example: 0193a1c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d.
-        x_hub_signature_256 (str | Unset):
-        x_git_hub_event (str | Unset):
+        x_hub_signature_256 (str | Unset):  Example:
+            sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17.
+        x_git_hub_event (str | Unset):  Example: issues.
         body (GithubWebhookBody): A GitHub webhook delivery, exactly as GitHub sent it (the
             signature covers these bytes). `issues` events are read; others are ignored. Example:
             {'action': 'labeled', 'issue': {'body': 'Reject empty emails with 400.', 'html_url':
@@ -257,8 +260,9 @@ async def asyncio(
 
     Args:
         org_id (str):  Example: 0193a1c4-5e6f-7a8b-9c0d-1e2f3a4b5c6d.
-        x_hub_signature_256 (str | Unset):
-        x_git_hub_event (str | Unset):
+        x_hub_signature_256 (str | Unset):  Example:
+            sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17.
+        x_git_hub_event (str | Unset):  Example: issues.
         body (GithubWebhookBody): A GitHub webhook delivery, exactly as GitHub sent it (the
             signature covers these bytes). `issues` events are read; others are ignored. Example:
             {'action': 'labeled', 'issue': {'body': 'Reject empty emails with 400.', 'html_url':
