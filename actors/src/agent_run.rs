@@ -380,10 +380,19 @@ impl AgentRunState {
             return Ok(None);
         }
         let provider = credential_provider(repo.provider);
-        Ok(self
-            .credential(provider)
-            .await?
-            .map(|found| as_git_auth(provider, found)))
+        let Some(found) = self.credential(provider).await? else {
+            return Ok(None);
+        };
+        if !provider.may_send_to(found.base_url.as_deref(), &repo.url) {
+            // A repository on a host the credential is not for: a public one clones without
+            // it; a private one fails with `credential_missing`, which says why.
+            tracing::warn!(
+                provider = provider.as_str(),
+                "credential withheld: the repository is not on the credential's host"
+            );
+            return Ok(None);
+        }
+        Ok(Some(as_git_auth(provider, found)))
     }
 
     /// The org's credential for `provider`, for one operation; `None` when it stored none.
@@ -1248,7 +1257,7 @@ fn git_failure(repo: &Repo, err: &GitError, had_credential: bool, code: &str) ->
         fail(
             "credential_missing",
             format!(
-                "the repository needs a credential; store one with PUT /v1/credentials/{provider}"
+                "the repository needs a credential; store one with PUT /v1/credentials/{provider} (it is sent only to its service's public host, or to the host of the base_url stored with it)"
             ),
         )
     }

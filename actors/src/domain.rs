@@ -623,6 +623,56 @@ impl CredentialProvider {
     }
 }
 
+/// The `host[:port]` of an `http(s)://` URL, lowercased, without user info; `None` for
+/// anything else.
+pub fn url_authority(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .or_else(|| {
+            let lower = url.get(..8)?.to_ascii_lowercase();
+            if lower.starts_with("https://") {
+                url.get(8..)
+            } else if lower.starts_with("http://") {
+                url.get(7..)
+            } else {
+                None
+            }
+        })?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?;
+    (!host.is_empty()).then(|| host.to_ascii_lowercase())
+}
+
+impl CredentialProvider {
+    /// Whether the org's credential for this provider may be sent to the git server at
+    /// `repo_url`. Any member may register a repository, but only admins store credentials:
+    /// a credential goes only to its service's public hosts (github.com; dev.azure.com and
+    /// *.visualstudio.com), or to the host of the `base_url` the admin stored with it (a
+    /// GitHub Enterprise, Azure DevOps Server or other git server).
+    pub fn may_send_to(&self, base_url: Option<&str>, repo_url: &str) -> bool {
+        let Some(host) = url_authority(repo_url) else {
+            return false;
+        };
+        if base_url
+            .and_then(url_authority)
+            .is_some_and(|own| own == host)
+        {
+            return true;
+        }
+        let name = host.split(':').next().unwrap_or_default();
+        match self {
+            CredentialProvider::Github => name == "github.com",
+            CredentialProvider::AzureDevops => {
+                name == "dev.azure.com" || name.ends_with(".visualstudio.com")
+            }
+            CredentialProvider::Jira
+            | CredentialProvider::Generic
+            | CredentialProvider::GithubWebhook => false,
+        }
+    }
+}
+
 /// An encrypted secret as stored; only the `orchard` crate's keyring can open it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SealedSecret {
@@ -680,6 +730,37 @@ mod tests {
         let parsed: TaskId = first.to_string().parse().unwrap();
         assert_eq!(parsed, first);
         assert!("not-a-uuid".parse::<TaskId>().is_err());
+    }
+
+    #[test]
+    fn credentials_go_only_to_their_hosts() {
+        use CredentialProvider::*;
+        assert!(Github.may_send_to(None, "https://github.com/acme/app.git"));
+        assert!(Github.may_send_to(None, "https://x-access-token@GitHub.com/acme/app"));
+        assert!(!Github.may_send_to(None, "https://github.com.evil.test/acme/app"));
+        assert!(!Github.may_send_to(None, "https://evil.test/acme/app"));
+        assert!(Github.may_send_to(
+            Some("https://ghe.acme.test/api/v3"),
+            "https://ghe.acme.test/team/app.git"
+        ));
+        assert!(!Github.may_send_to(
+            Some("https://ghe.acme.test/api/v3"),
+            "https://ghe.acme.test:8443/team/app.git"
+        ));
+        assert!(AzureDevops.may_send_to(None, "https://dev.azure.com/acme/P/_git/r"));
+        assert!(AzureDevops.may_send_to(None, "https://acme.visualstudio.com/P/_git/r"));
+        assert!(!AzureDevops.may_send_to(None, "https://dev.azure.com.evil/P/_git/r"));
+        assert!(!Generic.may_send_to(None, "https://git.acme.test/app.git"));
+        assert!(Generic.may_send_to(
+            Some("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080/origin.git"
+        ));
+        assert!(!Generic.may_send_to(Some("https://git.acme.test"), "file:///srv/app.git"));
+        assert_eq!(
+            url_authority("HTTPS://User:pw@Host.Test:99/x"),
+            Some("host.test:99".into())
+        );
+        assert_eq!(url_authority("/local/path"), None);
     }
 
     #[test]

@@ -380,16 +380,38 @@ async fn runs_clone_and_push_with_the_orgs_credential() {
             .contains("/v1/credentials/github")
     );
 
+    // Stored without a base_url, the github credential goes only to github.com: this
+    // server (a GitHub Enterprise, as far as the test is concerned) does not get it.
+    let (status, _) = request(
+        &app,
+        reqwest::Method::PUT,
+        "/v1/credentials/github",
+        &token,
+        Some(json!({"secret": SECRET})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, task) = run("a credential for another host").await;
+    assert_eq!(task["error"]["code"], "credential_missing", "{task}");
+    assert!(
+        task["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("base_url")
+    );
+
+    let base_url = server.base_url.clone();
     let put = |secret: &'static str| {
         let app = &app;
         let token = token.clone();
+        let base_url = base_url.clone();
         async move {
             request(
                 app,
                 reqwest::Method::PUT,
                 "/v1/credentials/github",
                 &token,
-                Some(json!({"secret": secret})),
+                Some(json!({"secret": secret, "base_url": base_url})),
             )
             .await
         }
