@@ -996,24 +996,12 @@ impl AgentRunState {
             return Ok(None);
         }
         let provider = credential_provider(repo.provider);
-        let auth = match self.credential(provider).await {
-            Ok(Some(found)) => found,
-            Ok(None) => {
-                let name = provider.as_str();
-                self.pull_request_failed(
-                    "credential_missing",
-                    format!(
-                        "no pull request: store a {name} credential with PUT /v1/credentials/{name}"
-                    ),
-                )
-                .await?;
+        let auth = match self.integration_credential(provider).await? {
+            Ok(auth) => auth,
+            Err(err) => {
+                self.pull_request_failed(&err.code, err.message).await?;
                 return Ok(None);
             }
-            Err(Stop::Fail(error)) => {
-                self.pull_request_failed(&error.code, error.message).await?;
-                return Ok(None);
-            }
-            Err(stop) => return Err(stop),
         };
         // The totals of every call so far (the task loaded at the start predates them); the
         // summary is recorded with the success, after this.
@@ -1076,17 +1064,12 @@ impl AgentRunState {
         if linked {
             return Ok(());
         }
-        let outcome = match self.credential(CredentialProvider::Jira).await {
-            Ok(Some(auth)) => tracker.link_pull_request(issue, url, task, &auth).await,
-            Ok(None) => Err(IntegrationError {
-                code: "credential_missing".into(),
-                message: "no Jira credential to comment with".into(),
-            }),
-            Err(Stop::Fail(error)) => Err(IntegrationError {
-                code: error.code,
-                message: error.message,
-            }),
-            Err(stop) => return Err(stop),
+        let outcome = match self
+            .integration_credential(CredentialProvider::Jira)
+            .await?
+        {
+            Ok(auth) => tracker.link_pull_request(issue, url, task, &auth).await,
+            Err(err) => Err(err),
         };
         let data = match outcome {
             Ok(()) => json!({"jira_issue": issue, "linked": true}),
@@ -1097,6 +1080,29 @@ impl AgentRunState {
         };
         self.event(EventKind::PullRequest, data).await?;
         Ok(())
+    }
+
+    /// The org's credential for a forge or tracker call. A missing or unreadable one is the
+    /// call's failure (recorded by the caller, never the task's); only a crash stops the run.
+    async fn integration_credential(
+        &self,
+        provider: CredentialProvider,
+    ) -> Result<Result<ServiceAuth, IntegrationError>, Stop> {
+        match self.credential(provider).await {
+            Ok(Some(auth)) => Ok(Ok(auth)),
+            Ok(None) => {
+                let name = provider.as_str();
+                Ok(Err(IntegrationError {
+                    code: "credential_missing".into(),
+                    message: format!("store a {name} credential with PUT /v1/credentials/{name}"),
+                }))
+            }
+            Err(Stop::Fail(error)) => Ok(Err(IntegrationError {
+                code: error.code,
+                message: error.message,
+            })),
+            Err(stop) => Err(stop),
+        }
     }
 
     /// Records why no pull request was opened: a `pull_request` event, a metric, a log line.

@@ -27,7 +27,7 @@ use super::billing::{EventBody, Provider};
 use super::error::{ApiError, Code, store_error};
 use super::tasks::{TaskSpec, queue_task};
 use super::{AppState, validate};
-use crate::forge::github::GithubRepo;
+use crate::forge::github::full_name;
 
 /// The label that makes an issue a task.
 pub(crate) const LABEL: &str = "orchard";
@@ -157,14 +157,6 @@ pub(crate) fn signature_matches(header: &str, body: &[u8], secret: &[u8]) -> boo
     };
     mac.update(body);
     mac.verify_slice(&expected).is_ok()
-}
-
-/// `owner/name` of a GitHub repository's clone URL (its last two path segments).
-fn full_name(clone_url: &str) -> Option<String> {
-    // Any API root will do: only the owner and the name are wanted.
-    let api = crate::forge::base_url("https://api.github.com").ok()?;
-    let repo = GithubRepo::from_clone_url(clone_url, Some(&api)).ok()?;
-    Some(format!("{}/{}", repo.owner, repo.name))
 }
 
 fn unknown_webhook() -> ApiError {

@@ -179,16 +179,7 @@ impl AzureDevopsClient {
         auth: &Auth,
         repo: &AzureRepo,
     ) -> Result<String, ServiceError> {
-        let info: RepoInfo = self
-            .http
-            .json(Call {
-                method: Method::GET,
-                url: repo.api(&[]),
-                auth,
-                body: None,
-                idempotent: true,
-            })
-            .await?;
+        let info: RepoInfo = self.http.json(Call::get(repo.api(&[]), auth)).await?;
         info.default_branch
             .ok_or_else(|| ServiceError::InvalidResponse {
                 service: self.http.name(),
@@ -207,16 +198,7 @@ impl AzureDevopsClient {
         url.query_pairs_mut()
             .append_pair("searchCriteria.sourceRefName", &heads(branch))
             .append_pair("searchCriteria.status", "active");
-        let list: PullList = self
-            .http
-            .json(Call {
-                method: Method::GET,
-                url,
-                auth,
-                body: None,
-                idempotent: true,
-            })
-            .await?;
+        let list: PullList = self.http.json(Call::get(url, auth)).await?;
         Ok(list.value.into_iter().next().map(|p| PullRequest {
             number: p.pull_request_id,
             url: repo.pull_request_page(p.pull_request_id),
@@ -224,54 +206,45 @@ impl AzureDevopsClient {
         }))
     }
 
-    /// Opens a pull request from `spec.branch`, or returns the active one from it. Azure
-    /// DevOps refuses a second active pull request for the same branches (409), which then
-    /// finds the first.
+    /// Opens a pull request from `spec.branch`, or returns the active one from it
+    /// ([`super::find_or_open`]; Azure DevOps' conflict answer is 409).
     pub async fn open_pull_request(
         &self,
         auth: &Auth,
         repo: &AzureRepo,
         spec: &PullRequestSpec,
     ) -> Result<PullRequest, ServiceError> {
-        if let Some(existing) = self.find_pull_request(auth, repo, &spec.branch).await? {
-            return Ok(existing);
-        }
-        let target = match &spec.base {
-            Some(base) => heads(base),
-            None => self.default_branch(auth, repo).await?,
-        };
-        let title = super::truncate_utf16(&spec.title, MAX_TITLE);
-        let description = super::truncate_utf16(&spec.body, MAX_DESCRIPTION);
-        let created = self
-            .http
-            .json::<PullInfo>(Call {
-                method: Method::POST,
-                url: repo.api(&["pullrequests"]),
-                auth,
-                body: super::body(&NewPull {
-                    source_ref_name: &heads(&spec.branch),
-                    target_ref_name: &target,
-                    title: &title,
-                    description: &description,
-                    is_draft: spec.draft,
-                }),
-                idempotent: true,
-            })
-            .await;
-        match created {
-            Ok(p) => Ok(PullRequest {
-                number: p.pull_request_id,
-                url: repo.pull_request_page(p.pull_request_id),
+        let find = || self.find_pull_request(auth, repo, &spec.branch);
+        let open = || async {
+            let target = match &spec.base {
+                Some(base) => heads(base),
+                None => self.default_branch(auth, repo).await?,
+            };
+            let title = super::truncate_utf16(&spec.title, MAX_TITLE);
+            let description = super::truncate_utf16(&spec.body, MAX_DESCRIPTION);
+            let created: PullInfo = self
+                .http
+                .json(Call {
+                    method: Method::POST,
+                    url: repo.api(&["pullrequests"]),
+                    auth,
+                    body: super::body(&NewPull {
+                        source_ref_name: &heads(&spec.branch),
+                        target_ref_name: &target,
+                        title: &title,
+                        description: &description,
+                        is_draft: spec.draft,
+                    }),
+                    idempotent: true,
+                })
+                .await?;
+            Ok(PullRequest {
+                number: created.pull_request_id,
+                url: repo.pull_request_page(created.pull_request_id),
                 created: true,
-            }),
-            Err(err @ ServiceError::Refused { status: 409, .. }) => {
-                match self.find_pull_request(auth, repo, &spec.branch).await? {
-                    Some(existing) => Ok(existing),
-                    None => Err(err),
-                }
-            }
-            Err(err) => Err(err),
-        }
+            })
+        };
+        super::find_or_open(find, open, 409).await
     }
 }
 

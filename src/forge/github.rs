@@ -34,20 +34,7 @@ impl GithubRepo {
     /// name. The API root is `api_override` if set, else `https://api.github.com` for
     /// github.com and `https://HOST/api/v3` for any other host (Enterprise Server).
     pub fn from_clone_url(clone_url: &str, api_override: Option<&Url>) -> Result<Self, String> {
-        let parsed = Url::parse(clone_url).ok();
-        let path = match &parsed {
-            Some(url) if matches!(url.scheme(), "http" | "https" | "file") => url.path().to_owned(),
-            Some(url) => return Err(format!("`{}` URLs have no GitHub API", url.scheme())),
-            None => clone_url.to_owned(),
-        };
-        let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
-        let (Some(name), Some(owner)) = (segments.next(), segments.next()) else {
-            return Err(format!("`{clone_url}` does not end in OWNER/REPO"));
-        };
-        let name = name.strip_suffix(".git").unwrap_or(name);
-        if name.is_empty() {
-            return Err(format!("`{clone_url}` does not end in OWNER/REPO"));
-        }
+        let (parsed, owner, name) = owner_and_name(clone_url)?;
         let api = match (api_override, &parsed) {
             (Some(api), _) => api.clone(),
             (None, Some(url)) if matches!(url.scheme(), "http" | "https") => {
@@ -66,12 +53,34 @@ impl GithubRepo {
                 ));
             }
         };
-        Ok(Self {
-            api,
-            owner: owner.to_owned(),
-            name: name.to_owned(),
-        })
+        Ok(Self { api, owner, name })
     }
+}
+
+/// `owner/name` of a GitHub repository's clone URL.
+pub fn full_name(clone_url: &str) -> Option<String> {
+    let (_, owner, name) = owner_and_name(clone_url).ok()?;
+    Some(format!("{owner}/{name}"))
+}
+
+/// The parsed URL (`None` for a bare path), and the owner and name: the last two path
+/// segments, `.git` dropped.
+fn owner_and_name(clone_url: &str) -> Result<(Option<Url>, String, String), String> {
+    let parsed = Url::parse(clone_url).ok();
+    let path = match &parsed {
+        Some(url) if matches!(url.scheme(), "http" | "https" | "file") => url.path().to_owned(),
+        Some(url) => return Err(format!("`{}` URLs have no GitHub API", url.scheme())),
+        None => clone_url.to_owned(),
+    };
+    let mut segments = path.split('/').filter(|s| !s.is_empty()).rev();
+    let (Some(name), Some(owner)) = (segments.next(), segments.next()) else {
+        return Err(format!("`{clone_url}` does not end in OWNER/REPO"));
+    };
+    let name = name.strip_suffix(".git").unwrap_or(name);
+    if name.is_empty() {
+        return Err(format!("`{clone_url}` does not end in OWNER/REPO"));
+    }
+    Ok((parsed, owner.to_owned(), name.to_owned()))
 }
 
 /// The client.
@@ -135,13 +144,7 @@ impl GithubClient {
     ) -> Result<String, ServiceError> {
         let info: RepoInfo = self
             .http
-            .json(Call {
-                method: Method::GET,
-                url: Self::repo_url(repo, &[]),
-                auth,
-                body: None,
-                idempotent: true,
-            })
+            .json(Call::get(Self::repo_url(repo, &[]), auth))
             .await?;
         Ok(info.default_branch)
     }
@@ -158,16 +161,7 @@ impl GithubClient {
             .append_pair("head", &format!("{}:{branch}", repo.owner))
             .append_pair("state", "open")
             .append_pair("per_page", "1");
-        let pulls: Vec<PullInfo> = self
-            .http
-            .json(Call {
-                method: Method::GET,
-                url,
-                auth,
-                body: None,
-                idempotent: true,
-            })
-            .await?;
+        let pulls: Vec<PullInfo> = self.http.json(Call::get(url, auth)).await?;
         Ok(pulls.into_iter().next().map(|p| PullRequest {
             number: p.number,
             url: p.html_url,
@@ -175,56 +169,46 @@ impl GithubClient {
         }))
     }
 
-    /// Opens a pull request from `spec.branch`, or returns the one already open from it: a
-    /// task finishing twice (a redelivery) gets one pull request. GitHub itself refuses a
-    /// second open pull request for the same head and base (422), which closes the race of
-    /// two runs creating at once: the loser finds the winner's.
+    /// Opens a pull request from `spec.branch`, or returns the one already open from it
+    /// ([`super::find_or_open`]; GitHub's conflict answer is 422).
     pub async fn open_pull_request(
         &self,
         auth: &Auth,
         repo: &GithubRepo,
         spec: &PullRequestSpec,
     ) -> Result<PullRequest, ServiceError> {
-        if let Some(existing) = self.find_pull_request(auth, repo, &spec.branch).await? {
-            return Ok(existing);
-        }
-        let base = match &spec.base {
-            Some(base) => base.clone(),
-            None => self.default_branch(auth, repo).await?,
-        };
-        let title = super::truncate(&spec.title, MAX_TITLE);
-        let body = super::truncate(&spec.body, MAX_BODY);
-        let created = self
-            .http
-            .json::<PullInfo>(Call {
-                method: Method::POST,
-                url: Self::repo_url(repo, &["pulls"]),
-                auth,
-                body: super::body(&NewPull {
-                    title: &title,
-                    head: &spec.branch,
-                    base: &base,
-                    body: &body,
-                    draft: spec.draft,
-                }),
-                // A second POST is refused with 422 and then found below.
-                idempotent: true,
-            })
-            .await;
-        match created {
-            Ok(p) => Ok(PullRequest {
-                number: p.number,
-                url: p.html_url,
+        let find = || self.find_pull_request(auth, repo, &spec.branch);
+        let open = || async {
+            let base = match &spec.base {
+                Some(base) => base.clone(),
+                None => self.default_branch(auth, repo).await?,
+            };
+            let title = super::truncate(&spec.title, MAX_TITLE);
+            let body = super::truncate(&spec.body, MAX_BODY);
+            let created: PullInfo = self
+                .http
+                .json(Call {
+                    method: Method::POST,
+                    url: Self::repo_url(repo, &["pulls"]),
+                    auth,
+                    body: super::body(&NewPull {
+                        title: &title,
+                        head: &spec.branch,
+                        base: &base,
+                        body: &body,
+                        draft: spec.draft,
+                    }),
+                    // A second POST is refused with 422 and then found.
+                    idempotent: true,
+                })
+                .await?;
+            Ok(PullRequest {
+                number: created.number,
+                url: created.html_url,
                 created: true,
-            }),
-            Err(err @ ServiceError::Refused { status: 422, .. }) => {
-                match self.find_pull_request(auth, repo, &spec.branch).await? {
-                    Some(existing) => Ok(existing),
-                    None => Err(err),
-                }
-            }
-            Err(err) => Err(err),
-        }
+            })
+        };
+        super::find_or_open(find, open, 422).await
     }
 
     /// The service's name, for messages.

@@ -119,23 +119,19 @@ impl JiraClient {
             "fields",
             &format!("summary,description,{}", self.sprint_field),
         );
-        let wire: IssueWire = self
-            .http
-            .json(Call {
-                method: Method::GET,
-                url,
-                auth,
-                body: None,
-                idempotent: true,
-            })
-            .await
-            .map_err(|err| match err {
-                ServiceError::NotFound { service, .. } => ServiceError::NotFound {
-                    service,
-                    message: format!("issue {key} does not exist or the credential cannot see it"),
-                },
-                other => other,
-            })?;
+        let wire: IssueWire =
+            self.http
+                .json(Call::get(url, auth))
+                .await
+                .map_err(|err| match err {
+                    ServiceError::NotFound { service, .. } => ServiceError::NotFound {
+                        service,
+                        message: format!(
+                            "issue {key} does not exist or the credential cannot see it"
+                        ),
+                    },
+                    other => other,
+                })?;
         let summary = wire
             .fields
             .get("summary")
@@ -253,10 +249,7 @@ impl IssueTracker for JiraTracker {
                 pull_request_url,
             )
             .await
-            .map_err(|err| IntegrationError {
-                code: err.code().to_owned(),
-                message: err.to_string(),
-            })
+            .map_err(Into::into)
     }
 }
 

@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode, Url};
+
+use crate::llm::openai::is_transient;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -116,6 +118,15 @@ pub enum ServiceError {
     },
 }
 
+impl From<ServiceError> for orchard_actors::ports::IntegrationError {
+    fn from(err: ServiceError) -> Self {
+        Self {
+            code: err.code().to_owned(),
+            message: err.to_string(),
+        }
+    }
+}
+
 impl ServiceError {
     /// Stable, machine-readable code.
     pub fn code(&self) -> &'static str {
@@ -164,29 +175,56 @@ pub struct PullRequest {
     pub created: bool,
 }
 
+/// Opens a pull request unless one is open from the branch already (`find`): a task that
+/// finishes twice gets one pull request. The forge refuses a second open pull request for the
+/// same branches with `conflict` (GitHub 422, Azure DevOps 409), which settles two runs
+/// creating at once: the loser looks again and finds the winner's.
+pub(crate) async fn find_or_open<Find, Found, Open, Opened>(
+    find: Find,
+    open: Open,
+    conflict: u16,
+) -> Result<PullRequest, ServiceError>
+where
+    Find: Fn() -> Found,
+    Found: std::future::Future<Output = Result<Option<PullRequest>, ServiceError>>,
+    Open: FnOnce() -> Opened,
+    Opened: std::future::Future<Output = Result<PullRequest, ServiceError>>,
+{
+    if let Some(existing) = find().await? {
+        return Ok(existing);
+    }
+    match open().await {
+        Err(err @ ServiceError::Refused { status, .. }) if status == conflict => {
+            find().await?.ok_or(err)
+        }
+        other => other,
+    }
+}
+
 /// `text` cut to at most `max` characters, on a character boundary, marked with `…` when cut.
 pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    truncate_units(text, max, |_| 1)
 }
 
 /// `text` cut to at most `max` UTF-16 code units (how .NET services such as Azure DevOps
 /// count), on a character boundary, marked with `…` when cut.
 pub(crate) fn truncate_utf16(text: &str, max: usize) -> String {
-    if text.encode_utf16().count() <= max {
+    truncate_units(text, max, char::len_utf16)
+}
+
+/// `text` cut to at most `max` units as `units` counts them, on a character boundary, the
+/// `…` (one unit) taking the last place when cut.
+fn truncate_units(text: &str, max: usize, units: fn(char) -> usize) -> String {
+    if text.chars().map(units).sum::<usize>() <= max {
         return text.to_owned();
     }
     let mut out = String::new();
-    let mut units = 0;
+    let mut used = 0;
     for c in text.chars() {
-        if units + c.len_utf16() > max.saturating_sub(1) {
+        if used + units(c) > max.saturating_sub(1) {
             break;
         }
-        units += c.len_utf16();
+        used += units(c);
         out.push(c);
     }
     out.push('…');
@@ -276,6 +314,19 @@ pub(crate) struct Call<'a> {
     pub(crate) idempotent: bool,
 }
 
+impl<'a> Call<'a> {
+    /// A `GET`: idempotent, no body.
+    pub(crate) fn get(url: Url, auth: &'a Auth) -> Self {
+        Self {
+            method: Method::GET,
+            url,
+            auth,
+            body: None,
+            idempotent: true,
+        }
+    }
+}
+
 impl Service {
     pub(crate) fn new(
         name: &'static str,
@@ -334,7 +385,7 @@ impl Service {
                     // A request that is not idempotent only when the service surely did not
                     // act on it: a 429.
                     *status == StatusCode::TOO_MANY_REQUESTS
-                        || (call.idempotent && (*rate_limited || is_transient_status(*status))),
+                        || (call.idempotent && (*rate_limited || is_transient(*status))),
                     *wait,
                 ),
                 Failure::Connect(_) => (true, None),
@@ -541,30 +592,24 @@ fn record(service: &'static str, status: Option<StatusCode>) {
         .increment(1);
 }
 
-fn is_transient_status(status: StatusCode) -> bool {
-    status == StatusCode::REQUEST_TIMEOUT
-        || status == StatusCode::TOO_MANY_REQUESTS
-        || status.is_server_error()
-}
-
 fn header_str<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// The wait a response asks for: `Retry-After` (seconds or an HTTP date), else, when the
-/// remaining count is 0, `X-RateLimit-Reset` (GitHub: Unix seconds) minus now.
+/// The wait a response asks for: `Retry-After` in seconds (read as the LLM clients read it)
+/// or as an HTTP date, else, when the remaining count is 0, `X-RateLimit-Reset` (GitHub:
+/// Unix seconds) minus now.
 pub(crate) fn retry_after(headers: &HeaderMap, remaining_zero: bool) -> Option<Duration> {
-    if let Some(value) = header_str(headers, "retry-after") {
-        let value = value.trim();
-        if let Ok(secs) = value.parse::<u64>() {
-            return Some(Duration::from_secs(secs));
-        }
-        if let Ok(at) = httpdate::parse_http_date(value) {
-            return Some(
-                at.duration_since(std::time::SystemTime::now())
-                    .unwrap_or(Duration::ZERO),
-            );
-        }
+    if let Some(wait) = crate::llm::openai::retry_after(headers) {
+        return Some(wait);
+    }
+    if let Some(at) = header_str(headers, "retry-after")
+        .and_then(|value| httpdate::parse_http_date(value.trim()).ok())
+    {
+        return Some(
+            at.duration_since(std::time::SystemTime::now())
+                .unwrap_or(Duration::ZERO),
+        );
     }
     if remaining_zero {
         let reset = header_str(headers, "x-ratelimit-reset")?

@@ -9,7 +9,7 @@ use reqwest::Url;
 
 use super::azure::{AzureDevopsClient, AzureRepo};
 use super::github::{GithubClient, GithubRepo};
-use super::{Auth, ClientSettings, PullRequest, PullRequestSpec, ServiceError};
+use super::{Auth, ClientSettings, PullRequest, PullRequestSpec};
 use crate::config::IntegrationsConfig;
 
 /// Opens pull requests on GitHub (a token as `Bearer`) and Azure DevOps (a PAT as `Basic`
@@ -33,13 +33,6 @@ impl ForgePullRequests {
             github_api: parse(&config.github_api_url)?,
             azure_collection: parse(&config.azure_devops_url)?,
         })
-    }
-}
-
-fn refused(err: ServiceError) -> IntegrationError {
-    IntegrationError {
-        code: err.code().to_owned(),
-        message: err.to_string(),
     }
 }
 
@@ -120,7 +113,7 @@ impl PullRequests for ForgePullRequests {
                 self.github
                     .open_pull_request(&auth, &target, &spec)
                     .await
-                    .map_err(refused)?
+                    .map_err(IntegrationError::from)?
             }
             Provider::AzureDevops => {
                 let collection = pinned(
@@ -140,7 +133,7 @@ impl PullRequests for ForgePullRequests {
                 self.azure
                     .open_pull_request(&auth, &target, &spec)
                     .await
-                    .map_err(refused)?
+                    .map_err(IntegrationError::from)?
             }
             Provider::Generic => {
                 return Err(unsupported(
